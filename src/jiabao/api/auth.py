@@ -1,0 +1,53 @@
+"""/api/v1/auth: tokens, the caller, preferences."""
+
+from __future__ import annotations
+
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from jiabao.api.deps import PrincipalDep, SessionDep, runtime_of
+from jiabao.identity import service as identity
+from jiabao.identity.service import Credentials, Preferences, UserOut
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    user: UserOut
+
+
+@router.post("/token", operation_id="auth_token")
+def issue_token(request: Request, session: SessionDep, credentials: Credentials) -> TokenOut:
+    """Exchange a username and password for a bearer token."""
+    runtime = runtime_of(request)
+    user = identity.authenticate(session, credentials, now=runtime.clock.now())
+    return TokenOut(
+        access_token=runtime.tokens.issue(user.id, user.token_version),
+        expires_in=runtime.settings.token_ttl_seconds,
+        user=identity.user_out(user),
+    )
+
+
+@router.post("/logout", operation_id="auth_logout", status_code=204)
+def logout(session: SessionDep, principal: PrincipalDep) -> None:
+    """Revoke every token of the caller."""
+    identity.revoke_tokens(session, principal.user_id)
+
+
+@router.get("/me", operation_id="auth_me")
+def me(session: SessionDep, principal: PrincipalDep) -> UserOut:
+    user = identity.active_user(session, principal.user_id)
+    assert user is not None  # the principal was just loaded from this user
+    return identity.user_out(user)
+
+
+@router.patch("/me/preferences", operation_id="auth_preferences")
+def preferences(session: SessionDep, principal: PrincipalDep, prefs: Preferences) -> UserOut:
+    """Language (zh/en) and the elderly-friendly mode (大字版)."""
+    return identity.user_out(identity.set_preferences(session, principal.user_id, prefs))
+
+

@@ -1,0 +1,74 @@
+"""API dependencies: one unit of work per request, the bearer-token caller, and role gates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from jiabao.core.auth import Principal, Role
+from jiabao.core.errors import NotAuthenticated, PermissionDenied
+from jiabao.db.context import ServiceContext
+from jiabao.identity import service as identity
+from jiabao.runtime import Runtime
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def unit_of_work(request: Request) -> Iterator[Session]:
+    """Commit once when the handler returns (before the response is sent); roll back if it raises."""
+    session = runtime_of(request).sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(unit_of_work, scope="function")]
+
+
+def current_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise NotAuthenticated()
+    decoded = runtime_of(request).tokens.read(credentials.credentials)
+    user = identity.user_for_token(session, *decoded) if decoded else None
+    if user is None:
+        raise NotAuthenticated("The token is not valid or has expired", "登录已失效，请重新登录", code="bad_token")
+    return identity.principal_of(user)
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def service_context(request: Request, session: SessionDep, principal: PrincipalDep) -> ServiceContext:
+    runtime = runtime_of(request)
+    return ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=principal)
+
+
+def require(*roles: Role) -> Callable[[ServiceContext], ServiceContext]:
+    """A dependency that lets only ``roles`` through (403 for the others)."""
+    allowed = frozenset(roles)
+
+    def gate(ctx: Annotated[ServiceContext, Depends(service_context)]) -> ServiceContext:
+        if ctx.principal.role not in allowed:
+            raise PermissionDenied()
+        return ctx
+
+    gate.allowed_roles = allowed  # type: ignore[attr-defined]
+    return gate

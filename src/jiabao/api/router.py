@@ -1,0 +1,12 @@
+"""The JSON API, version 1."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from jiabao.api import audit, auth, households
+
+api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(auth.router)
+api_router.include_router(households.router)
+api_router.include_router(audit.router)

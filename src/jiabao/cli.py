@@ -1,0 +1,108 @@
+"""Command line: ``jiabao migrate | seed | demo | serve``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import func, select
+
+from jiabao.config import Settings
+from jiabao.db.session import unit_of_work
+from jiabao.demo.seed import seed_households
+from jiabao.demo.users import DEMO_PASSWORD, ensure_demo_users, partner_user_id
+from jiabao.family.models import Household
+from jiabao.migrations import upgrade
+from jiabao.runtime import Runtime, build_runtime
+
+app = typer.Typer(help="Jiabao (家保) family-account insurance platform", no_args_is_help=True)
+console = Console()
+
+
+def _runtime() -> Runtime:
+    return build_runtime(Settings())
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (Alembic)."""
+    runtime = _runtime()
+    upgrade(runtime.engine)
+    console.print(f"[green]Database migrated[/green]: {runtime.engine.url.render_as_string(hide_password=True)}")
+
+
+def _seed(runtime: Runtime, households: int, seed: int) -> int:
+    with unit_of_work(runtime.sessions) as session:
+        ensure_demo_users(session, now=runtime.clock.now())
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("Seeding households", total=households)
+        with unit_of_work(runtime.sessions) as session:
+            added = seed_households(
+                session,
+                runtime.cipher,
+                count=households,
+                now=runtime.clock.now(),
+                seed=seed,
+                partner_id=partner_user_id(session),
+                progress=lambda n: progress.advance(task, n),
+            )
+    return added
+
+
+@app.command()
+def seed(
+    households: Annotated[int, typer.Option(min=1, help="How many households to add")] = 2000,
+    random_seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same people)")] = 20211231,
+) -> None:
+    """Add generated demo households (Faker zh_CN, valid ID numbers) and the demo users."""
+    runtime = _runtime()
+    upgrade(runtime.engine)
+    added = _seed(runtime, households, random_seed)
+    console.print(f"[green]Added {added} households[/green]")
+    _print_logins(runtime)
+
+
+def _print_logins(runtime: Runtime) -> None:
+    with unit_of_work(runtime.sessions) as session:
+        logins = ensure_demo_users(session, now=runtime.clock.now())
+    table = Table(title=f"Demo log-ins (password for all: {DEMO_PASSWORD})")
+    for column in ("username", "role", "name", "note"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, login.role.value, login.display_name, login.note)
+    console.print(table)
+
+
+@app.command()
+def demo() -> None:
+    """Migrate, seed the demo population on first start, and print a log-in for every role."""
+    runtime = _runtime()
+    upgrade(runtime.engine)
+    with unit_of_work(runtime.sessions) as session:
+        existing = session.scalar(select(func.count(Household.id))) or 0
+    if existing == 0:
+        _seed(runtime, runtime.settings.seed_households, 20211231)
+    _print_logins(runtime)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """Serve the web app and the API."""
+    import uvicorn
+
+    console.print(f"Jiabao on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run("jiabao.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,320 @@
+"""Family account use cases (家庭账户): households, members, life events, search and audited identity reads.
+
+Services receive a :class:`ServiceContext`, enforce access, validate everything before writing anything, and only
+``flush``; the adapter's unit of work commits once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from jiabao.core.pii import mask_id_number, mask_phone
+from jiabao.db.context import ServiceContext
+from jiabao.family import access, repository
+from jiabao.family.enums import LifeEventKind, Relationship, Sex, region_of
+from jiabao.family.lifestage import MemberFacts, age_on, life_stage
+from jiabao.family.models import Household, LifeEvent, Member, Person
+from jiabao.family.person_input import ValidPerson, validate_contact, validate_person
+from jiabao.family.rules import Candidate, ExistingMember, check_head, check_new_member
+from jiabao.family.schemas import (
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdSummary,
+    IdentityOut,
+    LifeEventIn,
+    LifeEventOut,
+    MemberIn,
+    MemberLeave,
+    MemberOut,
+    MemberUpdate,
+)
+
+ID_COLUMN = "persons.id_number"
+PHONE_COLUMN = "persons.phone"
+
+
+def account_number(sequence: int) -> str:
+    """``JB`` + 9 digits + a Luhn check digit, so a mistyped account number is caught at once."""
+    body = f"{sequence:09d}"
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return f"JB{body}{(10 - total % 10) % 10}"
+
+
+def _store_person(ctx: ServiceContext, valid: ValidPerson) -> Person:
+    cipher, now = ctx.cipher, ctx.now()
+    bidx = cipher.blind_index(ID_COLUMN, valid.id_number)
+    if repository.person_by_id_index(ctx.session, bidx) is not None:
+        raise Conflict(
+            "A person with this ID number is already registered",
+            "该证件号码已登记",
+            code="person_exists",
+            fields=(FieldProblem("id_number", "person_exists", "该证件号码已登记", "This ID number is already registered"),),
+        )
+    person = Person(
+        name=valid.name,
+        sex=valid.sex.value,
+        birth_date=valid.birth_date,
+        id_type=valid.id_type,
+        id_number_enc=cipher.encrypt(ID_COLUMN, valid.id_number),
+        id_number_bidx=bidx,
+        id_number_masked=mask_id_number(valid.id_number),
+        region_code=valid.region_code,
+        occupation=valid.occupation,
+        occupation_class=valid.occupation_class,
+        annual_income=valid.annual_income,
+        social_insurance=valid.social_insurance,
+        created_at=now,
+        updated_at=now,
+    )
+    _set_phone(ctx, person, valid.phone)
+    ctx.session.add(person)
+    return person
+
+
+def _set_phone(ctx: ServiceContext, person: Person, phone: str | None) -> None:
+    if phone is None:
+        person.phone_enc = person.phone_bidx = person.phone_masked = None
+        return
+    person.phone_enc = ctx.cipher.encrypt(PHONE_COLUMN, phone)
+    person.phone_bidx = ctx.cipher.blind_index(PHONE_COLUMN, phone)
+    person.phone_masked = mask_phone(phone)
+
+
+def create_household(ctx: ServiceContext, data: HouseholdIn) -> HouseholdOut:
+    """Open a family account with its head (户主)."""
+    today = ctx.clock.today()
+    valid = validate_person(data.head, today=today)
+    problems = check_head(valid.birth_date, today=today)
+    if problems:
+        raise InvalidInput(fields=tuple(problems))
+    head = _store_person(ctx, valid)
+    ctx.session.flush()
+    number = account_number(secrets.randbelow(10**9))
+    while repository.account_no_taken(ctx.session, number):
+        number = account_number(secrets.randbelow(10**9))
+    partner_id = data.partner_id
+    if ctx.principal.role == "partner":
+        partner_id = ctx.principal.user_id
+    household = Household(
+        account_no=number,
+        head_person_id=head.id,
+        partner_id=partner_id,
+        region=region_of(valid.region_code).value,
+        created_at=ctx.now(),
+    )
+    ctx.session.add(household)
+    ctx.session.flush()
+    ctx.session.add(
+        Member(household_id=household.id, person_id=head.id, relationship_to_head=Relationship.SELF, joined_on=today)
+    )
+    ctx.session.flush()
+    ctx.audit("household.create", "household", household.id, {"account_no": number})
+    return get_overview(ctx, household.id)
+
+
+def _load(ctx: ServiceContext, household_id: int, *, write: bool) -> Household:
+    household = repository.household_with_members(ctx.session, household_id)
+    ids = {m.person_id for m in household.members if m.active} if household else set()
+    if write:
+        return access.ensure_can_write(ctx.principal, household, ids)
+    return access.ensure_can_read(ctx.principal, household, ids)
+
+
+def get_overview(ctx: ServiceContext, household_id: int) -> HouseholdOut:
+    """全家保障一览: members with ages, relationships, masked identities, life stage and (later) cover."""
+    household = _load(ctx, household_id, write=False)
+    today = ctx.clock.today()
+    facts = [
+        MemberFacts(
+            relationship=Relationship(m.relationship_to_head),
+            birth_date=m.person.birth_date,
+            active=m.active,
+            deceased=m.person.deceased_on is not None,
+            retired=m.person.retired,
+        )
+        for m in household.members
+    ]
+    stage = life_stage(facts, on=today)
+    members = [_member_out(m, today) for m in household.members]
+    return HouseholdOut(
+        id=household.id,
+        account_no=household.account_no,
+        region=household.region,
+        head_person_id=household.head_person_id,
+        partner_id=household.partner_id,
+        life_stage=stage.stage,
+        life_stage_reason=stage.reason,
+        members=[m for m in members if m.active],
+        former_members=[m for m in members if not m.active],
+    )
+
+
+def _member_out(member: Member, today: date) -> MemberOut:
+    p = member.person
+    return MemberOut(
+        member_id=member.id,
+        person_id=p.id,
+        name=p.name,
+        sex=Sex(p.sex),
+        birth_date=p.birth_date,
+        age=age_on(p.birth_date, today),
+        relationship=Relationship(member.relationship_to_head),
+        id_type=p.id_type,
+        id_number_masked=p.id_number_masked,
+        phone_masked=p.phone_masked,
+        occupation=p.occupation,
+        occupation_class=p.occupation_class,
+        social_insurance=p.social_insurance,
+        retired=p.retired,
+        joined_on=member.joined_on,
+        left_on=member.left_on,
+        active=member.active,
+    )
+
+
+def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> MemberOut:
+    """Add a family member after validating identity and household consistency; nothing is stored on error."""
+    household = _load(ctx, household_id, write=True)
+    today = ctx.clock.today()
+    valid = validate_person(data, today=today)
+    active = [m for m in household.members if m.active]
+    head = next(m for m in active if m.relationship_to_head == Relationship.SELF)
+    problems = check_new_member(
+        Candidate(data.relationship, valid.birth_date, valid.sex),
+        head_birth_date=head.person.birth_date,
+        existing=[
+            ExistingMember(Relationship(m.relationship_to_head), m.person.birth_date)
+            for m in active
+            if m.relationship_to_head != Relationship.SELF
+        ],
+        today=today,
+    )
+    if problems:
+        raise InvalidInput(fields=tuple(problems))
+    person = _store_person(ctx, valid)
+    ctx.session.flush()
+    member = Member(
+        household_id=household.id, person_id=person.id, relationship_to_head=data.relationship, joined_on=today
+    )
+    member.person = person
+    ctx.session.add(member)
+    ctx.session.add(
+        LifeEvent(
+            household_id=household.id,
+            person_id=person.id,
+            kind=LifeEventKind.MEMBER_JOINED,
+            occurred_on=today,
+            recorded_at=ctx.now(),
+            recorded_by=ctx.principal.user_id or None,
+        )
+    )
+    ctx.session.flush()
+    ctx.audit("member.add", "household", household.id, {"member_id": member.id, "relationship": data.relationship})
+    return _member_out(member, today)
+
+
+def _load_member(ctx: ServiceContext, member_id: int) -> tuple[Household, Member]:
+    member = repository.member(ctx.session, member_id)
+    if member is None:
+        raise NotFound("Member not found", "未找到该家庭成员", code="member_not_found")
+    household = _load(ctx, member.household_id, write=True)
+    return household, next(m for m in household.members if m.id == member_id)
+
+
+def update_member(ctx: ServiceContext, member_id: int, data: MemberUpdate) -> MemberOut:
+    _, member = _load_member(ctx, member_id)
+    person = member.person
+    changes = data.model_dump(exclude_unset=True)
+    if "name" in changes or "phone" in changes:
+        name, phone = validate_contact(changes.get("name", person.name), changes.get("phone"))
+        if "name" in changes:
+            person.name = name
+        if "phone" in changes:
+            _set_phone(ctx, person, phone)
+    for field in ("occupation", "occupation_class", "annual_income", "social_insurance", "retired"):
+        if field in changes and changes[field] is not None:
+            setattr(person, field, changes[field])
+    person.updated_at = ctx.now()
+    ctx.session.flush()
+    ctx.audit("member.update", "person", person.id, {"fields": sorted(changes)})
+    return _member_out(member, ctx.clock.today())
+
+
+def leave(ctx: ServiceContext, member_id: int, data: MemberLeave) -> MemberOut:
+    """A member leaves the household (child leaves home, divorce, death…); history is kept, never deleted."""
+    household, member = _load_member(ctx, member_id)
+    today = ctx.clock.today()
+    if member.relationship_to_head == Relationship.SELF:
+        raise Conflict("The head cannot leave the household", "户主不能退出家庭账户", code="head_cannot_leave")
+    if not member.active:
+        raise Conflict("This member has already left", "该成员已退出家庭", code="member_already_left")
+    if data.left_on > today or data.left_on < member.joined_on:
+        raise InvalidInput(
+            fields=(
+                FieldProblem(
+                    "left_on", "date_out_of_range", "退出日期须在加入日期与今天之间", "The date must be between joining and today"
+                ),
+            )
+        )
+    member.left_on = data.left_on
+    member.left_reason = data.reason.value
+    if data.reason is LifeEventKind.DEATH:
+        member.person.deceased_on = data.left_on
+    ctx.session.add(
+        LifeEvent(
+            household_id=household.id,
+            person_id=member.person_id,
+            kind=data.reason,
+            occurred_on=data.left_on,
+            recorded_at=ctx.now(),
+            recorded_by=ctx.principal.user_id or None,
+        )
+    )
+    ctx.session.flush()
+    ctx.audit("member.leave", "household", household.id, {"member_id": member.id, "reason": data.reason})
+    return _member_out(member, today)
+
+
+def record_event(ctx: ServiceContext, household_id: int, data: LifeEventIn) -> LifeEventOut:
+    household = _load(ctx, household_id, write=True)
+    today = ctx.clock.today()
+    if data.occurred_on > today:
+        raise InvalidInput(
+            fields=(FieldProblem("occurred_on", "date_in_future", "日期不能晚于今天", "The date cannot be in the future"),)
+        )
+    members = {m.person_id: m for m in household.members}
+    if data.person_id is not None and data.person_id not in members:
+        raise InvalidInput(
+            fields=(FieldProblem("person_id", "not_a_member", "此人不是该家庭成员", "This person is not a member"),)
+        )
+    if data.kind is LifeEventKind.RETIREMENT and data.person_id is not None:
+        members[data.person_id].person.retired = True
+    event = LifeEvent(
+        household_id=household.id,
+        person_id=data.person_id,
+        kind=data.kind,
+        occurred_on=data.occurred_on,
+        note=data.note,
+        recorded_at=ctx.now(),
+        recorded_by=ctx.principal.user_id or None,
+    )
+    ctx.session.add(event)
+    ctx.session.flush()
+    ctx.audit("life_event.add", "household", household.id, {"kind": data.kind})
+    return _event_out(event)
+
+
+def _event_out(e: LifeEvent) -> LifeEventOut:
+    return LifeEventOut(
+        id=e.id, kind=LifeEventKind(e.kind), occurred_on=e.occurred_on, person_id=e.person_id, note=e.note
+    )
+
+
+def timeline(ctx: ServiceContext, household_id: int) -> list[LifeEventOut]:
+    _load(ctx, household_id, write=False)
+    return [_event_out(e) for e in repository.life_events(ctx.session, household_id)]

@@ -1,0 +1,11 @@
+"""Every mapped model, imported once so the metadata is complete (for Alembic and the tests)."""
+
+from __future__ import annotations
+
+from jiabao.db import audit, outbox
+from jiabao.db.base import Base
+from jiabao.family import models as family_models
+from jiabao.identity import models as identity_models
+
+__all__ = ["Base", "audit", "family_models", "identity_models", "outbox"]
+metadata = Base.metadata

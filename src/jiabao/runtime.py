@@ -1,0 +1,69 @@
+"""Wiring: turns settings into the long-lived objects an app or a job needs (engine, sessions, keys, clock)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from jiabao.config import Settings
+from jiabao.core.auth import TokenSigner
+from jiabao.core.clock import Clock, SystemClock
+from jiabao.core.pii import PiiCipher, generate_key
+from jiabao.db.session import make_engine, make_session_factory
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    cipher: PiiCipher
+    tokens: TokenSigner
+    clock: Clock = field(default_factory=SystemClock)
+
+
+def ensure_secrets(settings: Settings) -> Settings:
+    """Fill missing keys: from ``data_dir/secrets.json`` (created on first run, outside git) unless in production.
+
+    In production every key must come from the environment; starting without one is refused.
+    """
+    if settings.secret_key and settings.pii_keys and settings.blind_index_key:
+        return settings
+    if settings.environment == "production":
+        raise RuntimeError("JIABAO_SECRET_KEY, JIABAO_PII_KEYS and JIABAO_BLIND_INDEX_KEY must be set in production")
+    path = Path(settings.data_dir) / "secrets.json"
+    if path.is_file():
+        stored = json.loads(path.read_text())
+    else:
+        stored = {"secret_key": generate_key(), "pii_keys": f"1:{generate_key()}", "blind_index_key": generate_key()}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(stored, fh)
+    return settings.model_copy(
+        update={
+            "secret_key": settings.secret_key or stored["secret_key"],
+            "pii_keys": settings.pii_keys or stored["pii_keys"],
+            "blind_index_key": settings.blind_index_key or stored["blind_index_key"],
+        }
+    )
+
+
+def build_runtime(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None) -> Runtime:
+    settings = ensure_secrets(settings)
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = engine or make_engine(settings.database_url, echo=settings.log_sql)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        cipher=PiiCipher.from_config(settings.pii_keys, settings.blind_index_key),
+        tokens=TokenSigner(settings.secret_key, settings.token_ttl_seconds),
+        clock=clock or SystemClock(),
+    )

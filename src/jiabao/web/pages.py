@@ -1,0 +1,171 @@
+"""Server-rendered pages (Jinja2 + htmx): log-in, household overview, member forms, staff search, preferences."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from jiabao.api.deps import SessionDep, runtime_of
+from jiabao.api.errors import problems_from_pydantic
+from jiabao.core.auth import HOUSEHOLD_WRITERS, Role
+from jiabao.core.errors import FieldProblem, JiabaoError, NotAuthenticated
+from jiabao.db.context import ServiceContext
+from jiabao.family import queries, service
+from jiabao.family.enums import Relationship
+from jiabao.family.schemas import ID_TYPES, MemberIn
+from jiabao.identity import service as identity
+from jiabao.identity.service import Credentials, Preferences
+from jiabao.web.deps import Csrf, PageCtx, PagePrincipal, optional_principal, render
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Form()]
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, session: SessionDep, lang: str | None = None) -> Response:
+    if lang in ("zh", "en"):
+        request.session["lang"] = lang
+    if optional_principal(request, session) is not None:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "login.html", None)
+
+
+@router.post("/login", dependencies=[Csrf])
+def login(request: Request, session: SessionDep, username: Text = "", password: Text = "") -> Response:
+    runtime = runtime_of(request)
+    try:
+        user = identity.authenticate(
+            session, Credentials(username=username, password=password), now=runtime.clock.now()
+        )
+    except (NotAuthenticated, ValidationError):
+        return render(request, "login.html", None, status_code=401, failed=True, username=username)
+    request.session.clear()
+    request.session.update({"uid": user.id, "ver": user.token_version})
+    return RedirectResponse("/", status_code=303)
+
+
+@router.post("/logout", dependencies=[Csrf])
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/preferences", dependencies=[Csrf])
+def preferences(
+    request: Request, session: SessionDep, principal: PagePrincipal, language: Text = "", elderly_mode: Text = ""
+) -> Response:
+    prefs = Preferences(
+        language=language if language in ("zh", "en") else None,
+        elderly_mode={"on": True, "off": False}.get(elderly_mode),
+    )
+    identity.set_preferences(session, principal.user_id, prefs)
+    back = request.headers.get("referer") or "/"
+    return RedirectResponse(back if back.startswith(str(request.base_url)) else "/", status_code=303)
+
+
+@router.get("/")
+def home(ctx: PageCtx) -> Response:
+    """Customers land on their household, partners on their list, staff on the search page."""
+    if ctx.principal.role is Role.CUSTOMER:
+        households = queries.list_households(ctx)
+        if households:
+            return RedirectResponse(f"/households/{households[0].id}", status_code=303)
+        return RedirectResponse("/households", status_code=303)
+    if ctx.principal.role is Role.PARTNER:
+        return RedirectResponse("/households", status_code=303)
+    return RedirectResponse("/staff/search", status_code=303)
+
+
+@router.get("/households", response_class=HTMLResponse)
+def households(request: Request, ctx: PageCtx, page: int = 1) -> Response:
+    page = max(page, 1)
+    rows = queries.list_households(ctx, limit=50, offset=(page - 1) * 50)
+    return render(request, "households.html", ctx.principal, rows=rows, page=page)
+
+
+def _household_context(ctx: ServiceContext, household_id: int) -> dict[str, object]:
+    return {
+        "household": service.get_overview(ctx, household_id),
+        "events": service.timeline(ctx, household_id),
+        "can_edit": ctx.principal.role in HOUSEHOLD_WRITERS,
+        "relationships": [r for r in Relationship if r is not Relationship.SELF],
+        "id_types": ID_TYPES,
+        "form": {},
+        "problems": {},
+        "open_form": False,
+    }
+
+
+@router.get("/households/{household_id}", response_class=HTMLResponse)
+def household(request: Request, ctx: PageCtx, household_id: int, added: int = 0) -> Response:
+    """全家保障一览 — the household overview."""
+    return render(request, "household.html", ctx.principal, added=bool(added), **_household_context(ctx, household_id))
+
+
+@router.post("/households/{household_id}/members", response_class=HTMLResponse, dependencies=[Csrf])
+def add_member(
+    request: Request,
+    ctx: PageCtx,
+    household_id: int,
+    name: Text = "",
+    relationship: Text = "",
+    id_type: Text = "resident_id",
+    id_number: Text = "",
+    sex: Text = "",
+    birth_date: Text = "",
+    phone: Text = "",
+    occupation: Text = "",
+    social_insurance: Text = "",
+) -> Response:
+    """Add a member from the form; on error the form comes back with the messages beside each field."""
+    form = {
+        "name": name,
+        "relationship": relationship,
+        "id_type": id_type,
+        "id_number": id_number,
+        "sex": sex,
+        "birth_date": birth_date,
+        "phone": phone,
+        "occupation": occupation,
+    }
+    values: dict[str, object] = {k: (v.strip() or None) for k, v in form.items()}
+    values["social_insurance"] = social_insurance == "on"
+    problems: tuple[FieldProblem, ...] = ()
+    try:
+        service.add_member(ctx, household_id, MemberIn.model_validate(values))
+    except ValidationError as exc:
+        problems = problems_from_pydantic(list(exc.errors()))
+    except JiabaoError as exc:
+        if not exc.fields:
+            raise
+        problems = exc.fields
+    htmx = request.headers.get("hx-request") == "true"
+    if not problems:
+        target = f"/households/{household_id}?added=1"
+        if htmx:
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+    context = _household_context(ctx, household_id)
+    return render(
+        request,
+        "partials/member_form.html" if htmx else "household.html",
+        ctx.principal,
+        status_code=200 if htmx else 422,
+        **{**context, "form": form, "problems": _by_field(problems), "open_form": True},
+    )
+
+
+def _by_field(problems: tuple[FieldProblem, ...]) -> dict[str, list[FieldProblem]]:
+    grouped: dict[str, list[FieldProblem]] = {}
+    for p in problems:
+        grouped.setdefault(p.field.split(".")[0], []).append(p)
+    return grouped
+
+
+@router.get("/staff/search", response_class=HTMLResponse)
+def staff_search(request: Request, ctx: PageCtx, q: str = "") -> Response:
+    rows = queries.search_households(ctx, q[:40]) if q.strip() else None
+    return render(request, "search.html", ctx.principal, rows=rows, q=q)
