@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from jiabao.family.models import Household, LifeEvent, Member, Person
@@ -75,7 +75,9 @@ def summaries_page(session: Session, *, limit: int, offset: int) -> list[tuple[H
     return [(h, p, int(n)) for h, p, n in session.execute(stmt)]
 
 
-def household_ids_by_person_index(session: Session, *, id_bidx: str | None, phone_bidx: str | None) -> list[int]:
+def household_ids_by_person_index(
+    session: Session, *, id_bidx: str | None, phone_bidx: str | None
+) -> list[int]:
     """Households whose active members match an ID number or phone blind index."""
     conditions = []
     if id_bidx:
@@ -87,7 +89,7 @@ def household_ids_by_person_index(session: Session, *, id_bidx: str | None, phon
     stmt = (
         select(Member.household_id)
         .join(Person, Person.id == Member.person_id)
-        .where(Member.left_on.is_(None), *conditions)
+        .where(Member.left_on.is_(None), or_(*conditions))
         .distinct()
         .limit(50)
     )

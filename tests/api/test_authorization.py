@@ -1,0 +1,102 @@
+"""Every API route × every role, against one table of who may do what.
+
+The table is the specification: a route missing from it fails the test, so a new route cannot ship without
+deciding who may call it. "Allowed" means the call got past authentication and authorization (it may still
+be refused for business reasons, e.g. 409); "denied" means 401/403/404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from jiabao.core.auth import Role
+from jiabao.runtime import Runtime
+from tests.api.conftest import token_for
+from tests.factories import add_member, make_family, make_user, resident_id
+
+CUSTOMER, OTHER_CUSTOMER, PARTNER, OTHER_PARTNER = "customer", "other_customer", "partner", "other_partner"
+STAFF = ("underwriter", "claims", "service", "risk", "actuary", "admin", "auditor")
+ALL = {CUSTOMER, OTHER_CUSTOMER, PARTNER, OTHER_PARTNER, *STAFF}
+READ_OWN = {CUSTOMER, PARTNER, "underwriter", "claims", "service", "risk", "admin", "auditor"}
+WRITE_OWN = {CUSTOMER, PARTNER, "service", "admin"}
+
+ALLOWED: dict[tuple[str, str], set[str]] = {
+    ("POST", "/api/v1/auth/token"): ALL,  # public; "anonymous" has no account, so its log-in fails (401)
+    ("GET", "/api/v1/auth/me"): ALL,
+    ("PATCH", "/api/v1/auth/me/preferences"): ALL,
+    ("GET", "/api/v1/households"): ALL - {"actuary"},
+    ("POST", "/api/v1/households"): {PARTNER, OTHER_PARTNER, "service", "admin"},
+    ("GET", "/api/v1/households/search"): {"underwriter", "claims", "service", "risk", "admin", "auditor"},
+    ("GET", "/api/v1/households/{household_id}"): READ_OWN,
+    ("GET", "/api/v1/households/{household_id}/members"): READ_OWN,
+    ("POST", "/api/v1/households/{household_id}/members"): WRITE_OWN,
+    ("PATCH", "/api/v1/members/{member_id}"): WRITE_OWN,
+    ("POST", "/api/v1/members/{member_id}/leave"): WRITE_OWN,
+    ("GET", "/api/v1/households/{household_id}/events"): READ_OWN,
+    ("POST", "/api/v1/households/{household_id}/events"): WRITE_OWN,
+    ("GET", "/api/v1/persons/{person_id}"): READ_OWN,
+    ("GET", "/api/v1/persons/{person_id}/identity"): {CUSTOMER, "underwriter", "claims", "service", "risk"},
+    ("GET", "/api/v1/audit"): {"admin", "auditor"},
+    ("POST", "/api/v1/auth/logout"): ALL,
+}
+
+
+def _routes(app: FastAPI) -> list[tuple[str, str]]:
+    paths: dict[str, dict[str, Any]] = app.openapi()["paths"]
+    return [(method.upper(), path) for path, ops in paths.items() for method in ops]
+
+
+def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: int) -> dict[str, Any]:
+    url = path.format(**ids)
+    bodies: dict[tuple[str, str], Any] = {
+        ("POST", "/api/v1/auth/token"): {"username": username, "password": "correct-horse-battery"},
+        ("PATCH", "/api/v1/auth/me/preferences"): {"language": "zh"},
+        ("POST", "/api/v1/households"): {"head": {"name": "陈静", "id_number": resident_id(date(1990, 1, 1), "F", 100 + n)}},
+        ("POST", "/api/v1/households/{household_id}/members"): {
+            "name": "张小花", "relationship": "child", "id_number": resident_id(date(2018, 5, 5), "F", 200 + n)},
+        ("PATCH", "/api/v1/members/{member_id}"): {"occupation": "教师"},
+        ("POST", "/api/v1/members/{member_id}/leave"): {"left_on": "2026-11-26", "reason": "child_leaves_home"},
+        ("POST", "/api/v1/households/{household_id}/events"): {"kind": "marriage", "occurred_on": "2012-05-01"},
+    }  # fmt: skip
+    params = {
+        "/api/v1/households/search": {"q": "张"},
+        "/api/v1/audit": {"entity": "household", "entity_id": str(ids["household_id"])},
+    }.get(path)
+    request: dict[str, Any] = {"method": method, "url": url, "params": params}
+    if (method, path) in bodies:
+        request["json"] = bodies[(method, path)]
+    return request
+
+
+def test_every_route_is_in_the_table(app: FastAPI) -> None:
+    assert sorted(_routes(app)) == sorted(ALLOWED)
+
+
+def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: Runtime) -> None:
+    partner = make_user(runtime, PARTNER, Role.PARTNER)
+    make_user(runtime, OTHER_PARTNER, Role.PARTNER)
+    for role in STAFF:
+        make_user(runtime, role, Role(role))
+    mine = make_family(runtime, username=CUSTOMER, partner_id=partner.user_id)
+    make_family(runtime, name="刘洋", seq=9, username=OTHER_CUSTOMER, phone="13900001234")
+    member_id = add_member(runtime, mine.household_id, name="张大宝", relationship="child",
+                           id_number=resident_id(date(2010, 2, 2), "M", 5))  # fmt: skip
+    ids = {"household_id": mine.household_id, "member_id": member_id, "person_id": mine.head_person_id}
+    users = sorted(ALL)
+    headers = {u: token_for(client, u) for u in users}
+    routes = sorted(_routes(app), key=lambda r: r == ("POST", "/api/v1/auth/logout"))  # logout revokes: last
+    mismatches = []
+    n = 0
+    for method, path in routes:
+        for who in [*users, "anonymous"]:
+            n += 1
+            request = _request_for(method, path, ids, who, n)
+            response = client.request(**request, headers=headers.get(who, {}))
+            allowed = response.status_code not in (401, 403, 404)
+            if allowed != (who in ALLOWED[(method, path)]) or response.status_code >= 500:
+                mismatches.append((method, path, who, response.status_code, response.text[:120]))
+    assert mismatches == []

@@ -1,0 +1,109 @@
+"""Shared fixtures. The database back end is chosen with ``--db sqlite|postgresql`` (default sqlite).
+
+Each test gets a freshly migrated database: SQLite copies a migrated template file; PostgreSQL migrates a new
+database once per run (created and dropped here) and truncates every table before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from jiabao.config import Settings
+from jiabao.core.clock import FixedClock
+from jiabao.core.pii import generate_key
+from jiabao.migrations import upgrade
+from jiabao.runtime import Runtime, build_runtime
+
+PG_ADMIN_URL = os.environ.get("JIABAO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db", default=os.environ.get("JIABAO_TEST_DB", "sqlite"), choices=("sqlite", "postgresql"))
+
+
+@pytest.fixture(scope="session")
+def db_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.config.getoption("--db"))
+
+
+@pytest.fixture(scope="session")
+def template_db(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database: a template file (SQLite) or a dedicated database (PostgreSQL) for this run."""
+    if db_kind == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        engine = create_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        engine.dispose()
+        yield str(path)
+        return
+    name = f"jiabao_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    engine = create_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")
+            )
+        ]
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(db_kind: str, template_db: str, tmp_path: Path) -> str:
+    if db_kind == "sqlite":
+        target = tmp_path / "jiabao.db"
+        shutil.copyfile(template_db, target)
+        return f"sqlite:///{target}"
+    _truncate_all(template_db)
+    return template_db
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        data_dir=tmp_path,
+        secret_key="test-secret-" + uuid.uuid4().hex,
+        pii_keys=f"1:{generate_key()}",
+        blind_index_key=generate_key(),
+    )
+
+
+@pytest.fixture
+def runtime(settings: Settings, clock: FixedClock) -> Iterator[Runtime]:
+    rt = build_runtime(settings, clock=clock)
+    yield rt
+    rt.engine.dispose()
