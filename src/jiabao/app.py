@@ -23,7 +23,9 @@ VENDOR_FILES = {"htmx.min.js": PROJECT_ROOT / "node_modules" / "htmx.org" / "dis
 """Front-end libraries installed from the npm registry at set-up time (never copied into the repository)."""
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None, runtime: Runtime | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, runtime: Runtime | None = None
+) -> FastAPI:
     runtime = runtime or build_runtime(settings or Settings(), clock=clock)
     app = FastAPI(
         title="Jiabao (家保) API",
@@ -56,7 +58,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         path = VENDOR_FILES.get(name)
         if path is None or not path.is_file():
             return Response(status_code=404)
-        return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
+        return FileResponse(
+            path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"}
+        )
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

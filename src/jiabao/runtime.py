@@ -35,12 +35,18 @@ def ensure_secrets(settings: Settings) -> Settings:
     if settings.secret_key and settings.pii_keys and settings.blind_index_key:
         return settings
     if settings.environment == "production":
-        raise RuntimeError("JIABAO_SECRET_KEY, JIABAO_PII_KEYS and JIABAO_BLIND_INDEX_KEY must be set in production")
+        raise RuntimeError(
+            "JIABAO_SECRET_KEY, JIABAO_PII_KEYS and JIABAO_BLIND_INDEX_KEY must be set in production"
+        )
     path = Path(settings.data_dir) / "secrets.json"
     if path.is_file():
         stored = json.loads(path.read_text())
     else:
-        stored = {"secret_key": generate_key(), "pii_keys": f"1:{generate_key()}", "blind_index_key": generate_key()}
+        stored = {
+            "secret_key": generate_key(),
+            "pii_keys": f"1:{generate_key()}",
+            "blind_index_key": generate_key(),
+        }
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:

@@ -49,5 +49,3 @@ def me(session: SessionDep, principal: PrincipalDep) -> UserOut:
 def preferences(session: SessionDep, principal: PrincipalDep, prefs: Preferences) -> UserOut:
     """Language (zh/en) and the elderly-friendly mode (大字版)."""
     return identity.user_out(identity.set_preferences(session, principal.user_id, prefs))
-
-

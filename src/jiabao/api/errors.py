@@ -10,7 +10,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jiabao.core.errors import FieldProblem, InvalidInput, JiabaoError, NotAuthenticated, NotFound, PermissionDenied
+from jiabao.core.errors import (
+    FieldProblem,
+    InvalidInput,
+    JiabaoError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
 
 log = logging.getLogger("jiabao")
 
@@ -59,7 +66,9 @@ def language_of(request: Request) -> str:
 def render(request: Request, error: JiabaoError) -> Response:
     if wants_json(request):
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-        return JSONResponse({"error": error.as_dict(language_of(request))}, status_code=error.status, headers=headers)
+        return JSONResponse(
+            {"error": error.as_dict(language_of(request))}, status_code=error.status, headers=headers
+        )
     page_renderer = getattr(request.app.state, "error_page", None)
     if page_renderer is not None:
         response: Response = page_renderer(request, error)

@@ -47,11 +47,17 @@ def ensure_demo_users(session: Session, *, now: datetime, password: str = DEMO_P
     logins: list[DemoLogin] = []
     for username, role, name, note in STAFF:
         if users.by_username(session, username) is None:
-            identity.create_user(session, username=username, password=password, role=role, display_name=name, now=now)
+            identity.create_user(
+                session, username=username, password=password, role=role, display_name=name, now=now
+            )
         logins.append(DemoLogin(username, role, name, note))
     first_two = _heads(session, limit=2)
     oldest = _heads(session, limit=1, min_birth=True)
-    customers = [("customer", first_two[:1], False), ("customer2", first_two[1:2], False), ("elder", oldest, True)]
+    customers = [
+        ("customer", first_two[:1], False),
+        ("customer2", first_two[1:2], False),
+        ("elder", oldest, True),
+    ]
     for username, heads, elderly in customers:
         if not heads:
             continue

@@ -53,7 +53,11 @@ def _store_person(ctx: ServiceContext, valid: ValidPerson) -> Person:
             "A person with this ID number is already registered",
             "该证件号码已登记",
             code="person_exists",
-            fields=(FieldProblem("id_number", "person_exists", "该证件号码已登记", "This ID number is already registered"),),
+            fields=(
+                FieldProblem(
+                    "id_number", "person_exists", "该证件号码已登记", "This ID number is already registered"
+                ),
+            ),
         )
     person = Person(
         name=valid.name,
@@ -110,7 +114,12 @@ def create_household(ctx: ServiceContext, data: HouseholdIn) -> HouseholdOut:
     ctx.session.add(household)
     ctx.session.flush()
     ctx.session.add(
-        Member(household_id=household.id, person_id=head.id, relationship_to_head=Relationship.SELF, joined_on=today)
+        Member(
+            household_id=household.id,
+            person_id=head.id,
+            relationship_to_head=Relationship.SELF,
+            joined_on=today,
+        )
     )
     ctx.session.flush()
     ctx.audit("household.create", "household", household.id, {"account_no": number})
@@ -199,7 +208,10 @@ def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> Member
     person = _store_person(ctx, valid)
     ctx.session.flush()
     member = Member(
-        household_id=household.id, person_id=person.id, relationship_to_head=data.relationship, joined_on=today
+        household_id=household.id,
+        person_id=person.id,
+        relationship_to_head=data.relationship,
+        joined_on=today,
     )
     member.person = person
     ctx.session.add(member)
@@ -214,7 +226,9 @@ def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> Member
         )
     )
     ctx.session.flush()
-    ctx.audit("member.add", "household", household.id, {"member_id": member.id, "relationship": data.relationship})
+    ctx.audit(
+        "member.add", "household", household.id, {"member_id": member.id, "relationship": data.relationship}
+    )
     return _member_out(member, today)
 
 
@@ -250,14 +264,19 @@ def leave(ctx: ServiceContext, member_id: int, data: MemberLeave) -> MemberOut:
     household, member = _load_member(ctx, member_id)
     today = ctx.clock.today()
     if member.relationship_to_head == Relationship.SELF:
-        raise Conflict("The head cannot leave the household", "户主不能退出家庭账户", code="head_cannot_leave")
+        raise Conflict(
+            "The head cannot leave the household", "户主不能退出家庭账户", code="head_cannot_leave"
+        )
     if not member.active:
         raise Conflict("This member has already left", "该成员已退出家庭", code="member_already_left")
     if data.left_on > today or data.left_on < member.joined_on:
         raise InvalidInput(
             fields=(
                 FieldProblem(
-                    "left_on", "date_out_of_range", "退出日期须在加入日期与今天之间", "The date must be between joining and today"
+                    "left_on",
+                    "date_out_of_range",
+                    "退出日期须在加入日期与今天之间",
+                    "The date must be between joining and today",
                 ),
             )
         )
@@ -285,12 +304,20 @@ def record_event(ctx: ServiceContext, household_id: int, data: LifeEventIn) -> L
     today = ctx.clock.today()
     if data.occurred_on > today:
         raise InvalidInput(
-            fields=(FieldProblem("occurred_on", "date_in_future", "日期不能晚于今天", "The date cannot be in the future"),)
+            fields=(
+                FieldProblem(
+                    "occurred_on", "date_in_future", "日期不能晚于今天", "The date cannot be in the future"
+                ),
+            )
         )
     members = {m.person_id: m for m in household.members}
     if data.person_id is not None and data.person_id not in members:
         raise InvalidInput(
-            fields=(FieldProblem("person_id", "not_a_member", "此人不是该家庭成员", "This person is not a member"),)
+            fields=(
+                FieldProblem(
+                    "person_id", "not_a_member", "此人不是该家庭成员", "This person is not a member"
+                ),
+            )
         )
     if data.kind is LifeEventKind.RETIREMENT and data.person_id is not None:
         members[data.person_id].person.retired = True

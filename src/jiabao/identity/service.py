@@ -83,7 +83,13 @@ def authenticate(session: Session, credentials: Credentials, *, now: datetime) -
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(credentials.password)
     audit.record(
-        session, at=now, actor_id=user.id, actor_role=user.role, action="auth.login", entity="user", entity_id=user.id
+        session,
+        at=now,
+        actor_id=user.id,
+        actor_role=user.role,
+        action="auth.login",
+        entity="user",
+        entity_id=user.id,
     )
     return user
 

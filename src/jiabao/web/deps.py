@@ -76,7 +76,11 @@ Csrf = Depends(verify_csrf)
 def language(request: Request, principal: Principal | None) -> str:
     if principal is not None:
         return principal.language
-    lang = getattr(request.state, "language", None) or request.session.get("lang") or request.query_params.get("lang")
+    lang = (
+        getattr(request.state, "language", None)
+        or request.session.get("lang")
+        or request.query_params.get("lang")
+    )
     return "en" if lang == "en" else "zh"
 
 

@@ -19,7 +19,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "login.username": ("用户名", "Username"),
     "login.password": ("密码", "Password"),
     "login.submit": ("登录", "Log in"),
-    "login.help": ("忘记密码或需要帮助，请致电客服 95xxx 转人工", "Need help? Call 95xxx and ask for a person"),
+    "login.help": (
+        "忘记密码或需要帮助，请致电客服 95xxx 转人工",
+        "Need help? Call 95xxx and ask for a person",
+    ),
     "household.title": ("全家保障一览", "Family cover at a glance"),
     "household.account": ("家庭账户号", "Family account"),
     "household.region": ("所在区域", "Region"),
@@ -75,8 +78,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "stage.growth": ("成长期", "Growth"),
     "stage.maturity": ("成熟期", "Maturity"),
     "stage.sunset": ("夕阳期", "Retirement"),
-    "stage.formation.advice": ("建议优先配置：意外险、重疾险、医疗险", "Suggested first: accident, CI, medical"),
-    "stage.growth.advice": ("建议优先配置：年金、意外、重疾、寿险", "Suggested first: annuity, accident, CI, life"),
+    "stage.formation.advice": (
+        "建议优先配置：意外险、重疾险、医疗险",
+        "Suggested first: accident, CI, medical",
+    ),
+    "stage.growth.advice": (
+        "建议优先配置：年金、意外、重疾、寿险",
+        "Suggested first: annuity, accident, CI, life",
+    ),
     "stage.maturity.advice": (
         "建议优先配置：医疗、年金、意外、重疾、寿险",
         "Suggested first: medical, annuity, accident, CI, life",

@@ -55,7 +55,11 @@ def logout(request: Request) -> Response:
 
 @router.post("/preferences", dependencies=[Csrf])
 def preferences(
-    request: Request, session: SessionDep, principal: PagePrincipal, language: Text = "", elderly_mode: Text = ""
+    request: Request,
+    session: SessionDep,
+    principal: PagePrincipal,
+    language: Text = "",
+    elderly_mode: Text = "",
 ) -> Response:
     prefs = Preferences(
         language=language if language in ("zh", "en") else None,
@@ -102,7 +106,9 @@ def _household_context(ctx: ServiceContext, household_id: int) -> dict[str, obje
 @router.get("/households/{household_id}", response_class=HTMLResponse)
 def household(request: Request, ctx: PageCtx, household_id: int, added: int = 0) -> Response:
     """全家保障一览 — the household overview."""
-    return render(request, "household.html", ctx.principal, added=bool(added), **_household_context(ctx, household_id))
+    return render(
+        request, "household.html", ctx.principal, added=bool(added), **_household_context(ctx, household_id)
+    )
 
 
 @router.post("/households/{household_id}/members", response_class=HTMLResponse, dependencies=[Csrf])
