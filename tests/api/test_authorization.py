@@ -12,11 +12,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.api.conftest import token_for
+from tests.factories import add_member, make_family, make_user, resident_id
 
 from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
-from tests.api.conftest import token_for
-from tests.factories import add_member, make_family, make_user, resident_id
 
 CUSTOMER, OTHER_CUSTOMER, PARTNER, OTHER_PARTNER = "customer", "other_customer", "partner", "other_partner"
 STAFF = ("underwriter", "claims", "service", "risk", "actuary", "admin", "auditor")
@@ -55,7 +55,8 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
     bodies: dict[tuple[str, str], Any] = {
         ("POST", "/api/v1/auth/token"): {"username": username, "password": "correct-horse-battery"},
         ("PATCH", "/api/v1/auth/me/preferences"): {"language": "zh"},
-        ("POST", "/api/v1/households"): {"head": {"name": "陈静", "id_number": resident_id(date(1990, 1, 1), "F", 100 + n)}},
+        ("POST", "/api/v1/households"): {
+            "head": {"name": "陈静", "id_number": resident_id(date(1990, 1, 1), "F", 100 + n)}},
         ("POST", "/api/v1/households/{household_id}/members"): {
             "name": "张小花", "relationship": "child", "id_number": resident_id(date(2018, 5, 5), "F", 200 + n)},
         ("PATCH", "/api/v1/members/{member_id}"): {"occupation": "教师"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select, text
+from tests.factories import add_member, ctx_for, make_family, make_user, resident_id
 
 from jiabao.core.auth import Role
 from jiabao.db.audit import AuditEntry
@@ -12,7 +13,6 @@ from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households
 from jiabao.family import queries
 from jiabao.runtime import Runtime
-from tests.factories import add_member, ctx_for, make_family, make_user, resident_id
 
 
 def _all_text(runtime: Runtime) -> str:
@@ -21,7 +21,7 @@ def _all_text(runtime: Runtime) -> str:
     with runtime.engine.connect() as conn:
         tables = [t for t in conn.dialect.get_table_names(conn) if t != "alembic_version"]
         for table in tables:
-            for row in conn.execute(text(f'SELECT * FROM "{table}"')):  # noqa: S608 - table names from the catalog
+            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
                 for cell in row:
                     chunks.append(cell.decode("latin-1") if isinstance(cell, bytes | memoryview) else str(cell))
     return "\n".join(chunks)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
@@ -15,7 +14,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
     user: UserOut
 

@@ -49,9 +49,7 @@ def current_principal(
     decoded = runtime_of(request).tokens.read(credentials.credentials)
     user = identity.user_for_token(session, *decoded) if decoded else None
     if user is None:
-        raise NotAuthenticated(
-            "The token is not valid or has expired", "登录已失效，请重新登录", code="bad_token"
-        )
+        raise NotAuthenticated("The token is not valid or has expired", "登录已失效，请重新登录", code="bad_token")
     return identity.principal_of(user)
 
 

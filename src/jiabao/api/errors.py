@@ -66,9 +66,7 @@ def language_of(request: Request) -> str:
 def render(request: Request, error: JiabaoError) -> Response:
     if wants_json(request):
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-        return JSONResponse(
-            {"error": error.as_dict(language_of(request))}, status_code=error.status, headers=headers
-        )
+        return JSONResponse({"error": error.as_dict(language_of(request))}, status_code=error.status, headers=headers)
     page_renderer = getattr(request.app.state, "error_page", None)
     if page_renderer is not None:
         response: Response = page_renderer(request, error)

@@ -67,9 +67,7 @@ class PopulationGenerator:
         self._offset = self.rng.randrange(0, 400)
 
     def _birth(self, age: int) -> date:
-        start = date(self.today.year - age - 1, self.today.month, 1) + timedelta(
-            days=self.rng.randrange(2, 360)
-        )
+        start = date(self.today.year - age - 1, self.today.month, 1) + timedelta(days=self.rng.randrange(2, 360))
         return start if start < self.today else self.today - timedelta(days=1)
 
     def _id_number(self, region: str, birth: date, sex: str) -> str:
@@ -85,9 +83,7 @@ class PopulationGenerator:
                 return number
 
     def _phone(self) -> str:
-        prefix = self.rng.choice(
-            ("138", "139", "136", "158", "186", "188", "135", "177", "199", "166", "150")
-        )
+        prefix = self.rng.choice(("138", "139", "136", "158", "186", "188", "135", "177", "199", "166", "150"))
         return prefix + f"{self.rng.randrange(0, 10**8):08d}"
 
     def person(self, rel: Relationship, age: int, sex: str, surname: str | None, region: str) -> PersonSpec:
@@ -135,20 +131,14 @@ class PopulationGenerator:
                 if 0 <= child_age <= 30:
                     child_sex = rng.choice("MF")
                     child_surname = surname if head_sex == "M" else None
-                    spec.members.append(
-                        self.person(Relationship.CHILD, child_age, child_sex, child_surname, region)
-                    )
+                    spec.members.append(self.person(Relationship.CHILD, child_age, child_sex, child_surname, region))
         if head_age < 50 and rng.random() < 0.22:
             parent_age = head_age + rng.randint(24, 32)
             if parent_age <= 92:
-                spec.members.append(
-                    self.person(Relationship.PARENT, parent_age, rng.choice("MF"), None, region)
-                )
+                spec.members.append(self.person(Relationship.PARENT, parent_age, rng.choice("MF"), None, region))
         if head_age >= 55 and rng.random() < 0.15:
             spec.members.append(
-                self.person(
-                    Relationship.GRANDCHILD, head_age - rng.randint(50, 60), rng.choice("MF"), None, region
-                )
+                self.person(Relationship.GRANDCHILD, head_age - rng.randint(50, 60), rng.choice("MF"), None, region)
             )
         spec.members = spec.members[:7]
         return spec

@@ -58,9 +58,7 @@ def _drop_existing(session: Session, cipher: PiiCipher, specs: list[HouseholdSpe
     taken = set(session.scalars(select(Person.id_number_bidx).where(Person.id_number_bidx.in_(indexes))))
     if not taken:
         return specs
-    return [
-        h for h in specs if not any(cipher.blind_index(ID_COLUMN, m.id_number) in taken for m in h.members)
-    ]
+    return [h for h in specs if not any(cipher.blind_index(ID_COLUMN, m.id_number) in taken for m in h.members)]
 
 
 def seed_households(
@@ -79,9 +77,7 @@ def seed_households(
     member_id, event_id = _next_id(session, Member), _next_id(session, LifeEvent)
     added = 0
     while added < count:
-        specs = _drop_existing(
-            session, cipher, [generator.household() for _ in range(min(BATCH, count - added))]
-        )
+        specs = _drop_existing(session, cipher, [generator.household() for _ in range(min(BATCH, count - added))])
         persons, households, members, events = [], [], [], []
         for spec in specs:
             head_id = person_id

@@ -13,7 +13,7 @@ from jiabao.family.models import Household, Person
 from jiabao.identity import repository as users
 from jiabao.identity import service as identity
 
-DEMO_PASSWORD = "jiabao-demo-2026"
+DEMO_PASSWORD = "jiabao-demo-2026"  # noqa: S105 - the documented demo password
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,7 @@ def ensure_demo_users(session: Session, *, now: datetime, password: str = DEMO_P
     logins: list[DemoLogin] = []
     for username, role, name, note in STAFF:
         if users.by_username(session, username) is None:
-            identity.create_user(
-                session, username=username, password=password, role=role, display_name=name, now=now
-            )
+            identity.create_user(session, username=username, password=password, role=role, display_name=name, now=now)
         logins.append(DemoLogin(username, role, name, note))
     first_two = _heads(session, limit=2)
     oldest = _heads(session, limit=1, min_birth=True)

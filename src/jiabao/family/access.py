@@ -15,9 +15,7 @@ def _own(principal: Principal, household: Household, member_person_ids: set[int]
     return True
 
 
-def ensure_can_read(
-    principal: Principal, household: Household | None, member_person_ids: set[int]
-) -> Household:
+def ensure_can_read(principal: Principal, household: Household | None, member_person_ids: set[int]) -> Household:
     """Raise NotFound for a household the caller may not see (no hint that it exists), else return it."""
     if household is None or principal.role not in HOUSEHOLD_READERS:
         raise NotFound("Household not found", "未找到该家庭账户", code="household_not_found")
@@ -26,9 +24,7 @@ def ensure_can_read(
     return household
 
 
-def ensure_can_write(
-    principal: Principal, household: Household | None, member_person_ids: set[int]
-) -> Household:
+def ensure_can_write(principal: Principal, household: Household | None, member_person_ids: set[int]) -> Household:
     found = ensure_can_read(principal, household, member_person_ids)
     if principal.role not in HOUSEHOLD_WRITERS:
         raise PermissionDenied("Your role may not change households", "您的角色不能修改家庭信息")

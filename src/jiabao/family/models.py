@@ -53,9 +53,7 @@ class Household(Base):
     region: Mapped[str] = mapped_column(String(20), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    members: Mapped[list[Member]] = relationship(
-        back_populates="household", lazy="raise", order_by="Member.id"
-    )
+    members: Mapped[list[Member]] = relationship(back_populates="household", lazy="raise", order_by="Member.id")
 
 
 class Member(Base):

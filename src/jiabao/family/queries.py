@@ -32,16 +32,10 @@ def list_households(ctx: ServiceContext, *, limit: int = 50, offset: int = 0) ->
     """The caller's households: a customer's own, a partner's served ones, or (staff) a page of all."""
     principal, session = ctx.principal, ctx.session
     if principal.role is Role.CUSTOMER:
-        ids = (
-            repository.active_household_ids_of_person(session, principal.person_id)
-            if principal.person_id
-            else []
-        )
+        ids = repository.active_household_ids_of_person(session, principal.person_id) if principal.person_id else []
         return _summaries(repository.summaries_by_ids(session, ids))
     if principal.role is Role.PARTNER:
-        return _summaries(
-            repository.summaries_for_partner(session, principal.user_id, limit=limit, offset=offset)
-        )
+        return _summaries(repository.summaries_for_partner(session, principal.user_id, limit=limit, offset=offset))
     access.ensure_can_search(principal)
     return _summaries(repository.summaries_page(session, limit=limit, offset=offset))
 
@@ -96,9 +90,7 @@ def reveal_identity(ctx: ServiceContext, person_id: int) -> IdentityOut:
         raise NotFound("Person not found", "未找到此人", code="person_not_found")
     household_ids = repository.active_household_ids_of_person(session, person_id)
     if principal.role is Role.CUSTOMER:
-        visible = any(
-            principal.person_id in repository.active_member_person_ids(session, hid) for hid in household_ids
-        )
+        visible = any(principal.person_id in repository.active_member_person_ids(session, hid) for hid in household_ids)
         if not visible:
             raise NotFound("Person not found", "未找到此人", code="person_not_found")
     identity = IdentityOut(

@@ -46,7 +46,7 @@ def person_by_id_index(session: Session, bidx: str) -> Person | None:
     return session.scalars(select(Person).where(Person.id_number_bidx == bidx)).one_or_none()
 
 
-def _summary_query() -> Select[tuple[Household, Person, int]]:
+def _summary_query() -> Select[Household, Person, int]:
     member_count = (
         select(func.count(Member.id))
         .where(Member.household_id == Household.id, Member.left_on.is_(None))
@@ -75,9 +75,7 @@ def summaries_page(session: Session, *, limit: int, offset: int) -> list[tuple[H
     return [(h, p, int(n)) for h, p, n in session.execute(stmt)]
 
 
-def household_ids_by_person_index(
-    session: Session, *, id_bidx: str | None, phone_bidx: str | None
-) -> list[int]:
+def household_ids_by_person_index(session: Session, *, id_bidx: str | None, phone_bidx: str | None) -> list[int]:
     """Households whose active members match an ID number or phone blind index."""
     conditions = []
     if id_bidx:

@@ -61,9 +61,7 @@ def check_new_member(
     if rel is Relationship.SPOUSE:
         if any(m.relationship is Relationship.SPOUSE for m in existing):
             problems.append(
-                FieldProblem(
-                    "relationship", "spouse_exists", "该家庭已登记配偶", "The household already has a spouse"
-                )
+                FieldProblem("relationship", "spouse_exists", "该家庭已登记配偶", "The household already has a spouse")
             )
         minimum = LEGAL_MARRIAGE_AGE[candidate.sex]
         if age < minimum:
@@ -83,15 +81,11 @@ def _generation_problems(rel: Relationship, birth: date, head_birth: date) -> li
     gap = MIN_GENERATION_GAP
     if rel is Relationship.CHILD and _years_between(head_birth, birth) < gap:
         return [
-            _gap_problem(
-                f"子女应比户主至少小 {gap} 岁", f"A child must be at least {gap} years younger than the head"
-            )
+            _gap_problem(f"子女应比户主至少小 {gap} 岁", f"A child must be at least {gap} years younger than the head")
         ]
     if rel is Relationship.PARENT and _years_between(birth, head_birth) < gap:
         return [
-            _gap_problem(
-                f"父母应比户主至少大 {gap} 岁", f"A parent must be at least {gap} years older than the head"
-            )
+            _gap_problem(f"父母应比户主至少大 {gap} 岁", f"A parent must be at least {gap} years older than the head")
         ]
     if rel is Relationship.GRANDCHILD and _years_between(head_birth, birth) < 2 * gap:
         return [
@@ -114,8 +108,6 @@ def check_head(birth_date: date, *, today: date) -> list[FieldProblem]:
     """A household head (户主, the account holder) must be an adult with full civil capacity."""
     if age_on(birth_date, today) < ADULT_AGE:
         return [
-            FieldProblem(
-                "birth_date", "head_minor", "户主须年满 18 周岁", "The household head must be 18 or older"
-            )
+            FieldProblem("birth_date", "head_minor", "户主须年满 18 周岁", "The household head must be 18 or older")
         ]
     return []

@@ -21,8 +21,6 @@ from jiabao.family.rules import Candidate, ExistingMember, check_head, check_new
 from jiabao.family.schemas import (
     HouseholdIn,
     HouseholdOut,
-    HouseholdSummary,
-    IdentityOut,
     LifeEventIn,
     LifeEventOut,
     MemberIn,
@@ -54,9 +52,7 @@ def _store_person(ctx: ServiceContext, valid: ValidPerson) -> Person:
             "该证件号码已登记",
             code="person_exists",
             fields=(
-                FieldProblem(
-                    "id_number", "person_exists", "该证件号码已登记", "This ID number is already registered"
-                ),
+                FieldProblem("id_number", "person_exists", "该证件号码已登记", "This ID number is already registered"),
             ),
         )
     person = Person(
@@ -226,9 +222,7 @@ def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> Member
         )
     )
     ctx.session.flush()
-    ctx.audit(
-        "member.add", "household", household.id, {"member_id": member.id, "relationship": data.relationship}
-    )
+    ctx.audit("member.add", "household", household.id, {"member_id": member.id, "relationship": data.relationship})
     return _member_out(member, today)
 
 
@@ -264,9 +258,7 @@ def leave(ctx: ServiceContext, member_id: int, data: MemberLeave) -> MemberOut:
     household, member = _load_member(ctx, member_id)
     today = ctx.clock.today()
     if member.relationship_to_head == Relationship.SELF:
-        raise Conflict(
-            "The head cannot leave the household", "户主不能退出家庭账户", code="head_cannot_leave"
-        )
+        raise Conflict("The head cannot leave the household", "户主不能退出家庭账户", code="head_cannot_leave")
     if not member.active:
         raise Conflict("This member has already left", "该成员已退出家庭", code="member_already_left")
     if data.left_on > today or data.left_on < member.joined_on:
@@ -305,19 +297,13 @@ def record_event(ctx: ServiceContext, household_id: int, data: LifeEventIn) -> L
     if data.occurred_on > today:
         raise InvalidInput(
             fields=(
-                FieldProblem(
-                    "occurred_on", "date_in_future", "日期不能晚于今天", "The date cannot be in the future"
-                ),
+                FieldProblem("occurred_on", "date_in_future", "日期不能晚于今天", "The date cannot be in the future"),
             )
         )
     members = {m.person_id: m for m in household.members}
     if data.person_id is not None and data.person_id not in members:
         raise InvalidInput(
-            fields=(
-                FieldProblem(
-                    "person_id", "not_a_member", "此人不是该家庭成员", "This person is not a member"
-                ),
-            )
+            fields=(FieldProblem("person_id", "not_a_member", "此人不是该家庭成员", "This person is not a member"),)
         )
     if data.kind is LifeEventKind.RETIREMENT and data.person_id is not None:
         members[data.person_id].person.retired = True

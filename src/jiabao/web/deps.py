@@ -76,11 +76,7 @@ Csrf = Depends(verify_csrf)
 def language(request: Request, principal: Principal | None) -> str:
     if principal is not None:
         return principal.language
-    lang = (
-        getattr(request.state, "language", None)
-        or request.session.get("lang")
-        or request.query_params.get("lang")
-    )
+    lang = getattr(request.state, "language", None) or request.session.get("lang") or request.query_params.get("lang")
     return "en" if lang == "en" else "zh"
 
 
@@ -101,9 +97,7 @@ def render(
         "csrf_token": csrf_token(request),
         "htmx": request.headers.get("hx-request") == "true",
     }
-    return TEMPLATES.TemplateResponse(
-        request, template, {**base, **context}, status_code=status_code, headers=headers
-    )
+    return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code, headers=headers)
 
 
 def error_page(request: Request, error: JiabaoError) -> Response:

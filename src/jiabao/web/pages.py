@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -90,7 +90,7 @@ def households(request: Request, ctx: PageCtx, page: int = 1) -> Response:
     return render(request, "households.html", ctx.principal, rows=rows, page=page)
 
 
-def _household_context(ctx: ServiceContext, household_id: int) -> dict[str, object]:
+def _household_context(ctx: ServiceContext, household_id: int) -> dict[str, Any]:
     return {
         "household": service.get_overview(ctx, household_id),
         "events": service.timeline(ctx, household_id),
@@ -106,9 +106,7 @@ def _household_context(ctx: ServiceContext, household_id: int) -> dict[str, obje
 @router.get("/households/{household_id}", response_class=HTMLResponse)
 def household(request: Request, ctx: PageCtx, household_id: int, added: int = 0) -> Response:
     """全家保障一览 — the household overview."""
-    return render(
-        request, "household.html", ctx.principal, added=bool(added), **_household_context(ctx, household_id)
-    )
+    return render(request, "household.html", ctx.principal, added=bool(added), **_household_context(ctx, household_id))
 
 
 @router.post("/households/{household_id}/members", response_class=HTMLResponse, dependencies=[Csrf])
