@@ -40,6 +40,10 @@ def list_households(ctx: ServiceContext, *, limit: int = 50, offset: int = 0) ->
     return _summaries(repository.summaries_page(session, limit=limit, offset=offset))
 
 
+def ensure_can_search(ctx: ServiceContext) -> None:
+    access.ensure_can_search(ctx.principal)
+
+
 def search_households(ctx: ServiceContext, query: str) -> list[HouseholdSummary]:
     """Staff search (客户查询) by account number, full ID number, mobile number or name prefix.
 

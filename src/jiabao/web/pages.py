@@ -170,6 +170,14 @@ def _by_field(problems: tuple[FieldProblem, ...]) -> dict[str, list[FieldProblem
 
 
 @router.get("/staff/search", response_class=HTMLResponse)
-def staff_search(request: Request, ctx: PageCtx, q: str = "") -> Response:
+def staff_search_page(request: Request, ctx: PageCtx) -> Response:
+    queries.ensure_can_search(ctx)
+    return render(request, "search.html", ctx.principal, rows=None, q="")
+
+
+@router.post("/staff/search", response_class=HTMLResponse, dependencies=[Csrf])
+def staff_search(request: Request, ctx: PageCtx, q: Text = "") -> Response:
+    """Search by POST so ID and phone numbers never reach URLs or access logs; numbers are not echoed back."""
     rows = queries.search_households(ctx, q[:40]) if q.strip() else None
-    return render(request, "search.html", ctx.principal, rows=rows, q=q)
+    echo = "" if any(ch.isdigit() for ch in q) else q
+    return render(request, "search.html", ctx.principal, rows=rows, q=echo)
