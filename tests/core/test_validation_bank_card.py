@@ -45,9 +45,7 @@ def test_luhn_failure_is_a_warning_not_an_error() -> None:
     assert "核对" in warning.message_zh and "confirm" in warning.message_en
 
 
-@pytest.mark.parametrize(
-    "raw", ["6222o21234567890128", "6222021234567890128x", "６２２２０２１２３４５６７８Ａ"]
-)
+@pytest.mark.parametrize("raw", ["6222o21234567890128", "6222021234567890128x", "６２２２０２１２３４５６７８Ａ"])
 def test_non_digits_raise(raw: str) -> None:
     with pytest.raises(ValidationFailed) as exc:
         check_bank_card(raw)

@@ -40,9 +40,7 @@ def test_check_character_of_standard_example() -> None:
     assert check_character(STANDARD_EXAMPLE[:17]) == "X"
 
 
-@pytest.mark.parametrize(
-    "body", ["1101051949123100", "11010519491231002A", "１１０１０５１９４９１２３１００２"]
-)
+@pytest.mark.parametrize("body", ["1101051949123100", "11010519491231002A", "１１０１０５１９４９１２３１００２"])
 def test_check_character_rejects_non_17_ascii_digits(body: str) -> None:
     with pytest.raises(ValueError):
         check_character(body)
@@ -122,9 +120,7 @@ def test_province_prefix_list_matches_gb_t_2260() -> None:
 
 def test_birth_date_today_and_leap_day_are_accepted() -> None:
     assert parse_id_number("resident_id", with_check("11010520250601001"), today=TODAY).birth_date == TODAY
-    assert parse_id_number("resident_id", with_check("11010520000229001"), today=TODAY).birth_date == date(
-        2000, 2, 29
-    )
+    assert parse_id_number("resident_id", with_check("11010520000229001"), today=TODAY).birth_date == date(2000, 2, 29)
     parse_id_number("resident_id", with_check("11010519000101001"), today=TODAY)
 
 
@@ -164,9 +160,7 @@ def test_empty_is_required(raw: str) -> None:
     assert [(e.field, e.code) for e in exc.value.errors] == [("insured_id", "required")]
 
 
-@pytest.mark.parametrize(
-    "prefix", ["00", "10", "16", "20", "24", "30", "38", "40", "47", "55", "60", "66", "70"]
-)
+@pytest.mark.parametrize("prefix", ["00", "10", "16", "20", "24", "30", "38", "40", "47", "55", "60", "66", "70"])
 def test_invalid_province_prefix(prefix: str) -> None:
     with pytest.raises(ValidationFailed) as exc:
         parse_id_number("resident_id", with_check(f"{prefix}010219800101001"), today=TODAY)
@@ -268,9 +262,7 @@ def test_check_identity_collects_checksum_and_mismatches_together() -> None:
 
 def test_check_identity_skips_birth_cross_check_when_number_has_no_real_date() -> None:
     with pytest.raises(ValidationFailed) as exc:
-        check_identity(
-            "resident_id", with_check("11010519490230002"), birth_date=date(1949, 2, 28), today=TODAY
-        )
+        check_identity("resident_id", with_check("11010519490230002"), birth_date=date(1949, 2, 28), today=TODAY)
     assert codes(exc) == ["id_birth_date_invalid"]
 
 
@@ -461,9 +453,7 @@ def test_any_single_character_change_fails_the_checksum(
 
 
 @given(regions, births, sexes, sequences, st.integers(0, 15))
-def test_any_adjacent_transposition_fails_the_checksum(
-    region: str, birth: date, sex: str, seq: int, pos: int
-) -> None:
+def test_any_adjacent_transposition_fails_the_checksum(region: str, birth: date, sex: str, seq: int, pos: int) -> None:
     number = generate_resident_id(region_code=region, birth_date=birth, sex=sex, sequence=seq)  # type: ignore[arg-type]
     if number[pos] == number[pos + 1]:
         return
