@@ -21,6 +21,7 @@ paid on average at (1+w)/2, and may refund the year-1 premium for the fraction w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +67,10 @@ class Densities:
     death_mid: FloatArray  # l_t q_t v^{t+½}
     first_year_benefit: float  # (1−w)·v^{w/2}: year-1 weight of a trigger benefit vs mid-year
     first_year_refund: float  # w·v^{w/2−½}: year-1 weight of a waiting-period refund vs mid-year
+
+
+ExtraBlocks = Callable[[Components, Exposure], None]
+"""Blocks built outside this module (e.g. household-level family benefits), applied at each basis' rate."""
 
 
 def densities(exposure: Exposure) -> Densities:
@@ -168,20 +173,21 @@ def add_death_benefit(
     sa_multiple: float,
     premium_multiple: float,
     healthy_only: bool,
+    mask: FloatArray | None = None,
 ) -> None:
     """Death benefit sa_multiple·SA + premium_multiple·(premiums paid), mid-year.
 
     ``healthy_only`` pays only on non-trigger deaths of healthy lives (h_t q^d_t, accelerated CI designs);
-    otherwise on all deaths (l_t q_t).
+    otherwise on all deaths (l_t q_t). ``mask`` (0/1 by year) limits the years the benefit is payable.
     """
     density = dens.other_death_mid if healthy_only else dens.death_mid
+    if mask is not None:
+        density = density * mask
     comp.sa += sa_multiple * density
     comp.premium_linked += premium_multiple * density * premiums_paid(exposure)
 
 
-def add_premium_waiver(
-    comp: Components, dens: Densities, exposure: Exposure, *, subject_to_waiting: bool
-) -> None:
+def add_premium_waiver(comp: Components, dens: Densities, exposure: Exposure, *, subject_to_waiting: bool) -> None:
     """Waiver of premiums due after the trigger year, valued at the trigger (mid-year):
 
     Σ_t h_t i_t v^{t+½} · Σ_{s>t} D_s·pay_s / D_t · (1+i)^{½}.

@@ -90,9 +90,7 @@ def assurance(
     offset = 0.5 if timing is Timing.MID_YEAR else 1.0
     v = discount(i, np.arange(n, dtype=np.float64) + offset)
     density = survival(q)[:, :n] * q * v
-    return np.asarray(
-        (density * mask).sum(axis=1) * _per_point(_interest_factor(i, timing)), dtype=np.float64
-    )
+    return np.asarray((density * mask).sum(axis=1) * _per_point(_interest_factor(i, timing)), dtype=np.float64)
 
 
 def pure_endowment(q: FloatArray, i: ArrayLike, n: ArrayLike) -> FloatArray:

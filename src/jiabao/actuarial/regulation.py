@@ -64,8 +64,7 @@ def check_pricing_rate(rate: float, kind: InterestKind, filed_on: date) -> list[
         Violation(
             "interest_cap",
             "pricing.interest",
-            f"预定利率 {rate:.2%} 超过 {filed_on.isoformat()} 适用的{kind.value}上限"
-            f" {cap:.2%}（{row.source}）",
+            f"预定利率 {rate:.2%} 超过 {filed_on.isoformat()} 适用的{kind.value}上限 {cap:.2%}（{row.source}）",
             f"pricing rate {rate:.2%} exceeds the {kind.value} cap {cap:.2%}"
             f" in force on {filed_on.isoformat()} ({row.source})",
         )
@@ -100,9 +99,7 @@ SHORT_TERM_LOADING_CAPS = {Business.INDIVIDUAL: 0.35, Business.GROUP: 0.25}
 """Products of one year or less, 7号 item 3."""
 
 
-def expense_loading_cap(
-    business: Business, single_premium: bool, klass: LoadingClass, short_term: bool
-) -> float:
+def expense_loading_cap(business: Business, single_premium: bool, klass: LoadingClass, short_term: bool) -> float:
     if short_term:
         return SHORT_TERM_LOADING_CAPS[business]
     key = (business, single_premium, klass)
@@ -142,9 +139,7 @@ def check_cover_ratios(
 ) -> list[Violation]:
     """Check every policy year (attained age ≥ 18) for the 160/140/120% rule; report the first failing
     year."""
-    for year, (cover, paid, age) in enumerate(
-        zip(cover_by_year, premiums_paid_by_year, attained_ages, strict=True), 1
-    ):
+    for year, (cover, paid, age) in enumerate(zip(cover_by_year, premiums_paid_by_year, attained_ages, strict=True), 1):
         if age < 18 or paid <= 0:
             continue
         need = minimum_cover_ratio(age)
@@ -153,8 +148,7 @@ def check_cover_ratios(
                 Violation(
                     "cover_ratio",
                     "benefits",
-                    f"第{year}保单年度（{age}岁）身故或护理保险金为已交保费的"
-                    f" {cover / paid:.0%}，低于 {need:.0%}",
+                    f"第{year}保单年度（{age}岁）身故或护理保险金为已交保费的 {cover / paid:.0%}，低于 {need:.0%}",
                     f"policy year {year} (age {age}): death/LTC cover is {cover / paid:.0%} of premiums paid,"
                     f" below {need:.0%}",
                 )
@@ -177,8 +171,7 @@ def check_mild_ci(severe_multiple: float, mild_multiples: dict[str, float]) -> l
                     "mild_ci_30pct",
                     f"ci.mild.{name}",
                     f"轻度疾病“{name}”保险金 {mild:.0%} 超过重度疾病保险金 {severe_multiple:.0%} 的 30%",
-                    f"mild CI '{name}' pays {mild:.0%},"
-                    f" more than 30% of the severe benefit {severe_multiple:.0%}",
+                    f"mild CI '{name}' pays {mild:.0%}, more than 30% of the severe benefit {severe_multiple:.0%}",
                 )
             )
     return out

@@ -28,9 +28,7 @@ DEFAULT_K_SINGLE = 1.0
 
 def _divide(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(
-            np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1), 0.0)
-        )
+        return np.asarray(np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1), 0.0))
 
 
 def prospective_reserve(
@@ -55,9 +53,7 @@ def prospective_reserve(
     return np.concatenate([values, np.zeros((values.shape[0], 1))], axis=1)
 
 
-def net_premium_reserve(
-    comp: Components, *, sum_assured: float | FloatArray, gross: FloatArray
-) -> FloatArray:
+def net_premium_reserve(comp: Components, *, sum_assured: float | FloatArray, gross: FloatArray) -> FloatArray:
     """Net level premium reserve: valuation premium P^{net} = (S·ΣB + P·ΣB^P) / Σ D·pay, no loadings."""
     sa = np.asarray(sum_assured, dtype=np.float64)
     pnet = (sa * (comp.sa + comp.survival_sa).sum(axis=1) + gross * comp.premium_linked.sum(axis=1)) / (
@@ -82,9 +78,7 @@ def fpt_reserve(comp: Components, *, sum_assured: float | FloatArray, gross: Flo
     return np.concatenate([values, np.zeros((values.shape[0], 1))], axis=1)
 
 
-def cash_value_factor(
-    policy_years: NDArray[np.int64], payment_term: NDArray[np.int64], k: float
-) -> FloatArray:
+def cash_value_factor(policy_years: NDArray[np.int64], payment_term: NDArray[np.int64], k: float) -> FloatArray:
     """r_t = k + t(1 − k)/min(20, n) for t < min(20, n), else 1 (保监发〔2015〕93号 items 16–17)."""
     t = np.asarray(policy_years, dtype=np.float64)
     limit = np.minimum(20, np.asarray(payment_term, dtype=np.float64)).reshape(-1, 1)

@@ -111,17 +111,13 @@ class TableSet:
         try:
             return self.mortality[(kind, sex)]
         except KeyError:
-            raise TableError(
-                f"table set {self.basis} has no {kind.value} table for sex {sex.value}"
-            ) from None
+            raise TableError(f"table set {self.basis} has no {kind.value} table for sex {sex.value}") from None
 
     def incidence_table(self, sex: Sex) -> IncidenceTable:
         try:
             return self.incidence[sex]
         except KeyError:
-            raise TableError(
-                f"table set {self.basis} has no CI incidence table for sex {sex.value}"
-            ) from None
+            raise TableError(f"table set {self.basis} has no CI incidence table for sex {sex.value}") from None
 
 
 @dataclass(frozen=True)
@@ -159,9 +155,7 @@ CI2006_FILES = {
 }
 CL2025_BASIS = "CL2025"
 CL2025_FILES: dict[tuple[MortalityKind, Sex], str] = {
-    (kind, sex): f"china_life_2025_{kind.value}_{sex.value.lower()}.csv"
-    for kind in MortalityKind
-    for sex in Sex
+    (kind, sex): f"china_life_2025_{kind.value}_{sex.value.lower()}.csv" for kind in MortalityKind for sex in Sex
 }
 
 
@@ -214,8 +208,7 @@ def load_cl2010_2013(directory: Path) -> TableSet:
         for i, (key, file) in enumerate(CL2010_FILES.items(), start=1)
     }
     incidence = {
-        sex: load_incidence_csv(directory / file, f"CI25(2006-2010){sex.value}")
-        for sex, file in CI2006_FILES.items()
+        sex: load_incidence_csv(directory / file, f"CI25(2006-2010){sex.value}") for sex, file in CI2006_FILES.items()
     }
     return TableSet(CL2010_BASIS, date(2017, 1, 1), mortality, incidence)
 
@@ -291,9 +284,7 @@ def parametric_table_set() -> TableSet:
     return TableSet(PARAMETRIC_BASIS, date(2000, 1, 1), mortality, incidence, parametric=True)
 
 
-def rates_by_policy_year(
-    table: FloatArray, issue_ages: NDArray[np.int64], n_years: int, pad: float
-) -> FloatArray:
+def rates_by_policy_year(table: FloatArray, issue_ages: NDArray[np.int64], n_years: int, pad: float) -> FloatArray:
     """Matrix ``(points, n_years)`` of ``table[issue_age + t]``; ages past the table end read ``pad``."""
     ages = np.asarray(issue_ages, dtype=np.int64)[:, None] + np.arange(n_years, dtype=np.int64)[None, :]
     inside = ages < len(table)
