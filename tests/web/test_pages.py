@@ -100,3 +100,21 @@ def test_elderly_mode_is_saved_per_user(client: TestClient, runtime: Runtime) ->
     assert '<body class="elderly"' in client.get(f"/households/{family.household_id}").text
     client.post("/preferences", data={"language": "en", "csrf_token": token})
     assert "Family cover at a glance" in client.get(f"/households/{family.household_id}").text
+
+
+def test_member_edit_shows_errors_in_place_and_saves(client: TestClient, runtime: Runtime) -> None:
+    family = make_family(runtime)
+    log_in(client, "zhang")
+    page = client.get(f"/households/{family.household_id}")
+    member_link = re.search(r'href="/members/(\d+)/edit"', page.text)
+    assert member_link
+    edit = f"/members/{member_link.group(1)}"
+    token = csrf(client, edit + "/edit")
+    response = client.post(edit, data={"name": "张伟", "phone": "12345", "csrf_token": token})
+    assert response.status_code == 422 and 'data-field="phone"' in response.text
+    assert "138****5678" in client.get(f"/households/{family.household_id}").text  # nothing changed
+    response = client.post(
+        edit, data={"name": "张伟", "phone": "139 0000 1111", "occupation": "教师", "csrf_token": token},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "已保存修改" in response.text and "139****1111" in response.text

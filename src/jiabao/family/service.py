@@ -234,6 +234,12 @@ def _load_member(ctx: ServiceContext, member_id: int) -> tuple[Household, Member
     return household, next(m for m in household.members if m.id == member_id)
 
 
+def member_for_edit(ctx: ServiceContext, member_id: int) -> tuple[int, MemberOut]:
+    """A member as the edit form shows it (masked identity), with its household id; write access required."""
+    household, member = _load_member(ctx, member_id)
+    return household.id, _member_out(member, ctx.clock.today())
+
+
 def update_member(ctx: ServiceContext, member_id: int, data: MemberUpdate) -> MemberOut:
     _, member = _load_member(ctx, member_id)
     person = member.person

@@ -15,7 +15,7 @@ from jiabao.core.errors import FieldProblem, JiabaoError, NotAuthenticated
 from jiabao.db.context import ServiceContext
 from jiabao.family import queries, service
 from jiabao.family.enums import Relationship
-from jiabao.family.schemas import ID_TYPES, MemberIn
+from jiabao.family.schemas import ID_TYPES, MemberIn, MemberUpdate
 from jiabao.identity import service as identity
 from jiabao.identity.service import Credentials, Preferences
 from jiabao.web.deps import Csrf, PageCtx, PagePrincipal, optional_principal, render
@@ -104,9 +104,10 @@ def _household_context(ctx: ServiceContext, household_id: int) -> dict[str, Any]
 
 
 @router.get("/households/{household_id}", response_class=HTMLResponse)
-def household(request: Request, ctx: PageCtx, household_id: int, added: int = 0) -> Response:
+def household(request: Request, ctx: PageCtx, household_id: int, added: int = 0, updated: int = 0) -> Response:
     """全家保障一览 — the household overview."""
-    return render(request, "household.html", ctx.principal, added=bool(added), **_household_context(ctx, household_id))
+    context = _household_context(ctx, household_id)
+    return render(request, "household.html", ctx.principal, added=bool(added), updated=bool(updated), **context)
 
 
 @router.post("/households/{household_id}/members", response_class=HTMLResponse, dependencies=[Csrf])
@@ -167,6 +168,53 @@ def _by_field(problems: tuple[FieldProblem, ...]) -> dict[str, list[FieldProblem
     for p in problems:
         grouped.setdefault(p.field.split(".")[0], []).append(p)
     return grouped
+
+
+@router.get("/members/{member_id}/edit", response_class=HTMLResponse)
+def edit_member_page(request: Request, ctx: PageCtx, member_id: int) -> Response:
+    household_id, member = service.member_for_edit(ctx, member_id)
+    form = {"name": member.name, "occupation": member.occupation or "", "phone": ""}
+    return render(request, "member_edit.html", ctx.principal, member=member, household_id=household_id,
+                  form=form, problems={})  # fmt: skip
+
+
+@router.post("/members/{member_id}", response_class=HTMLResponse, dependencies=[Csrf])
+def edit_member(
+    request: Request,
+    ctx: PageCtx,
+    member_id: int,
+    name: Text = "",
+    phone: Text = "",
+    occupation: Text = "",
+    occupation_class: Text = "",
+    social_insurance: Text = "",
+) -> Response:
+    """Change a member's contact and work details; a blank phone keeps the current one."""
+    household_id, member = service.member_for_edit(ctx, member_id)
+    values: dict[str, object] = {
+        "name": name.strip() or None,
+        "occupation": occupation.strip() or None,
+        "occupation_class": occupation_class.strip() or None,
+        "social_insurance": social_insurance == "on",
+    }
+    if phone.strip():
+        values["phone"] = phone.strip()
+    problems: tuple[FieldProblem, ...] = ()
+    try:
+        service.update_member(
+            ctx, member_id, MemberUpdate.model_validate({k: v for k, v in values.items() if v is not None})
+        )
+    except ValidationError as exc:
+        problems = problems_from_pydantic(list(exc.errors()))
+    except JiabaoError as exc:
+        if not exc.fields:
+            raise
+        problems = exc.fields
+    if not problems:
+        return RedirectResponse(f"/households/{household_id}?updated=1", status_code=303)
+    form = {"name": name, "phone": phone, "occupation": occupation}
+    return render(request, "member_edit.html", ctx.principal, status_code=422, member=member,
+                  household_id=household_id, form=form, problems=_by_field(problems))  # fmt: skip
 
 
 @router.get("/staff/search", response_class=HTMLResponse)

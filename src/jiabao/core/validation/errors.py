@@ -28,7 +28,7 @@ class FieldError:
         }
 
 
-class ValidationFailed(Exception):  # noqa: N818 (name fixed by the error contract)
+class ValidationFailed(Exception):
     """Input was rejected; ``errors`` holds every problem found, not just the first."""
 
     errors: tuple[FieldError, ...]
