@@ -174,13 +174,17 @@ def add_death_benefit(
     premium_multiple: float,
     healthy_only: bool,
     mask: FloatArray | None = None,
+    end_of_year: bool = False,
 ) -> None:
     """Death benefit sa_multiple·SA + premium_multiple·(premiums paid), mid-year.
 
     ``healthy_only`` pays only on non-trigger deaths of healthy lives (h_t q^d_t, accelerated CI designs);
-    otherwise on all deaths (l_t q_t). ``mask`` (0/1 by year) limits the years the benefit is payable.
+    otherwise on all deaths (l_t q_t). ``mask`` (0/1 by year) limits the years the benefit is payable;
+    ``end_of_year`` pays at v^{t+1} (the textbook convention) instead of mid-year.
     """
     density = dens.other_death_mid if healthy_only else dens.death_mid
+    if end_of_year:
+        density = density / np.sqrt(1.0 + exposure.interest)
     if mask is not None:
         density = density * mask
     comp.sa += sa_multiple * density
