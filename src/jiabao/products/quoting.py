@@ -54,6 +54,7 @@ class CashValueRow:
 @dataclass(frozen=True)
 class LineQuote:
     member_id: str
+    position: int  # index of the selection in the member's request
     product_code: str
     product_version: int
     name_zh: str
@@ -94,6 +95,7 @@ class _Entry:
     member: MemberRequest
     selection: ProductSelection
     cover_years: int
+    position: int
 
 
 def money(value: float | Decimal) -> Decimal:
@@ -120,7 +122,7 @@ def quote_household(
     """Price every member's selections; raise :class:`QuoteRefused` for the first selection out of limits."""
     groups: dict[str, list[_Entry]] = defaultdict(list)
     for member in members:
-        for sel in member.selections:
+        for position, sel in enumerate(member.selections):
             product = catalog.get(sel.product_code)
             if product is None or product.filed_on > as_of:
                 raise QuoteRefused(
@@ -130,7 +132,7 @@ def quote_household(
                     member_id=member.member_id,
                     product=sel.product_code,
                 )
-            groups[product.code].append(_Entry(member, sel, check_selection(product, member, sel)))
+            groups[product.code].append(_Entry(member, sel, check_selection(product, member, sel), position))
     lines: list[LineQuote] = []
     for code, entries in groups.items():
         product = catalog.products[code]
@@ -259,6 +261,7 @@ def _line(
     sel = entry.selection
     return LineQuote(
         member_id=entry.member.member_id,
+        position=entry.position,
         product_code=product.code,
         product_version=product.version,
         name_zh=product.name_zh,
@@ -278,7 +281,7 @@ def _line(
 
 def _assemble(as_of: date, members: list[MemberRequest], lines: list[LineQuote]) -> HouseholdQuote:
     by_member: dict[str, list[LineQuote]] = defaultdict(list)
-    for line in lines:
+    for line in sorted(lines, key=lambda x: x.position):
         by_member[line.member_id].append(line)
     quotes = tuple(
         MemberQuote(
