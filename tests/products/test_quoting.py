@@ -241,3 +241,30 @@ def test_health_rating_lowers_annuity_price(library: TableLibrary, catalog: Cata
         )
         prices[rating] = result.members[0].lines[0].annual_premium
     assert prices["standard"] > prices["impaired"] > prices["severely_impaired"]
+
+
+def test_rider_needs_its_main_product(library: TableLibrary, catalog: Catalog) -> None:
+    rider = sel("accident_rider", 200_000, occupation_class=1)
+    error = refusal(library, catalog, MemberRequest(member_id="r", age=30, sex=Sex.MALE, selections=[rider]))
+    assert error.field == "product_code" and "主险" in error.reason_zh and "main products" in error.reason_en
+    with_main = [sel("family_term_life", 500_000, coverage=20, payment_term=20), rider]
+    result = quote(library, catalog, [MemberRequest(member_id="r", age=30, sex=Sex.MALE, selections=with_main)])
+    assert result.members[0].lines[1].annual_premium == Decimal("160.00")  # 0.80‰ × 200,000
+
+
+def test_average_loading_cap_refusal(library: TableLibrary, catalog: Catalog) -> None:
+    """7号 item 2: a design loading 40% of every regular premium breaks the 35% protection cap at any age."""
+    term = catalog.products["family_term_life"]
+    pricing = term.pricing.model_copy(update={"loadings": {k: [0.4] for k in term.payment.terms}})
+    heavy = Catalog({"family_term_life": term.model_copy(update={"pricing": pricing})})
+    error = refusal(
+        library,
+        heavy,
+        MemberRequest(
+            member_id="h",
+            age=30,
+            sex=Sex.MALE,
+            selections=[sel("family_term_life", 500_000, coverage=20, payment_term=20)],
+        ),
+    )
+    assert error.field == "pricing.loadings" and "35%" in error.reason_en and "附加费用率" in error.reason_zh

@@ -132,6 +132,7 @@ def quote_household(
                     member_id=member.member_id,
                     product=sel.product_code,
                 )
+            _check_rider(product, member, sel)
             groups[product.code].append(_Entry(member, sel, check_selection(product, member, sel), position))
     lines: list[LineQuote] = []
     for code, entries in groups.items():
@@ -141,6 +142,17 @@ def quote_household(
         else:
             lines += _multistate_lines(product, entries, tables, include_cash_values)
     return _assemble(as_of, members, lines)
+
+
+def _check_rider(product: Product, member: MemberRequest, sel: ProductSelection) -> None:
+    if product.rider_of and not {s.product_code for s in member.selections} & set(product.rider_of):
+        raise QuoteRefused(
+            field="product_code",
+            reason_zh=f"附加险 {product.name_zh} 须与主险 {', '.join(product.rider_of)} 同时投保",
+            reason_en=f"rider {product.code} needs one of the main products {', '.join(product.rider_of)}",
+            member_id=member.member_id,
+            product=sel.product_code,
+        )
 
 
 def _points(product: Product, entries: list[_Entry]) -> Points:

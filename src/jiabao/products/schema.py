@@ -233,3 +233,5 @@ class Product(Strict):
     occupation_classes: list[int] = Field(default_factory=list)
     payout_ages: list[int] = Field(default_factory=list)
     """Annuities: ages at which the pension may start."""
+    rider_of: list[str] = Field(default_factory=list)
+    """A rider (附加险) is sold only with one of these main products for the same insured; empty: standalone."""
