@@ -17,6 +17,7 @@ from jiabao.core.clock import Clock
 from jiabao.runtime import Runtime, build_runtime
 from jiabao.web.deps import error_page
 from jiabao.web.pages import router as pages_router
+from jiabao.web.quote_pages import router as quote_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 VENDOR_FILES = {"htmx.min.js": PROJECT_ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"}
@@ -48,6 +49,7 @@ def create_app(
     errors.install(app)
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(quote_router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -58,9 +60,7 @@ def create_app(
         path = VENDOR_FILES.get(name)
         if path is None or not path.is_file():
             return Response(status_code=404)
-        return FileResponse(
-            path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"}
-        )
+        return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -10,11 +10,14 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from jiabao.actuarial.tables import load_table_library
 from jiabao.config import Settings
 from jiabao.core.auth import TokenSigner
 from jiabao.core.clock import Clock, SystemClock
 from jiabao.core.pii import PiiCipher, generate_key
 from jiabao.db.session import make_engine, make_session_factory
+from jiabao.products.catalog import load_catalog
+from jiabao.products.service import ProductEngine
 
 
 @dataclass
@@ -24,6 +27,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     cipher: PiiCipher
     tokens: TokenSigner
+    products: ProductEngine
     clock: Clock = field(default_factory=SystemClock)
 
 
@@ -35,9 +39,7 @@ def ensure_secrets(settings: Settings) -> Settings:
     if settings.secret_key and settings.pii_keys and settings.blind_index_key:
         return settings
     if settings.environment == "production":
-        raise RuntimeError(
-            "JIABAO_SECRET_KEY, JIABAO_PII_KEYS and JIABAO_BLIND_INDEX_KEY must be set in production"
-        )
+        raise RuntimeError("JIABAO_SECRET_KEY, JIABAO_PII_KEYS and JIABAO_BLIND_INDEX_KEY must be set in production")
     path = Path(settings.data_dir) / "secrets.json"
     if path.is_file():
         stored = json.loads(path.read_text())
@@ -71,5 +73,6 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, engine: Eng
         sessions=make_session_factory(engine),
         cipher=PiiCipher.from_config(settings.pii_keys, settings.blind_index_key),
         tokens=TokenSigner(settings.secret_key, settings.token_ttl_seconds),
+        products=ProductEngine(load_catalog(), load_table_library(settings.tables_dir)),
         clock=clock or SystemClock(),
     )

@@ -5,10 +5,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.factories import PASSWORD
 
 from jiabao.app import create_app
 from jiabao.runtime import Runtime
+from tests.factories import PASSWORD
 
 
 @pytest.fixture

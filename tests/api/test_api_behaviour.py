@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi.testclient import TestClient
-from tests.api.conftest import token_for
-from tests.factories import make_family, resident_id
 
 from jiabao.runtime import Runtime
+from tests.api.conftest import token_for
+from tests.factories import make_family, resident_id
 
 
 def test_invalid_member_is_422_with_field_reasons_in_both_languages(client: TestClient, runtime: Runtime) -> None:

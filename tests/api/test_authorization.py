@@ -12,11 +12,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.api.conftest import token_for
-from tests.factories import add_member, make_family, make_user, resident_id
 
 from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
+from tests.api.conftest import token_for
+from tests.factories import add_member, make_family, make_user, resident_id
 
 CUSTOMER, OTHER_CUSTOMER, PARTNER, OTHER_PARTNER = "customer", "other_customer", "partner", "other_partner"
 STAFF = ("underwriter", "claims", "service", "risk", "actuary", "admin", "auditor")
@@ -41,6 +41,8 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/persons/{person_id}"): READ_OWN,
     ("GET", "/api/v1/persons/{person_id}/identity"): {CUSTOMER, "underwriter", "claims", "service", "risk"},
     ("GET", "/api/v1/audit"): {"admin", "auditor"},
+    ("GET", "/api/v1/products"): ALL,
+    ("POST", "/api/v1/households/{household_id}/quote"): READ_OWN,
     ("POST", "/api/v1/auth/logout"): ALL,
 }
 
@@ -60,6 +62,9 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         ("POST", "/api/v1/households/{household_id}/members"): {
             "name": "张小花", "relationship": "child", "id_number": resident_id(date(2018, 5, 5), "F", 200 + n)},
         ("PATCH", "/api/v1/members/{member_id}"): {"occupation": "教师"},
+        ("POST", "/api/v1/households/{household_id}/quote"): {
+            "lines": [{"person_id": ids["person_id"], "product_code": "family_term_life", "sum_assured": "500000",
+                       "coverage": 20, "payment_term": 20}]},
         ("POST", "/api/v1/members/{member_id}/leave"): {"left_on": "2026-11-26", "reason": "child_leaves_home"},
         ("POST", "/api/v1/households/{household_id}/events"): {"kind": "marriage", "occurred_on": "2012-05-01"},
     }  # fmt: skip

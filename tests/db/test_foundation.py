@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
-from tests.factories import make_family
 
 from jiabao.db import audit, outbox
 from jiabao.db.session import after_commit, unit_of_work
 from jiabao.family.models import Person
 from jiabao.runtime import Runtime
+from tests.factories import make_family
 
 
 def test_unit_of_work_rolls_back_everything_on_error(runtime: Runtime) -> None:

@@ -8,10 +8,10 @@ from datetime import date
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from tests.e2e.conftest import login
-from tests.factories import PASSWORD, make_family, resident_id
 
 from jiabao.runtime import Runtime
+from tests.e2e.conftest import login
+from tests.factories import PASSWORD, make_family, resident_id
 
 pytestmark = pytest.mark.e2e
 

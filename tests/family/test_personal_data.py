@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select, text
-from tests.factories import add_member, ctx_for, make_family, make_user, resident_id
 
 from jiabao.core.auth import Role
 from jiabao.db.audit import AuditEntry
@@ -13,6 +12,7 @@ from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households
 from jiabao.family import queries
 from jiabao.runtime import Runtime
+from tests.factories import add_member, ctx_for, make_family, make_user, resident_id
 
 
 def _all_text(runtime: Runtime) -> str:

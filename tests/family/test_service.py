@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from tests.factories import add_member, ctx_for, make_family, make_user, resident_id
 
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -17,6 +16,7 @@ from jiabao.family.enums import LifeEventKind, LifeStage
 from jiabao.family.models import Member, Person
 from jiabao.family.schemas import LifeEventIn, MemberIn, MemberLeave, MemberUpdate
 from jiabao.runtime import Runtime
+from tests.factories import add_member, ctx_for, make_family, make_user, resident_id
 
 
 def count(runtime: Runtime, model: type) -> int:

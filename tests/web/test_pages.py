@@ -6,10 +6,10 @@ import re
 from datetime import date
 
 from fastapi.testclient import TestClient
-from tests.factories import PASSWORD, make_family, make_user, resident_id
 
 from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
+from tests.factories import PASSWORD, make_family, make_user, resident_id
 
 
 def csrf(client: TestClient, path: str = "/login") -> str:

@@ -73,6 +73,14 @@ async def verify_csrf(request: Request) -> None:
 Csrf = Depends(verify_csrf)
 
 
+async def form_fields(request: Request) -> dict[str, str]:
+    """The posted form's text fields (for forms whose field names are dynamic)."""
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+FormData = Annotated[dict[str, str], Depends(form_fields)]
+
+
 def language(request: Request, principal: Principal | None) -> str:
     if principal is not None:
         return principal.language

@@ -1,0 +1,31 @@
+"""/api/v1 products and household quotes (报价)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from jiabao.api.deps import runtime_of, service_context
+from jiabao.api.households import Reader
+from jiabao.db.context import ServiceContext
+from jiabao.products import service as products
+from jiabao.products.service import HouseholdQuoteIn, HouseholdQuoteOut, ProductOut
+
+router = APIRouter(tags=["products"])
+Anyone = Annotated[ServiceContext, Depends(service_context)]
+
+
+@router.get("/products", operation_id="products_list")
+def list_products(request: Request, ctx: Anyone) -> list[ProductOut]:
+    """The product catalog on sale today."""
+    return products.list_products(runtime_of(request).products, as_of=ctx.clock.today())
+
+
+@router.post("/households/{household_id}/quote", operation_id="households_quote")
+def quote(request: Request, ctx: Reader, household_id: int, data: HouseholdQuoteIn) -> HouseholdQuoteOut:
+    """Price a bundle for the household's members: per-member premiums, totals by frequency, basis, cash values.
+
+    A line outside a product's age, term or amount limits is refused (422) with the field and the reason.
+    """
+    return products.quote(ctx, runtime_of(request).products, household_id, data)

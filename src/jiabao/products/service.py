@@ -1,0 +1,204 @@
+"""Quoting glue (报价): prices a household's chosen products on the catalog and the industry tables.
+
+The engine (``products.quoting``) is pure; this service adds the household context (ages, sexes and
+relationships from the family account, with access checks) and turns the result into the API's shapes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jiabao.actuarial.tables import Sex as TableSex
+from jiabao.actuarial.tables import TableLibrary
+from jiabao.core.errors import FieldProblem, InvalidInput
+from jiabao.db.context import ServiceContext
+from jiabao.family import service as family
+from jiabao.family.schemas import MemberOut
+from jiabao.products.catalog import Catalog
+from jiabao.products.limits import MemberRequest, ProductSelection
+from jiabao.products.quoting import HouseholdQuote, quote_household
+from jiabao.products.schema import Frequency
+
+RELATION = {"self": "self", "spouse": "spouse", "child": "child", "parent": "parent"}
+
+
+@dataclass(frozen=True)
+class ProductEngine:
+    """The catalog and the table library a process prices with (loaded once at start-up)."""
+
+    catalog: Catalog
+    tables: TableLibrary
+
+
+class QuoteLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: int
+    product_code: str = Field(min_length=1, max_length=40)
+    sum_assured: Decimal = Field(gt=0, le=Decimal("100000000"))
+    coverage: int | None = Field(default=None, ge=1, le=120)
+    payment_term: int = Field(default=1, ge=1, le=50)
+    frequency: Frequency = Frequency.ANNUAL
+    occupation_class: int | None = Field(default=None, ge=1, le=6)
+    social_insurance: bool | None = None
+    health_rating: str | None = Field(default=None, max_length=20)
+    payout_age: int | None = Field(default=None, ge=40, le=80)
+
+
+class HouseholdQuoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[QuoteLineIn] = Field(min_length=1, max_length=7 * 6)
+
+
+class CashValueOut(BaseModel):
+    policy_year: int
+    age: int
+    cash_value: Decimal
+
+
+class QuoteLineOut(BaseModel):
+    product_code: str
+    product_version: int
+    name_zh: str
+    name_en: str
+    sum_assured: Decimal
+    cover_years: int
+    payment_term: int
+    frequency: Frequency
+    annual_premium: Decimal
+    instalment: Decimal
+    modal_premiums: dict[Frequency, Decimal]
+    basis: str
+    cash_values: list[CashValueOut]
+
+
+class MemberQuoteOut(BaseModel):
+    person_id: int
+    name: str
+    age: int
+    lines: list[QuoteLineOut]
+    annual_premium: Decimal
+
+
+class HouseholdQuoteOut(BaseModel):
+    household_id: int
+    as_of: date
+    members: list[MemberQuoteOut]
+    annual_premium: Decimal
+    totals_by_frequency: dict[Frequency, Decimal]
+    chosen_instalments: dict[Frequency, Decimal]
+    bases: list[str]
+
+
+class ProductOut(BaseModel):
+    code: str
+    version: int
+    name_zh: str
+    name_en: str
+    category: str
+    product_lines: list[str]
+    min_age: int
+    max_age: int
+    waiting_period_days: int
+    payment_terms: list[int]
+    frequencies: list[Frequency]
+
+
+def list_products(engine: ProductEngine, *, as_of: date) -> list[ProductOut]:
+    products = [p for p in engine.catalog.products.values() if p.filed_on <= as_of]
+    return [
+        ProductOut(
+            code=p.code,
+            version=p.version,
+            name_zh=p.name_zh,
+            name_en=p.name_en,
+            category=p.category.value,
+            product_lines=[line.value for line in p.product_lines],
+            min_age=p.ages.min_age,
+            max_age=p.ages.max_age,
+            waiting_period_days=p.waiting_period_days,
+            payment_terms=list(p.payment.terms),
+            frequencies=list(p.payment.frequencies),
+        )
+        for p in sorted(products, key=lambda p: p.code)
+    ]
+
+
+def quote(
+    ctx: ServiceContext, engine: ProductEngine, household_id: int, request: HouseholdQuoteIn
+) -> HouseholdQuoteOut:
+    """Price every line of the request for members of the household (refused lines raise ``QuoteRefused``)."""
+    overview = family.get_overview(ctx, household_id)
+    members = {m.person_id: m for m in overview.members}
+    unknown = [i for i, line in enumerate(request.lines) if line.person_id not in members]
+    if unknown:
+        raise InvalidInput(
+            fields=tuple(
+                FieldProblem(
+                    f"lines.{i}.person_id", "not_a_member", "此人不是该家庭成员", "Not a member of this household"
+                )
+                for i in unknown
+            )
+        )
+    by_person: dict[int, list[ProductSelection]] = defaultdict(list)
+    for line in request.lines:
+        by_person[line.person_id].append(ProductSelection(**line.model_dump(exclude={"person_id"})))
+    requests = [
+        MemberRequest(
+            member_id=str(pid),
+            age=members[pid].age,
+            sex=TableSex(members[pid].sex.value),
+            relation=RELATION.get(members[pid].relationship.value, "other"),
+            selections=selections,
+        )
+        for pid, selections in by_person.items()
+    ]
+    result = quote_household(members=requests, catalog=engine.catalog, tables=engine.tables, as_of=ctx.clock.today())
+    return _out(household_id, result, members)
+
+
+def _out(household_id: int, result: HouseholdQuote, members: dict[int, MemberOut]) -> HouseholdQuoteOut:
+    return HouseholdQuoteOut(
+        household_id=household_id,
+        as_of=result.as_of,
+        members=[
+            MemberQuoteOut(
+                person_id=int(m.member_id),
+                name=members[int(m.member_id)].name,
+                age=members[int(m.member_id)].age,
+                annual_premium=m.annual_premium,
+                lines=[
+                    QuoteLineOut(
+                        product_code=line.product_code,
+                        product_version=line.product_version,
+                        name_zh=line.name_zh,
+                        name_en=line.name_en,
+                        sum_assured=line.sum_assured,
+                        cover_years=line.cover_years,
+                        payment_term=line.payment_term,
+                        frequency=line.frequency,
+                        annual_premium=line.annual_premium,
+                        instalment=line.instalment,
+                        modal_premiums=line.modal_premiums,
+                        basis=line.basis,
+                        cash_values=[
+                            CashValueOut(policy_year=r.policy_year, age=r.age, cash_value=r.cash_value)
+                            for r in line.cash_values
+                        ],
+                    )
+                    for line in m.lines
+                ],
+            )
+            for m in result.members
+        ],
+        annual_premium=result.annual_premium,
+        totals_by_frequency=result.totals_by_frequency,
+        chosen_instalments=result.chosen_instalments,
+        bases=list(result.bases),
+    )
