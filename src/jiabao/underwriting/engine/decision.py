@@ -128,7 +128,7 @@ def _decide_line(case: _Case, line: ProductLine) -> LineDecision:
     sum_assured = sum((c.sum_assured for c in covers), Decimal(0))
     items = contributions(case.rules, line)
     terms = combine(kb, line, items, case.tier)
-    reasons = [reason_from(kb, line, c) for c in items]
+    reasons = [reason_from(kb, line, c, any(c is d for d in terms.decisive)) for c in items]
     reasons.extend(_terms_reasons(kb, line, terms))
     conclusion = terms.conclusion
     death = sum((death_amount(kb, line, c.sum_assured, c.death_sum_assured) for c in covers), Decimal(0))
@@ -154,7 +154,7 @@ def _decide_line(case: _Case, line: ProductLine) -> LineDecision:
         conclusion=conclusion,
         total_debits=terms.total_debits,
         table=terms.table,
-        table_letter=kb.rating.table_letters[terms.table - 1] if terms.table else None,
+        table_letter=_letter(kb, terms.table),
         extra_premium_percent=terms.table * kb.rating.table_step_percent,
         flat_extras=terms.flat_extras,
         first_year_flat_extra=flat_extra_amount(terms.flat_extras, sum_assured),
@@ -166,6 +166,12 @@ def _decide_line(case: _Case, line: ProductLine) -> LineDecision:
         explanation_zh=zh,
         explanation_en=en,
     )
+
+
+def _letter(kb: KnowledgeBase, table: int) -> str | None:
+    """Table 1 = A, Table 2 = B, ...; none at standard or beyond the lettered tables."""
+    letters = kb.rating.table_letters
+    return letters[table - 1] if 0 < table <= len(letters) else None
 
 
 def _terms_reasons(kb: KnowledgeBase, line: ProductLine, terms: LineTerms) -> list[Reason]:

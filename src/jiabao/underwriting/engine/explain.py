@@ -16,8 +16,12 @@ from jiabao.underwriting.engine.rating import Contribution
 from jiabao.underwriting.engine.results import FlatExtra, LineDecision, Reason
 
 
-def reason_from(kb: KnowledgeBase, line: ProductLine, item: Contribution) -> Reason:
-    """The reason record of one contribution, with its customer-readable sentence."""
+def reason_from(kb: KnowledgeBase, line: ProductLine, item: Contribution, decisive: bool) -> Reason:
+    """The reason record of one contribution, with its customer-readable sentence.
+
+    ``decisive`` marks the contributions that produced the line's conclusion (for a declined line, only the
+    declines); the explanation shows those, the record keeps them all for the underwriter.
+    """
     rule = item.rule
     template = kb.texts.reasons[rule.code.value]
     fields_zh = {"subject": rule.subject_name.zh, "detail": rule.detail.zh}
@@ -29,7 +33,7 @@ def reason_from(kb: KnowledgeBase, line: ProductLine, item: Contribution) -> Rea
         line=line,
         outcome=item.outcome.kind,
         debits=item.outcome.debits,
-        decisive=item.outcome.kind is not OutcomeKind.STANDARD,
+        decisive=decisive,
         text_zh=template.zh.format(**fields_zh),
         text_en=template.en.format(**fields_en),
     )
