@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jiabao.underwriting._bootstrap.archetypes import ARCHETYPES, D, Path, R, S, exclude, path, postpone, rate
+from jiabao.underwriting._bootstrap.archetypes import GENERAL, Archetype, D, Path, R, S, exclude, path, postpone, rate
+from jiabao.underwriting._bootstrap.archetypes_more import MORE
 
 __all__ = ["ARCHETYPES"]
 
@@ -195,4 +196,11 @@ def ckd(p: dict[str, Any]) -> tuple[list[str], list[Path]]:
     ]
 
 
-ARCHETYPES.update({"hypertension": hypertension, "diabetes": diabetes, "hbv": hbv, "ckd": ckd})
+ARCHETYPES: dict[str, Archetype] = {
+    **GENERAL,
+    **MORE,
+    "hypertension": hypertension,
+    "diabetes": diabetes,
+    "hbv": hbv,
+    "ckd": ckd,
+}

@@ -1,0 +1,214 @@
+"""Underwriting use cases (智能核保): decide an insured on the knowledge base, store the decision with its facts,
+queue referrals for underwriters, and record their decisions (append-only; audited)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from jiabao.core.auth import Role
+from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
+from jiabao.db.context import ServiceContext
+from jiabao.underwriting.engine import (
+    AnswersInvalid,
+    CaseContext,
+    Channel,
+    Conclusion,
+    CoverRequest,
+    InsuredDecision,
+    InsuredFacts,
+    KnowledgeBase,
+    ProductLine,
+    QuestionnaireContext,
+    Sex,
+    build_insured_facts,
+    decide_insured,
+)
+from jiabao.underwriting.models import Referral, UnderwritingDecision
+
+SEVERITY = [
+    Conclusion.STANDARD,
+    Conclusion.RATED,
+    Conclusion.EXCLUSION,
+    Conclusion.RATED_WITH_EXCLUSION,
+    Conclusion.PENDING_EVIDENCE,
+    Conclusion.REFERRED,
+    Conclusion.POSTPONED,
+    Conclusion.DECLINED,
+]
+ACCEPTABLE = frozenset({Conclusion.STANDARD, Conclusion.RATED, Conclusion.EXCLUSION, Conclusion.RATED_WITH_EXCLUSION})
+HUMAN_CONCLUSIONS = (Conclusion.STANDARD, Conclusion.RATED, Conclusion.EXCLUSION, Conclusion.POSTPONED,
+                     Conclusion.DECLINED)  # fmt: skip
+
+
+def overall(decision: InsuredDecision) -> Conclusion:
+    """The insured's conclusion for the product: referred if a person must decide, else the worst line."""
+    if decision.referred:
+        return Conclusion.REFERRED
+    return max((line.conclusion for line in decision.lines), key=SEVERITY.index)
+
+
+def questionnaire_context(
+    *, lines: Sequence[ProductLine], channel: Channel, birth_date: date, sex: str, as_of: date
+) -> QuestionnaireContext:
+    return QuestionnaireContext(
+        lines=frozenset(lines),
+        channel=channel,
+        birth_date=birth_date,
+        sex=Sex.MALE if sex == "M" else Sex.FEMALE,
+        as_of=as_of,
+    )
+
+
+def answers_problems(exc: AnswersInvalid, kb: KnowledgeBase) -> tuple[FieldProblem, ...]:
+    return tuple(FieldProblem(e.field, e.code, e.reason_zh, e.reason_en) for e in exc.errors)
+
+
+def build_facts(
+    kb: KnowledgeBase,
+    qctx: QuestionnaireContext,
+    *,
+    person_id: int,
+    answers: Mapping[str, Any],
+    reflexive: Mapping[str, Mapping[str, Any]],
+    covers: Sequence[CoverRequest],
+) -> InsuredFacts:
+    """Validate the questionnaire into the engine's facts; every bad answer is a field problem (422)."""
+    try:
+        return build_insured_facts(
+            kb, qctx, insured_id=str(person_id), answers=answers, reflexive=reflexive, covers=covers
+        )
+    except AnswersInvalid as exc:
+        raise InvalidInput(fields=answers_problems(exc, kb)) from exc
+
+
+def decide_and_record(
+    ctx: ServiceContext,
+    kb: KnowledgeBase,
+    *,
+    application_id: int,
+    person_id: int,
+    facts: InsuredFacts,
+    case: CaseContext,
+) -> UnderwritingDecision:
+    """Run the engine, store the decision with its facts and versions, and queue a referral when needed."""
+    decision = decide_insured(kb, facts, case)
+    conclusion = overall(decision)
+    row = UnderwritingDecision(
+        application_id=application_id,
+        person_id=person_id,
+        kb_version=kb.version,
+        kb_digest=kb.digest,
+        facts={"insured": facts.model_dump(mode="json"), "case": _case_json(case)},
+        result=decision.model_dump(mode="json"),
+        conclusion=conclusion.value,
+        automated=decision.automated,
+        elapsed_ms=decision.elapsed_ms,
+        decided_at=ctx.now(),
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    if conclusion is Conclusion.REFERRED:
+        reasons = sorted({r.code.value for line in decision.lines for r in line.reasons if r.decisive})
+        ctx.session.add(
+            Referral(
+                decision_id=row.id,
+                application_id=application_id,
+                person_id=person_id,
+                status="open",
+                reasons=reasons,
+                created_at=ctx.now(),
+            )
+        )
+        ctx.session.flush()
+    ctx.audit("uw.decide", "application", application_id, {"person_id": person_id, "conclusion": conclusion.value,
+                                                             "kb_version": kb.version})  # fmt: skip
+    return row
+
+
+def _case_json(case: CaseContext) -> dict[str, Any]:
+    return {
+        "as_of": case.as_of.isoformat(),
+        "channel": case.channel.value,
+        "policyholder_age": case.policyholder_age,
+        "household_insured_members": case.household_insured_members,
+    }
+
+
+def rerun(kb: KnowledgeBase, row: UnderwritingDecision) -> InsuredDecision:
+    """Re-decide a stored case from its stored facts (to show a decision is reproducible on its version)."""
+    if kb.version != row.kb_version:
+        raise Conflict("Knowledge-base version differs from the decision's", "知识库版本与原决定不一致")
+    case = row.facts["case"]
+    context = CaseContext(
+        as_of=date.fromisoformat(case["as_of"]),
+        channel=Channel(case["channel"]),
+        policyholder_age=int(case["policyholder_age"]),
+        household_insured_members=int(case["household_insured_members"]),
+    )
+    return decide_insured(kb, InsuredFacts.model_validate(row.facts["insured"]), context)
+
+
+def _ensure_underwriter(ctx: ServiceContext) -> None:
+    if ctx.principal.role not in (Role.UNDERWRITER, Role.ADMIN):
+        raise PermissionDenied("Only underwriters handle referrals", "仅核保人员可处理转人工案件")
+
+
+def open_referrals(ctx: ServiceContext) -> list[Referral]:
+    _ensure_underwriter(ctx)
+    stmt = select(Referral).where(Referral.status != "resolved").order_by(Referral.created_at, Referral.id)
+    return list(ctx.session.scalars(stmt.limit(200)))
+
+
+def referral(ctx: ServiceContext, referral_id: int) -> tuple[Referral, UnderwritingDecision]:
+    _ensure_underwriter(ctx)
+    found = ctx.session.get(Referral, referral_id)
+    if found is None:
+        raise NotFound("Referral not found", "未找到该核保案件", code="referral_not_found")
+    decision = ctx.session.get(UnderwritingDecision, found.decision_id)
+    assert decision is not None  # FK
+    return found, decision
+
+
+def take(ctx: ServiceContext, referral_id: int) -> Referral:
+    found, _ = referral(ctx, referral_id)
+    if found.status == "resolved":
+        raise Conflict("This case is already resolved", "该案件已处理完毕", code="referral_resolved")
+    found.status, found.taken_by, found.taken_at = "taken", ctx.principal.user_id, ctx.now()
+    ctx.audit("uw.referral_take", "application", found.application_id, {"referral_id": found.id})
+    return found
+
+
+def resolve(ctx: ServiceContext, referral_id: int, *, conclusion: Conclusion, reason: str) -> UnderwritingDecision:
+    """An underwriter's decision: a new decision row superseding the engine's, with the reason; audited."""
+    found, engine_row = referral(ctx, referral_id)
+    if found.status == "resolved":
+        raise Conflict("This case is already resolved", "该案件已处理完毕", code="referral_resolved")
+    if conclusion not in HUMAN_CONCLUSIONS:
+        raise InvalidInput(fields=(FieldProblem("conclusion", "invalid", "结论无效", "Not a valid conclusion"),))
+    if len(reason.strip()) < 4:
+        raise InvalidInput(fields=(FieldProblem("reason", "required", "请填写核保理由", "Give the reason"),))
+    human = UnderwritingDecision(
+        application_id=engine_row.application_id,
+        person_id=engine_row.person_id,
+        kb_version=engine_row.kb_version,
+        kb_digest=engine_row.kb_digest,
+        facts=engine_row.facts,
+        result={"conclusion": conclusion.value, "reason": reason.strip(), "engine_decision_id": engine_row.id},
+        conclusion=conclusion.value,
+        automated=False,
+        elapsed_ms=0.0,
+        decided_at=ctx.now(),
+        decided_by=ctx.principal.user_id,
+        reason=reason.strip(),
+        supersedes_id=engine_row.id,
+    )
+    ctx.session.add(human)
+    ctx.session.flush()
+    found.status, found.resolved_at, found.resolution_id = "resolved", ctx.now(), human.id
+    ctx.audit("uw.referral_resolve", "application", found.application_id,
+              {"referral_id": found.id, "conclusion": conclusion.value})  # fmt: skip
+    return human
