@@ -40,7 +40,7 @@ test-sqlite: setup system-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider --db sqlite
 
 test-postgres: setup system-deps postgres
-	$(BIN)/python -m pytest -q -p no:cacheprovider --db postgresql tests/family tests/api tests/web tests/db tests/e2e
+	$(BIN)/python -m pytest -q -p no:cacheprovider --db postgresql
 
 test: test-sqlite test-postgres lint
 

@@ -14,9 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from jiabao.app import create_app
 from jiabao.config import Settings
 from jiabao.core.clock import FixedClock
 from jiabao.core.pii import generate_key
@@ -29,6 +32,17 @@ NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--db", default=os.environ.get("JIABAO_TEST_DB", "sqlite"), choices=("sqlite", "postgresql"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL run only the tests that touch a database (pure engine tests ran on the SQLite pass)."""
+    if config.getoption("--db") != "postgresql":
+        return
+    keep = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    dropped = [item for item in items if item not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
@@ -107,3 +121,14 @@ def runtime(settings: Settings, clock: FixedClock) -> Iterator[Runtime]:
     rt = build_runtime(settings, clock=clock)
     yield rt
     rt.engine.dispose()
+
+
+@pytest.fixture
+def app(runtime: Runtime) -> FastAPI:
+    return create_app(runtime=runtime)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c

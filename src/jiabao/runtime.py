@@ -18,6 +18,7 @@ from jiabao.core.pii import PiiCipher, generate_key
 from jiabao.db.session import make_engine, make_session_factory
 from jiabao.products.catalog import load_catalog
 from jiabao.products.service import ProductEngine
+from jiabao.underwriting.engine import KnowledgeBaseStore
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Runtime:
     cipher: PiiCipher
     tokens: TokenSigner
     products: ProductEngine
+    knowledge: KnowledgeBaseStore = field(default_factory=KnowledgeBaseStore)
     clock: Clock = field(default_factory=SystemClock)
 
 

@@ -43,6 +43,16 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/audit"): {"admin", "auditor"},
     ("GET", "/api/v1/products"): ALL,
     ("POST", "/api/v1/households/{household_id}/quote"): READ_OWN,
+    ("POST", "/api/v1/households/{household_id}/applications"): WRITE_OWN,
+    ("GET", "/api/v1/households/{household_id}/applications"): READ_OWN,
+    ("GET", "/api/v1/applications/{application_id}"): READ_OWN,
+    ("GET", "/api/v1/applications/{application_id}/insureds/{person_id}/questionnaire"): READ_OWN,
+    ("POST", "/api/v1/applications/{application_id}/insureds/{person_id}/questionnaire"): WRITE_OWN,
+    ("GET", "/api/v1/underwriting/impairments"): ALL,
+    ("GET", "/api/v1/underwriting/impairments/{code}/questions"): ALL,
+    ("GET", "/api/v1/underwriting/referrals"): {"underwriter", "admin"},
+    ("GET", "/api/v1/underwriting/referrals/{referral_id}"): {"underwriter", "admin"},
+    ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {"underwriter", "admin"},
     ("POST", "/api/v1/auth/logout"): ALL,
 }
 
@@ -58,24 +68,92 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         ("POST", "/api/v1/auth/token"): {"username": username, "password": "correct-horse-battery"},
         ("PATCH", "/api/v1/auth/me/preferences"): {"language": "zh"},
         ("POST", "/api/v1/households"): {
-            "head": {"name": "陈静", "id_number": resident_id(date(1990, 1, 1), "F", 100 + n)}},
+            "head": {"name": "陈静", "id_number": resident_id(date(1990, 1, 1), "F", (100 + n) % 500)}
+        },
         ("POST", "/api/v1/households/{household_id}/members"): {
-            "name": "张小花", "relationship": "child", "id_number": resident_id(date(2018, 5, 5), "F", 200 + n)},
+            "name": "张小花",
+            "relationship": "child",
+            "id_number": resident_id(date(2018, 5, 5), "F", (200 + n) % 500),
+        },
         ("PATCH", "/api/v1/members/{member_id}"): {"occupation": "教师"},
         ("POST", "/api/v1/households/{household_id}/quote"): {
-            "lines": [{"person_id": ids["person_id"], "product_code": "family_term_life", "sum_assured": "500000",
-                       "coverage": 20, "payment_term": 20}]},
+            "lines": [
+                {
+                    "person_id": ids["person_id"],
+                    "product_code": "family_term_life",
+                    "sum_assured": "500000",
+                    "coverage": 20,
+                    "payment_term": 20,
+                }
+            ]
+        },
         ("POST", "/api/v1/members/{member_id}/leave"): {"left_on": "2026-11-26", "reason": "child_leaves_home"},
         ("POST", "/api/v1/households/{household_id}/events"): {"kind": "marriage", "occurred_on": "2012-05-01"},
-    }  # fmt: skip
+        ("POST", "/api/v1/households/{household_id}/applications"): APPLICATION
+        | {"insureds": [{"person_id": ids["person_id"], "sum_assured": "200000"}]},
+        ("POST", "/api/v1/applications/{application_id}/insureds/{person_id}/questionnaire"): {"answers": HEALTHY},
+        ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {
+            "conclusion": "standard",
+            "reason": "资料齐全，标准体承保",
+        },
+    }
     params = {
         "/api/v1/households/search": {"q": "张"},
         "/api/v1/audit": {"entity": "household", "entity_id": str(ids["household_id"])},
+        "/api/v1/underwriting/impairments": {"q": "高血压"},
     }.get(path)
     request: dict[str, Any] = {"method": method, "url": url, "params": params}
     if (method, path) in bodies:
         request["json"] = bodies[(method, path)]
     return request
+
+
+APPLICATION = {"product_code": "whole_life", "payment_term": 20}
+HEALTHY = {
+    "height_cm": 172,
+    "weight_kg": 66,
+    "cigarettes_per_day": 0,
+    "alcohol": "none",
+    "occupation_class": "c1",
+    "pursuits": [],
+    "family_history": [],
+}
+
+
+def _application_with_referral(client: TestClient, household_id: int, head: int) -> dict[str, int]:
+    """An application for the head (questionnaire still open) and one for the spouse, referred to a person."""
+    headers = token_for(client, CUSTOMER)
+    spouse = add_member_api(client, household_id, headers)
+    first = client.post(
+        f"/api/v1/households/{household_id}/applications",
+        headers=headers,
+        json=APPLICATION | {"insureds": [{"person_id": head, "sum_assured": "200000"}]},
+    ).json()
+    second = client.post(
+        f"/api/v1/households/{household_id}/applications",
+        headers=headers,
+        json=APPLICATION | {"insureds": [{"person_id": spouse, "sum_assured": "200000"}]},
+    ).json()
+    url = f"/api/v1/applications/{second['id']}/insureds/{spouse}/questionnaire"
+    questions = client.get(url, headers=headers).json()["questions"]
+    answers = {q["id"]: [] if q["type"] in ("impairments", "multi_choice") else HEALTHY.get(q["id"]) for q in questions}
+    answers["disclose_cardiovascular"] = ["HTN"]
+    referred = client.post(
+        url,
+        headers=headers,
+        json={"answers": answers, "reflexive": {"HTN": {"bp_max": "unknown", "complications": "no"}}},
+    )
+    assert referred.json()["status"] == "referred", referred.text
+    uw_headers = token_for(client, "underwriter")
+    referral_id = client.get("/api/v1/underwriting/referrals", headers=uw_headers).json()[0]["id"]
+    return {"application_id": first["id"], "referral_id": referral_id}
+
+
+def add_member_api(client: TestClient, household_id: int, headers: dict[str, str]) -> int:
+    body = {"name": "李娜", "relationship": "spouse", "id_number": resident_id(date(1987, 6, 1), "F", 44)}
+    response = client.post(f"/api/v1/households/{household_id}/members", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return int(response.json()["person_id"])
 
 
 def test_every_route_is_in_the_table(app: FastAPI) -> None:
@@ -89,9 +167,11 @@ def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: 
         make_user(runtime, role, Role(role))
     mine = make_family(runtime, username=CUSTOMER, partner_id=partner.user_id)
     make_family(runtime, name="刘洋", seq=9, username=OTHER_CUSTOMER, phone="13900001234")
-    member_id = add_member(runtime, mine.household_id, name="张大宝", relationship="child",
-                           id_number=resident_id(date(2010, 2, 2), "M", 5))  # fmt: skip
-    ids = {"household_id": mine.household_id, "member_id": member_id, "person_id": mine.head_person_id}
+    member_id = add_member(
+        runtime, mine.household_id, name="张大宝", relationship="child", id_number=resident_id(date(2010, 2, 2), "M", 5)
+    )
+    ids = {"household_id": mine.household_id, "member_id": member_id, "person_id": mine.head_person_id, "code": "HTN"}
+    ids |= _application_with_referral(client, mine.household_id, mine.head_person_id)
     users = sorted(ALL)
     headers = {u: token_for(client, u) for u in users}
     routes = sorted(_routes(app), key=lambda r: r == ("POST", "/api/v1/auth/logout"))  # logout revokes: last

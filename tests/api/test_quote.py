@@ -14,22 +14,44 @@ from tests.factories import add_member, make_family, resident_id
 
 def test_family_bundle_is_priced_per_member_with_totals_and_basis(client: TestClient, runtime: Runtime) -> None:
     family = make_family(runtime)
-    spouse = add_member(runtime, family.household_id, name="李娜", relationship="spouse",
-                        id_number=resident_id(date(1987, 6, 1), "F", 2))  # fmt: skip
+    spouse = add_member(
+        runtime,
+        family.household_id,
+        name="李娜",
+        relationship="spouse",
+        id_number=resident_id(date(1987, 6, 1), "F", 2),
+    )
     assert spouse
     headers = token_for(client, "zhang")
     members = client.get(f"/api/v1/households/{family.household_id}/members", headers=headers).json()
     head, wife = members[0]["person_id"], members[1]["person_id"]
     body = {
         "lines": [
-            {"person_id": head, "product_code": "family_term_life", "sum_assured": "500000", "coverage": 20,
-             "payment_term": 20},
-            {"person_id": head, "product_code": "family_ci", "sum_assured": "300000", "coverage": 30,
-             "payment_term": 20, "frequency": "monthly"},
-            {"person_id": wife, "product_code": "family_ci", "sum_assured": "300000", "coverage": 30,
-             "payment_term": 20, "frequency": "monthly"},
+            {
+                "person_id": head,
+                "product_code": "family_term_life",
+                "sum_assured": "500000",
+                "coverage": 20,
+                "payment_term": 20,
+            },
+            {
+                "person_id": head,
+                "product_code": "family_ci",
+                "sum_assured": "300000",
+                "coverage": 30,
+                "payment_term": 20,
+                "frequency": "monthly",
+            },
+            {
+                "person_id": wife,
+                "product_code": "family_ci",
+                "sum_assured": "300000",
+                "coverage": 30,
+                "payment_term": 20,
+                "frequency": "monthly",
+            },
         ]
-    }  # fmt: skip
+    }
     response = client.post(f"/api/v1/households/{family.household_id}/quote", json=body, headers=headers)
     assert response.status_code == 200, response.text
     quote = response.json()
@@ -49,8 +71,17 @@ def test_quote_outside_limits_is_refused_with_the_reason(client: TestClient, run
     family = make_family(runtime, birth=date(1960, 1, 1))
     headers = token_for(client, "zhang")
     person = client.get(f"/api/v1/households/{family.household_id}/members", headers=headers).json()[0]["person_id"]
-    body = {"lines": [{"person_id": person, "product_code": "family_term_life", "sum_assured": "500000",
-                       "coverage": 20, "payment_term": 20}]}  # fmt: skip
+    body = {
+        "lines": [
+            {
+                "person_id": person,
+                "product_code": "family_term_life",
+                "sum_assured": "500000",
+                "coverage": 20,
+                "payment_term": 20,
+            }
+        ]
+    }
     response = client.post(f"/api/v1/households/{family.household_id}/quote", json=body, headers=headers)
     assert response.status_code == 422
     error = response.json()["error"]
@@ -61,8 +92,17 @@ def test_quote_outside_limits_is_refused_with_the_reason(client: TestClient, run
 def test_quote_for_a_non_member_is_refused(client: TestClient, runtime: Runtime) -> None:
     family = make_family(runtime)
     other = make_family(runtime, name="刘洋", seq=9, username="liu", phone="13900001234")
-    body = {"lines": [{"person_id": other.head_person_id, "product_code": "family_term_life", "sum_assured": "500000",
-                       "coverage": 20, "payment_term": 20}]}  # fmt: skip
+    body = {
+        "lines": [
+            {
+                "person_id": other.head_person_id,
+                "product_code": "family_term_life",
+                "sum_assured": "500000",
+                "coverage": 20,
+                "payment_term": 20,
+            }
+        ]
+    }
     response = client.post(
         f"/api/v1/households/{family.household_id}/quote", json=body, headers=token_for(client, "zhang")
     )

@@ -48,8 +48,14 @@ def test_member_form_without_javascript_shows_errors_in_place(client: TestClient
     log_in(client, "zhang")
     token = csrf(client, f"/households/{family.household_id}")
     good = resident_id(date(2017, 4, 18), "F", 12)
-    form = {"name": "张小雨", "relationship": "child", "id_type": "resident_id", "id_number": good[:-1] + "Y",
-            "csrf_token": token, "social_insurance": "on"}  # fmt: skip
+    form = {
+        "name": "张小雨",
+        "relationship": "child",
+        "id_type": "resident_id",
+        "id_number": good[:-1] + "Y",
+        "csrf_token": token,
+        "social_insurance": "on",
+    }
     response = client.post(f"/households/{family.household_id}/members", data=form)
     assert response.status_code == 422
     assert 'data-field="id_number"' in response.text and 'value="张小雨"' in response.text
@@ -114,7 +120,8 @@ def test_member_edit_shows_errors_in_place_and_saves(client: TestClient, runtime
     assert response.status_code == 422 and 'data-field="phone"' in response.text
     assert "138****5678" in client.get(f"/households/{family.household_id}").text  # nothing changed
     response = client.post(
-        edit, data={"name": "张伟", "phone": "139 0000 1111", "occupation": "教师", "csrf_token": token},
+        edit,
+        data={"name": "张伟", "phone": "139 0000 1111", "occupation": "教师", "csrf_token": token},
         follow_redirects=True,
-    )  # fmt: skip
+    )
     assert "已保存修改" in response.text and "139****1111" in response.text

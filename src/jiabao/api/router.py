@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jiabao.api import audit, auth, households, products
+from jiabao.api import applications, audit, auth, households, products
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(auth.router)
 api_router.include_router(households.router)
 api_router.include_router(products.router)
+api_router.include_router(applications.router)
 api_router.include_router(audit.router)

@@ -6,6 +6,8 @@ from jiabao.db import audit, outbox
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
 from jiabao.identity import models as identity_models
+from jiabao.policies import models as policy_models
+from jiabao.underwriting import models as underwriting_models
 
-__all__ = ["Base", "audit", "family_models", "identity_models", "outbox"]
+__all__ = ["Base", "audit", "family_models", "identity_models", "outbox", "policy_models", "underwriting_models"]
 metadata = Base.metadata

@@ -5,9 +5,8 @@ engine's, so the engine's reasoning stays on file."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jiabao.db.base import Base, IdType, UtcDateTime
@@ -22,10 +21,11 @@ class UnderwritingDecision(Base):
     person_id: Mapped[int] = mapped_column(IdType, ForeignKey("persons.id"))
     kb_version: Mapped[str] = mapped_column(String(20))
     kb_digest: Mapped[str] = mapped_column(String(80))
-    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
-    """The engine's input (InsuredFacts + case context), so the decision can be re-run on the same version."""
-    result: Mapped[dict[str, Any]] = mapped_column(JSON)
-    """The engine's InsuredDecision, or the underwriter's decision for a human row."""
+    facts_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    """The engine's input (InsuredFacts + case context) as encrypted JSON: health answers are sensitive personal
+    information (PIPL art. 28). Kept so the decision can be re-run on the same version."""
+    result_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    """The engine's InsuredDecision (or the underwriter's decision) as encrypted JSON: its reasons name conditions."""
     conclusion: Mapped[str] = mapped_column(String(30))
     """The worst line conclusion (standard < rated < exclusion < … < declined), or the human conclusion."""
     automated: Mapped[bool] = mapped_column(Boolean)

@@ -3,6 +3,7 @@ queue referrals for underwriters, and record their decisions (append-only; audit
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -40,8 +41,13 @@ SEVERITY = [
     Conclusion.DECLINED,
 ]
 ACCEPTABLE = frozenset({Conclusion.STANDARD, Conclusion.RATED, Conclusion.EXCLUSION, Conclusion.RATED_WITH_EXCLUSION})
-HUMAN_CONCLUSIONS = (Conclusion.STANDARD, Conclusion.RATED, Conclusion.EXCLUSION, Conclusion.POSTPONED,
-                     Conclusion.DECLINED)  # fmt: skip
+HUMAN_CONCLUSIONS = (
+    Conclusion.STANDARD,
+    Conclusion.RATED,
+    Conclusion.EXCLUSION,
+    Conclusion.POSTPONED,
+    Conclusion.DECLINED,
+)
 
 
 def overall(decision: InsuredDecision) -> Conclusion:
@@ -102,8 +108,8 @@ def decide_and_record(
         person_id=person_id,
         kb_version=kb.version,
         kb_digest=kb.digest,
-        facts={"insured": facts.model_dump(mode="json"), "case": _case_json(case)},
-        result=decision.model_dump(mode="json"),
+        facts_enc=_seal(ctx, "facts", {"insured": facts.model_dump(mode="json"), "case": _case_json(case)}),
+        result_enc=_seal(ctx, "result", decision.model_dump(mode="json")),
         conclusion=conclusion.value,
         automated=decision.automated,
         elapsed_ms=decision.elapsed_ms,
@@ -124,9 +130,30 @@ def decide_and_record(
             )
         )
         ctx.session.flush()
-    ctx.audit("uw.decide", "application", application_id, {"person_id": person_id, "conclusion": conclusion.value,
-                                                             "kb_version": kb.version})  # fmt: skip
+    ctx.audit(
+        "uw.decide",
+        "application",
+        application_id,
+        {"person_id": person_id, "conclusion": conclusion.value, "kb_version": kb.version},
+    )
     return row
+
+
+def _seal(ctx: ServiceContext, column: str, value: dict[str, Any]) -> bytes:
+    return ctx.cipher.encrypt(f"uw_decisions.{column}", json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def facts_of(ctx: ServiceContext, row: UnderwritingDecision) -> dict[str, Any]:
+    """The stored facts (health answers) in clear; a staff read is written to the audit log."""
+    value: dict[str, Any] = json.loads(ctx.cipher.decrypt("uw_decisions.facts", row.facts_enc))
+    if ctx.principal.is_staff:
+        ctx.audit("pii.read", "uw_decision", row.id, {"fields": ["health_answers"]})
+    return value
+
+
+def result_of(ctx: ServiceContext, row: UnderwritingDecision) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(ctx.cipher.decrypt("uw_decisions.result", row.result_enc))
+    return value
 
 
 def _case_json(case: CaseContext) -> dict[str, Any]:
@@ -138,18 +165,19 @@ def _case_json(case: CaseContext) -> dict[str, Any]:
     }
 
 
-def rerun(kb: KnowledgeBase, row: UnderwritingDecision) -> InsuredDecision:
+def rerun(ctx: ServiceContext, kb: KnowledgeBase, row: UnderwritingDecision) -> InsuredDecision:
     """Re-decide a stored case from its stored facts (to show a decision is reproducible on its version)."""
     if kb.version != row.kb_version:
         raise Conflict("Knowledge-base version differs from the decision's", "知识库版本与原决定不一致")
-    case = row.facts["case"]
+    stored = facts_of(ctx, row)
+    case = stored["case"]
     context = CaseContext(
         as_of=date.fromisoformat(case["as_of"]),
         channel=Channel(case["channel"]),
         policyholder_age=int(case["policyholder_age"]),
         household_insured_members=int(case["household_insured_members"]),
     )
-    return decide_insured(kb, InsuredFacts.model_validate(row.facts["insured"]), context)
+    return decide_insured(kb, InsuredFacts.model_validate(stored["insured"]), context)
 
 
 def _ensure_underwriter(ctx: ServiceContext) -> None:
@@ -196,8 +224,12 @@ def resolve(ctx: ServiceContext, referral_id: int, *, conclusion: Conclusion, re
         person_id=engine_row.person_id,
         kb_version=engine_row.kb_version,
         kb_digest=engine_row.kb_digest,
-        facts=engine_row.facts,
-        result={"conclusion": conclusion.value, "reason": reason.strip(), "engine_decision_id": engine_row.id},
+        facts_enc=engine_row.facts_enc,
+        result_enc=_seal(
+            ctx,
+            "result",
+            {"conclusion": conclusion.value, "reason": reason.strip(), "engine_decision_id": engine_row.id},
+        ),
         conclusion=conclusion.value,
         automated=False,
         elapsed_ms=0.0,
@@ -209,6 +241,10 @@ def resolve(ctx: ServiceContext, referral_id: int, *, conclusion: Conclusion, re
     ctx.session.add(human)
     ctx.session.flush()
     found.status, found.resolved_at, found.resolution_id = "resolved", ctx.now(), human.id
-    ctx.audit("uw.referral_resolve", "application", found.application_id,
-              {"referral_id": found.id, "conclusion": conclusion.value})  # fmt: skip
+    ctx.audit(
+        "uw.referral_resolve",
+        "application",
+        found.application_id,
+        {"referral_id": found.id, "conclusion": conclusion.value},
+    )
     return human

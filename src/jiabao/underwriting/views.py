@@ -49,8 +49,19 @@ def questionnaire(kb: KnowledgeBase, qctx: QuestionnaireContext, person_id: int)
             options = [OptionOut(code=i.code, zh=i.name.zh, en=i.name.en) for i in disclosure_choices(kb, q, qctx.sex)]
         else:
             options = [OptionOut(code=o.code, zh=o.zh, en=o.en) for o in q.options]
-        out.append(QuestionOut(id=q.id, zh=q.text.zh, en=q.text.en, type=q.type, required=q.required,
-                               options=options, unit=q.unit, min=q.min, max=q.max))  # fmt: skip
+        out.append(
+            QuestionOut(
+                id=q.id,
+                zh=q.text.zh,
+                en=q.text.en,
+                type=q.type,
+                required=q.required,
+                options=options,
+                unit=q.unit,
+                min=q.min,
+                max=q.max,
+            )
+        )
     return QuestionnaireOut(kb_version=kb.version, person_id=person_id, questions=out)
 
 
@@ -62,8 +73,11 @@ def reflexive(kb: KnowledgeBase, impairment: str) -> list[QuestionOut]:
             options = [OptionOut(code="yes", zh="是", en="Yes"), OptionOut(code="no", zh="否", en="No")]
         else:
             options = [OptionOut(code=o.code, zh=o.zh, en=o.en) for o in q.options]
-        questions.append(QuestionOut(id=q.id, zh=q.text.zh, en=q.text.en, type=q.type, options=options,
-                                     unit=q.unit, min=q.min, max=q.max))  # fmt: skip
+        questions.append(
+            QuestionOut(
+                id=q.id, zh=q.text.zh, en=q.text.en, type=q.type, options=options, unit=q.unit, min=q.min, max=q.max
+            )
+        )
     return questions
 
 

@@ -174,8 +174,9 @@ def _by_field(problems: tuple[FieldProblem, ...]) -> dict[str, list[FieldProblem
 def edit_member_page(request: Request, ctx: PageCtx, member_id: int) -> Response:
     household_id, member = service.member_for_edit(ctx, member_id)
     form = {"name": member.name, "occupation": member.occupation or "", "phone": ""}
-    return render(request, "member_edit.html", ctx.principal, member=member, household_id=household_id,
-                  form=form, problems={})  # fmt: skip
+    return render(
+        request, "member_edit.html", ctx.principal, member=member, household_id=household_id, form=form, problems={}
+    )
 
 
 @router.post("/members/{member_id}", response_class=HTMLResponse, dependencies=[Csrf])
@@ -213,8 +214,16 @@ def edit_member(
     if not problems:
         return RedirectResponse(f"/households/{household_id}?updated=1", status_code=303)
     form = {"name": name, "phone": phone, "occupation": occupation}
-    return render(request, "member_edit.html", ctx.principal, status_code=422, member=member,
-                  household_id=household_id, form=form, problems=_by_field(problems))  # fmt: skip
+    return render(
+        request,
+        "member_edit.html",
+        ctx.principal,
+        status_code=422,
+        member=member,
+        household_id=household_id,
+        form=form,
+        problems=_by_field(problems),
+    )
 
 
 @router.get("/staff/search", response_class=HTMLResponse)

@@ -30,8 +30,9 @@ def _context(request: Request, ctx: PageCtx, household_id: int) -> dict[str, Any
 
 @router.get("/households/{household_id}/quote", response_class=HTMLResponse)
 def quote_page(request: Request, ctx: PageCtx, household_id: int) -> Response:
-    return render(request, "quote.html", ctx.principal, form={}, problems=[], quote=None,
-                  **_context(request, ctx, household_id))  # fmt: skip
+    return render(
+        request, "quote.html", ctx.principal, form={}, problems=[], quote=None, **_context(request, ctx, household_id)
+    )
 
 
 def _lines(form: dict[str, str]) -> list[dict[str, str]]:
@@ -63,5 +64,13 @@ def quote(request: Request, ctx: PageCtx, household_id: int, form: FormData) -> 
         if not exc.fields:
             raise
         problems = exc.fields
-    return render(request, "quote.html", ctx.principal, status_code=422 if problems else 200, form=form,
-                  problems=problems, quote=result, **_context(request, ctx, household_id))  # fmt: skip
+    return render(
+        request,
+        "quote.html",
+        ctx.principal,
+        status_code=422 if problems else 200,
+        form=form,
+        problems=problems,
+        quote=result,
+        **_context(request, ctx, household_id),
+    )

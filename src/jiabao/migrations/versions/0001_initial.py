@@ -19,9 +19,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "outbox",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("topic", sa.String(length=60), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
@@ -35,9 +33,7 @@ def upgrade() -> None:
 
     op.create_table(
         "persons",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("name", sa.String(length=60), nullable=False),
         sa.Column("sex", sa.String(length=1), nullable=False),
         sa.Column("birth_date", sa.Date(), nullable=False),
@@ -66,9 +62,7 @@ def upgrade() -> None:
 
     op.create_table(
         "users",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("username", sa.String(length=60), nullable=False),
         sa.Column("password_hash", sa.String(length=200), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
@@ -89,9 +83,7 @@ def upgrade() -> None:
 
     op.create_table(
         "audit_log",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("actor_role", sa.String(length=20), nullable=False),
@@ -109,17 +101,13 @@ def upgrade() -> None:
 
     op.create_table(
         "households",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("account_no", sa.String(length=20), nullable=False),
         sa.Column("head_person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("partner_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("region", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["head_person_id"], ["persons.id"], name=op.f("fk_households_head_person_id_persons")
-        ),
+        sa.ForeignKeyConstraint(["head_person_id"], ["persons.id"], name=op.f("fk_households_head_person_id_persons")),
         sa.ForeignKeyConstraint(["partner_id"], ["users.id"], name=op.f("fk_households_partner_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_households")),
         sa.UniqueConstraint("account_no", name=op.f("uq_households_account_no")),
@@ -131,9 +119,7 @@ def upgrade() -> None:
 
     op.create_table(
         "life_events",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("household_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("kind", sa.String(length=30), nullable=False),
@@ -153,18 +139,14 @@ def upgrade() -> None:
 
     op.create_table(
         "members",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("household_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("relationship_to_head", sa.String(length=20), nullable=False),
         sa.Column("joined_on", sa.Date(), nullable=False),
         sa.Column("left_on", sa.Date(), nullable=True),
         sa.Column("left_reason", sa.String(length=40), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["household_id"], ["households.id"], name=op.f("fk_members_household_id_households")
-        ),
+        sa.ForeignKeyConstraint(["household_id"], ["households.id"], name=op.f("fk_members_household_id_households")),
         sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name=op.f("fk_members_person_id_persons")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_members")),
     )
