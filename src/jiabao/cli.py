@@ -31,9 +31,7 @@ def migrate() -> None:
     """Bring the database schema up to date (Alembic)."""
     runtime = _runtime()
     upgrade(runtime.engine)
-    console.print(
-        f"[green]Database migrated[/green]: {runtime.engine.url.render_as_string(hide_password=True)}"
-    )
+    console.print(f"[green]Database migrated[/green]: {runtime.engine.url.render_as_string(hide_password=True)}")
 
 
 def _seed(runtime: Runtime, households: int, seed: int) -> int:
@@ -60,9 +58,7 @@ def _seed(runtime: Runtime, households: int, seed: int) -> int:
 @app.command()
 def seed(
     households: Annotated[int, typer.Option(min=1, help="How many households to add")] = 2000,
-    random_seed: Annotated[
-        int, typer.Option("--seed", help="Random seed (same seed, same people)")
-    ] = 20211231,
+    random_seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same people)")] = 20211231,
 ) -> None:
     """Add generated demo households (Faker zh_CN, valid ID numbers) and the demo users."""
     runtime = _runtime()

@@ -41,9 +41,7 @@ HOUSEHOLD_READERS = frozenset(
 )
 """Roles that may open a household at all (customers and partners are further limited to their own)."""
 HOUSEHOLD_WRITERS = frozenset({Role.CUSTOMER, Role.PARTNER, Role.SERVICE, Role.ADMIN})
-HOUSEHOLD_SEARCHERS = frozenset(
-    {Role.UNDERWRITER, Role.CLAIMS, Role.SERVICE, Role.RISK, Role.ADMIN, Role.AUDITOR}
-)
+HOUSEHOLD_SEARCHERS = frozenset({Role.UNDERWRITER, Role.CLAIMS, Role.SERVICE, Role.RISK, Role.ADMIN, Role.AUDITOR})
 CLEAR_PII_ROLES = frozenset({Role.CUSTOMER, Role.UNDERWRITER, Role.CLAIMS, Role.SERVICE, Role.RISK})
 """Roles whose work needs a clear ID number or phone (customers: their own household only). Every read is audited."""
 

@@ -24,9 +24,7 @@ class ServiceContext:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def audit(
-        self, action: str, entity: str, entity_id: object, detail: dict[str, Any] | None = None
-    ) -> None:
+    def audit(self, action: str, entity: str, entity_id: object, detail: dict[str, Any] | None = None) -> None:
         """Append an audit entry for the caller, in the current transaction."""
         audit.record(
             self.session,

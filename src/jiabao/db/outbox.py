@@ -34,9 +34,7 @@ def enqueue(session: Session, *, topic: str, payload: dict[str, Any], at: dateti
     return message
 
 
-def deliver_pending(
-    session: Session, handlers: Mapping[str, Handler], *, now: datetime, limit: int = 100
-) -> int:
+def deliver_pending(session: Session, handlers: Mapping[str, Handler], *, now: datetime, limit: int = 100) -> int:
     """Deliver up to ``limit`` pending messages; a failing handler leaves its message pending with the error."""
     stmt = select(OutboxMessage).where(OutboxMessage.delivered_at.is_(None)).order_by(OutboxMessage.id)
     delivered = 0

@@ -40,12 +40,7 @@ def luhn_check_digit(payload: str) -> str:
 
 def luhn_valid(number: str) -> bool:
     """True if the last digit is the Luhn check digit of the others."""
-    return (
-        len(number) >= 2
-        and number.isascii()
-        and number.isdigit()
-        and luhn_check_digit(number[:-1]) == number[-1]
-    )
+    return len(number) >= 2 and number.isascii() and number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
 
 
 def check_bank_card(raw: str, *, field: str = "bank_card") -> BankCard:

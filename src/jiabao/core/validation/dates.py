@@ -14,9 +14,7 @@ def age_on(birth_date: date, on: date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def check_birth_date(
-    d: date, *, today: date, max_age: int = DEFAULT_MAX_AGE, field: str = "birth_date"
-) -> date:
+def check_birth_date(d: date, *, today: date, max_age: int = DEFAULT_MAX_AGE, field: str = "birth_date") -> date:
     """A birth date must not be in the future, and the person must be at most ``max_age`` years old today."""
     d = _as_date(d)
     errors: list[FieldError] = []
@@ -36,9 +34,7 @@ def check_birth_date(
     return d
 
 
-def check_event_date(
-    d: date, *, today: date, not_before: date | None = None, field: str = "event_date"
-) -> date:
+def check_event_date(d: date, *, today: date, not_before: date | None = None, field: str = "event_date") -> date:
     """An event (e.g. marriage, accident, diagnosis) must not be in the future nor before ``not_before``.
 
     ``not_before`` is typically the person's birth date or the policy's start date.

@@ -88,9 +88,7 @@ def normalise_id_input(raw: str) -> str:
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)).upper()
 
 
-def parse_id_number(
-    id_type: IdType | str, raw: str, *, today: date, field: str = "id_number"
-) -> IdentityDocument:
+def parse_id_number(id_type: IdType | str, raw: str, *, today: date, field: str = "id_number") -> IdentityDocument:
     """Validate and normalise an identity number; raise :class:`ValidationFailed` with every problem found."""
     doc, errors = _analyse(id_type, raw, today=today, field=field)
     if errors or doc is None:
@@ -134,8 +132,7 @@ def check_identity(
                     field,
                     "id_sex_mismatch",
                     f"性别与{label_zh}不符：号码显示为{derived_zh}，填写的是{entered_zh}",
-                    f"Sex does not match the {label_en}: the number says {derived_en}, "
-                    f"but {entered_en} was entered",
+                    f"Sex does not match the {label_en}: the number says {derived_en}, but {entered_en} was entered",
                 )
             )
     if errors or doc is None:
@@ -176,9 +173,7 @@ def _analyse(
         doc = IdentityDocument(kind, number, None, None, None)
     else:
         hint_zh, hint_en = _FORMAT_HINTS[kind]
-        errors.append(
-            FieldError(field, "id_format", f"{label_zh}格式错误，{hint_zh}", f"The {label_en} {hint_en}")
-        )
+        errors.append(FieldError(field, "id_format", f"{label_zh}格式错误，{hint_zh}", f"The {label_en} {hint_en}"))
     return doc, errors
 
 
@@ -205,8 +200,7 @@ def _parse_gb11643(
                 field,
                 "id_type_mismatch",
                 "该号码是港澳台居民居住证号码，请将证件类型选为“港澳台居民居住证”",
-                "This is a residence permit number for Hong Kong, Macau or Taiwan residents; "
-                "choose that document type",
+                "This is a residence permit number for Hong Kong, Macau or Taiwan residents; choose that document type",
             )
         )
     elif address[:2] not in gb.PROVINCE_PREFIXES:

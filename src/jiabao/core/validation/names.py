@@ -21,8 +21,7 @@ _APOSTROPHES: Final = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc", "'"))
 _WHITESPACE: Final = re.compile(r"\s+")
 # CJK Unified Ideographs, Extension A, compatibility ideographs, Extensions B-I (planes 2 and 3), and 〇.
 _CJK: Final = (
-    "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\U00020000-\U0002ebef\U0002ebf0-\U0002ee5f\U00030000-\U000323af"
+    "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U0002ebf0-\U0002ee5f\U00030000-\U000323af"
 )
 _CHINESE_NAME: Final = re.compile(f"[{_CJK}]+(?:{MIDDLE_DOT}[{_CJK}]+)*")
 _LATIN_NAME: Final = re.compile(r"[^\W\d_]+(?:[ '\-][^\W\d_]+)*")
