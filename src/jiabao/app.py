@@ -15,9 +15,11 @@ from jiabao.api.router import api_router
 from jiabao.config import PROJECT_ROOT, Settings
 from jiabao.core.clock import Clock
 from jiabao.runtime import Runtime, build_runtime
+from jiabao.web.application_pages import router as application_router
 from jiabao.web.deps import error_page
 from jiabao.web.pages import router as pages_router
 from jiabao.web.quote_pages import router as quote_router
+from jiabao.web.underwriting_pages import router as underwriting_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 VENDOR_FILES = {"htmx.min.js": PROJECT_ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"}
@@ -50,6 +52,8 @@ def create_app(
     app.include_router(api_router)
     app.include_router(pages_router)
     app.include_router(quote_router)
+    app.include_router(application_router)
+    app.include_router(underwriting_router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

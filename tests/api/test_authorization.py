@@ -48,6 +48,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/applications/{application_id}"): READ_OWN,
     ("GET", "/api/v1/applications/{application_id}/insureds/{person_id}/questionnaire"): READ_OWN,
     ("POST", "/api/v1/applications/{application_id}/insureds/{person_id}/questionnaire"): WRITE_OWN,
+    ("POST", "/api/v1/applications/{application_id}/insureds/{person_id}/review"): WRITE_OWN,
     ("GET", "/api/v1/underwriting/impairments"): ALL,
     ("GET", "/api/v1/underwriting/impairments/{code}/questions"): ALL,
     ("GET", "/api/v1/underwriting/referrals"): {"underwriter", "admin"},

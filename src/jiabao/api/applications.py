@@ -56,6 +56,12 @@ def submit(request: Request, ctx: Writer, application_id: int, person_id: int, d
     )
 
 
+@router.post("/applications/{application_id}/insureds/{person_id}/review", operation_id="questionnaire_review")
+def review(request: Request, ctx: Writer, application_id: int, person_id: int) -> ApplicationOut:
+    """Ask for a person to review the automated conclusion (PIPL art. 24)."""
+    return applications.request_review(ctx, runtime_of(request).products, application_id, person_id)
+
+
 class ImpairmentHit(BaseModel):
     code: str
     name_zh: str

@@ -234,6 +234,22 @@ def submit_questionnaire(
     return view(ctx, engine, application.id)
 
 
+def request_review(ctx: ServiceContext, engine: ProductEngine, application_id: int, person_id: int) -> ApplicationOut:
+    """Ask for a person to review an automated conclusion (申请人工核保); the insured goes back to referred."""
+    application, _ = _load(ctx, application_id)
+    insured = next((i for i in application.insureds if i.person_id == person_id), None)
+    if insured is None or insured.decision_id is None:
+        raise Conflict("There is no conclusion to review yet", "尚无可复核的承保结论", code="nothing_to_review")
+    decision = ctx.session.get(UnderwritingDecision, insured.decision_id)
+    assert decision is not None  # FK
+    uw.request_review(ctx, decision)
+    insured.uw_status = "referred"
+    refresh_status(application)
+    application.updated_at = ctx.now()
+    ctx.session.flush()
+    return view(ctx, engine, application_id)
+
+
 def refresh_status(application: Application) -> None:
     """underwriting → referred / accepted / declined, from the insureds' conclusions."""
     statuses = [i.uw_status for i in application.insureds]

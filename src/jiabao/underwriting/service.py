@@ -180,6 +180,27 @@ def rerun(ctx: ServiceContext, kb: KnowledgeBase, row: UnderwritingDecision) -> 
     return decide_insured(kb, InsuredFacts.model_validate(stored["insured"]), context)
 
 
+def request_review(ctx: ServiceContext, decision: UnderwritingDecision) -> Referral:
+    """The customer's right to a human review of an automated decision (PIPL art. 24): queue it for a person."""
+    if not decision.automated:
+        raise Conflict("A person already made this decision", "该结论已由核保人员作出", code="already_human")
+    existing = ctx.session.scalars(select(Referral).where(Referral.decision_id == decision.id)).one_or_none()
+    if existing is not None:
+        raise Conflict("A review was already requested", "已申请人工核保，请耐心等待", code="review_requested")
+    found = Referral(
+        decision_id=decision.id,
+        application_id=decision.application_id,
+        person_id=decision.person_id,
+        status="open",
+        reasons=["customer_review_request"],
+        created_at=ctx.now(),
+    )
+    ctx.session.add(found)
+    ctx.session.flush()
+    ctx.audit("uw.review_requested", "application", decision.application_id, {"person_id": decision.person_id})
+    return found
+
+
 def _ensure_underwriter(ctx: ServiceContext) -> None:
     if ctx.principal.role not in (Role.UNDERWRITER, Role.ADMIN):
         raise PermissionDenied("Only underwriters handle referrals", "仅核保人员可处理转人工案件")
