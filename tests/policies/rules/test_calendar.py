@@ -12,6 +12,7 @@ from jiabao.policies.rules.calendar import (
     DeadlineStatus,
     SlaKind,
     add_working_days,
+    is_provisional,
     is_working_day,
     sla_deadline,
     working_days_between,
@@ -66,16 +67,24 @@ def test_working_days_between_is_half_open_and_inverse_of_add() -> None:
         assert working_days_between(start, add_working_days(start, n)) == n
 
 
-def test_dates_outside_the_holiday_data_are_refused_clearly() -> None:
+def test_years_before_the_holiday_data_are_refused_clearly() -> None:
     with pytest.raises(InvalidInput) as exc:
-        is_working_day(date(LAST_SUPPORTED_YEAR + 1, 1, 5))
-    assert exc.value.fields[0].code == "calendar_year_unsupported"
-    assert str(LAST_SUPPORTED_YEAR) in exc.value.fields[0].message_en
-    with pytest.raises(InvalidInput):
-        # Starts inside the data but walks past its end.
-        add_working_days(date(LAST_SUPPORTED_YEAR, 12, 30), 5)
-    with pytest.raises(InvalidInput):
         working_days_between(date(2003, 12, 1), date(2004, 1, 5))
+    assert exc.value.fields[0].code == "calendar_year_unsupported"
+
+
+def test_years_after_the_data_use_the_provisional_rule() -> None:
+    year = LAST_SUPPORTED_YEAR + 1
+    assert is_provisional(date(year, 1, 5)) and not is_provisional(date(LAST_SUPPORTED_YEAR, 12, 31))
+    new_year = date(year, 1, 1)
+    assert not is_working_day(new_year)  # 元旦 is a fixed-date holiday every year
+    assert not is_working_day(date(year, 10, 2))  # 国庆节
+    first_monday = next(date(year, 1, d) for d in range(2, 9) if date(year, 1, d).weekday() == 0)
+    assert is_working_day(first_monday)
+    # Walking from the last official year into the provisional one: 5 working days, weekends and 1 Jan skipped.
+    start = date(LAST_SUPPORTED_YEAR, 12, 30)
+    end = add_working_days(start, 5)
+    assert working_days_between(start, end) == 5 and end.year == year
 
 
 def test_servicing_acceptance_status_through_time() -> None:

@@ -2,8 +2,12 @@
 
 Working days follow the State Council's holiday arrangement as published in ``chinese-calendar``: statutory
 holidays (法定节假日) are not working days, and the make-up working days (调休上班, often a Saturday or Sunday next
-to Spring Festival or National Day) are. The library only knows the years it ships data for; a date outside them
-raises :class:`~jiabao.core.errors.InvalidInput` rather than guessing that weekends are the only days off.
+to Spring Festival or National Day) are. The library only knows the years it ships data for (the State Council
+publishes each year's arrangement in the preceding November or December). For a later year we use a
+**provisional** rule — Monday to Friday, less the fixed-date statutory holidays (元旦 1 Jan, 劳动节 1 May,
+国庆节 1–3 Oct) — and :func:`is_provisional` says so, so that deadlines near the turn of the year are still
+computed (and shown as provisional) instead of failing; upgrading ``chinese-calendar`` replaces them with the
+official days. Years before the data (pre-2004) are refused with :class:`~jiabao.core.errors.InvalidInput`.
 
 Counting convention (Civil Code art. 201, Conf. H): "within N days of X" does **not** count the day of X; the
 count starts the next day. So a request received on a Monday with a 2-working-day limit is due on Wednesday,
@@ -28,8 +32,23 @@ FIRST_SUPPORTED_YEAR = min(_KNOWN_YEARS)
 LAST_SUPPORTED_YEAR = max(_KNOWN_YEARS)
 
 
+PROVISIONAL_HOLIDAYS: frozenset[tuple[int, int]] = frozenset({(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)})
+"""Fixed-date statutory holidays (全国年节及纪念日放假办法, 2024 revision) used for years beyond the data."""
+
+
+def is_provisional(day: date) -> bool:
+    """True when ``day`` lies beyond the official holiday data, so its working-day status is provisional."""
+    return day.year > LAST_SUPPORTED_YEAR
+
+
+def _is_workday(day: date) -> bool:
+    if is_provisional(day):
+        return day.weekday() < 5 and (day.month, day.day) not in PROVISIONAL_HOLIDAYS
+    return bool(chinese_calendar.is_workday(day))
+
+
 def _check_year(day: date, field: str) -> None:
-    if not FIRST_SUPPORTED_YEAR <= day.year <= LAST_SUPPORTED_YEAR:
+    if day.year < FIRST_SUPPORTED_YEAR:
         raise invalid(
             field,
             "calendar_year_unsupported",
@@ -42,7 +61,7 @@ def _check_year(day: date, field: str) -> None:
 def is_working_day(day: date) -> bool:
     """True on a Chinese working day: Monday–Friday that is not a statutory holiday, or a 调休 make-up day."""
     _check_year(day, "date")
-    return bool(chinese_calendar.is_workday(day))
+    return _is_workday(day)
 
 
 def add_working_days(start: date, n: int) -> date:
@@ -57,7 +76,7 @@ def add_working_days(start: date, n: int) -> date:
     while remaining:
         day += step
         _check_year(day, "start")
-        if chinese_calendar.is_workday(day):
+        if _is_workday(day):
             remaining -= 1
     return day
 
@@ -71,7 +90,7 @@ def working_days_between(a: date, b: date) -> int:
         return -working_days_between(b, a)
     _check_year(a, "a")
     _check_year(b, "b")
-    return sum(1 for i in range(1, (b - a).days + 1) if chinese_calendar.is_workday(a + timedelta(days=i)))
+    return sum(1 for i in range(1, (b - a).days + 1) if _is_workday(a + timedelta(days=i)))
 
 
 class DayUnit(StrEnum):
