@@ -7,7 +7,8 @@ from jiabao.db.base import Base
 from jiabao.family import models as family_models
 from jiabao.identity import models as identity_models
 from jiabao.policies import models as policy_models
+from jiabao.policies import policy_models as policy_records
 from jiabao.underwriting import models as underwriting_models
 
-__all__ = ["Base", "audit", "family_models", "identity_models", "outbox", "policy_models", "underwriting_models"]
+__all__ = ["Base", "audit", "family_models", "identity_models", "outbox", "policy_models", "policy_records", "underwriting_models"]
 metadata = Base.metadata

@@ -33,6 +33,9 @@ class Application(Base):
     basis: Mapped[str] = mapped_column(String(60))
     quote: Mapped[dict[str, Any]] = mapped_column(JSON)
     """The priced quote at application time (premiums, basis, cash values) — what the customer saw."""
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Confirmation step: consents, suitability (with any override), beneficiaries, disclosures acknowledged,
+    dual-recording requirement."""
     created_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
