@@ -17,6 +17,7 @@ from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.factories import add_member, make_family, make_user, resident_id
+from tests.policies.flow import ACCOUNT, confirm_body, healthy
 
 CUSTOMER, OTHER_CUSTOMER, PARTNER, OTHER_PARTNER = "customer", "other_customer", "partner", "other_partner"
 STAFF = ("underwriter", "claims", "service", "risk", "actuary", "admin", "auditor")
@@ -50,6 +51,12 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/applications/{application_id}/insureds/{person_id}/questionnaire"): WRITE_OWN,
     ("POST", "/api/v1/applications/{application_id}/insureds/{person_id}/review"): WRITE_OWN,
     ("GET", "/api/v1/underwriting/impairments"): ALL,
+    ("GET", "/api/v1/applications/{application_id}/requirements"): READ_OWN,
+    ("POST", "/api/v1/applications/{application_id}/confirm"): WRITE_OWN,
+    ("POST", "/api/v1/applications/{application_id}/payments"): WRITE_OWN,
+    ("GET", "/api/v1/households/{household_id}/policies"): READ_OWN,
+    ("GET", "/api/v1/policies/{policy_id}"): READ_OWN,
+    ("GET", "/api/v1/policies/{policy_id}/document.pdf"): READ_OWN,
     ("GET", "/api/v1/underwriting/impairments/{code}/questions"): ALL,
     ("GET", "/api/v1/underwriting/referrals"): {"underwriter", "admin"},
     ("GET", "/api/v1/underwriting/referrals/{referral_id}"): {"underwriter", "admin"},
@@ -93,6 +100,8 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         ("POST", "/api/v1/households/{household_id}/applications"): APPLICATION
         | {"insureds": [{"person_id": ids["person_id"], "sum_assured": "200000"}]},
         ("POST", "/api/v1/applications/{application_id}/insureds/{person_id}/questionnaire"): {"answers": HEALTHY},
+        ("POST", "/api/v1/applications/{application_id}/confirm"): {},
+        ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {
             "conclusion": "standard",
             "reason": "资料齐全，标准体承保",
@@ -147,7 +156,30 @@ def _application_with_referral(client: TestClient, household_id: int, head: int)
     assert referred.json()["status"] == "referred", referred.text
     uw_headers = token_for(client, "underwriter")
     referral_id = client.get("/api/v1/underwriting/referrals", headers=uw_headers).json()[0]["id"]
-    return {"application_id": first["id"], "referral_id": referral_id}
+    return {"application_id": first["id"], "referral_id": referral_id, "policy_id": _policy(client, household_id, head)}
+
+
+def _policy(client: TestClient, household_id: int, head: int) -> int:
+    """A whole-life policy for the head, issued through the API."""
+    headers = token_for(client, CUSTOMER)
+    app = client.post(
+        f"/api/v1/households/{household_id}/applications",
+        headers=headers,
+        json=APPLICATION | {"insureds": [{"person_id": head, "sum_assured": "200000"}]},
+    ).json()
+    url = f"/api/v1/applications/{app['id']}/insureds/{head}/questionnaire"
+    questions = client.get(url, headers=headers).json()["questions"]
+    client.post(url, headers=headers, json={"answers": healthy(questions)})
+    client.post(
+        f"/api/v1/applications/{app['id']}/confirm", headers=headers, json=confirm_body(client, app["id"], headers)
+    )
+    paid = client.post(
+        f"/api/v1/applications/{app['id']}/payments",
+        json={"account": ACCOUNT},
+        headers=headers | {"Idempotency-Key": "authz-policy-0001"},
+    )
+    assert paid.status_code == 201, paid.text
+    return int(paid.json()["policy_id"])
 
 
 def add_member_api(client: TestClient, household_id: int, headers: dict[str, str]) -> int:
@@ -182,7 +214,8 @@ def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: 
         for who in [*users, "anonymous"]:
             n += 1
             request = _request_for(method, path, ids, who, n)
-            response = client.request(**request, headers=headers.get(who, {}))
+            extra = {"Idempotency-Key": f"authz-{n:06d}"} if path.endswith("/payments") else {}
+            response = client.request(**request, headers=headers.get(who, {}) | extra)
             allowed = response.status_code not in (401, 403, 404)
             if allowed != (who in ALLOWED[(method, path)]) or response.status_code >= 500:
                 mismatches.append((method, path, who, response.status_code, response.text[:120]))

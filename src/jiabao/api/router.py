@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jiabao.api import applications, audit, auth, households, products
+from jiabao.api import applications, audit, auth, households, policies, products
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(auth.router)
 api_router.include_router(households.router)
 api_router.include_router(products.router)
 api_router.include_router(applications.router)
+api_router.include_router(policies.router)
 api_router.include_router(audit.router)

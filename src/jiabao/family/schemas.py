@@ -95,6 +95,7 @@ class MemberOut(BaseModel):
     occupation_class: int | None
     social_insurance: bool
     retired: bool
+    annual_income: Decimal | None = None
     joined_on: date
     left_on: date | None
     active: bool

@@ -176,6 +176,7 @@ def _member_out(member: Member, today: date) -> MemberOut:
         occupation_class=p.occupation_class,
         social_insurance=p.social_insurance,
         retired=p.retired,
+        annual_income=p.annual_income,
         joined_on=member.joined_on,
         left_on=member.left_on,
         active=member.active,

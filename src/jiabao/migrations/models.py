@@ -10,5 +10,14 @@ from jiabao.policies import models as policy_models
 from jiabao.policies import policy_models as policy_records
 from jiabao.underwriting import models as underwriting_models
 
-__all__ = ["Base", "audit", "family_models", "identity_models", "outbox", "policy_models", "policy_records", "underwriting_models"]
+__all__ = [
+    "Base",
+    "audit",
+    "family_models",
+    "identity_models",
+    "outbox",
+    "policy_models",
+    "policy_records",
+    "underwriting_models",
+]
 metadata = Base.metadata

@@ -13,6 +13,8 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
+from jiabao.policies import confirmation
+from jiabao.policies.confirmation import ConfirmIn
 from jiabao.policies.models import Application, ApplicationInsured
 from jiabao.policies.schemas import ApplicationIn, ApplicationOut, InsuredOut, QuestionnaireIn
 from jiabao.products import service as products
@@ -282,3 +284,18 @@ def list_for_household(ctx: ServiceContext, engine: ProductEngine, household_id:
         select(Application.id).where(Application.household_id == household_id).order_by(Application.id.desc())
     )
     return [view(ctx, engine, i) for i in ids]
+
+
+def confirm(ctx: ServiceContext, engine: ProductEngine, application_id: int, data: ConfirmIn) -> ApplicationOut:
+    """Beneficiaries, consents, suitability, disclosures and the recording: then the application awaits payment."""
+    application, _ = _load(ctx, application_id)
+    death = ProductLine.DEATH in product_lines(engine, application.product_code)
+    confirmation.confirm(ctx, engine, application, data, death_cover=death)
+    ctx.session.flush()
+    return view(ctx, engine, application_id)
+
+
+def requirements(ctx: ServiceContext, engine: ProductEngine, application_id: int) -> dict[str, Any]:
+    application, overview = _load(ctx, application_id)
+    death = ProductLine.DEATH in product_lines(engine, application.product_code)
+    return confirmation.requirements(application, overview, death_cover=death, on=ctx.clock.today())

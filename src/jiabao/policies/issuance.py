@@ -1,0 +1,238 @@
+"""Payment and issuance (缴费与出单): the first premium is taken once per idempotency key, from the policyholder's
+own account, and the policy is issued in the same transaction — after a crash there is both or neither."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from jiabao.core import validation as v
+from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from jiabao.core.pii import mask_bank_card
+from jiabao.db.context import ServiceContext
+from jiabao.family import service as family
+from jiabao.notify import MessageKind
+from jiabao.policies import messages
+from jiabao.policies.models import Application
+from jiabao.policies.policy_models import (
+    BeneficiaryDesignation,
+    Instalment,
+    Payment,
+    Policy,
+    PolicyInsured,
+    ReturnVisit,
+)
+from jiabao.policies.rules import return_visit as rv
+from jiabao.policies.rules.cooling_off import cooling_off_period
+from jiabao.policies.rules.schedule import Frequency, add_years, due_date, instalment_count
+from jiabao.products.service import ProductEngine
+from jiabao.underwriting.engine import Conclusion
+
+ACCOUNT_COLUMN = "payments.account"
+ACCEPTED = {Conclusion.STANDARD, Conclusion.RATED, Conclusion.EXCLUSION, Conclusion.RATED_WITH_EXCLUSION}
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    payment_id: int
+    policy_id: int
+    policy_no: str
+    amount: Decimal
+    replayed: bool
+
+
+def lock_application(ctx: ServiceContext, application_id: int) -> Application:
+    """The application row, locked FOR UPDATE on PostgreSQL so concurrent payments queue behind each other."""
+    stmt = (
+        select(Application)
+        .where(Application.id == application_id)
+        .options(selectinload(Application.insureds))
+        .with_for_update(of=Application)
+    )
+    application = ctx.session.scalars(stmt).one_or_none()
+    if application is None:
+        raise NotFound("Application not found", "未找到该投保单", code="application_not_found")
+    family.get_overview(ctx, application.household_id)  # the caller must be allowed to act on this household
+    return application
+
+
+def payment_by_key(ctx: ServiceContext, key: str) -> Payment | None:
+    return ctx.session.scalars(select(Payment).where(Payment.idempotency_key == key)).one_or_none()
+
+
+def replay(ctx: ServiceContext, payment: Payment) -> PaymentResult:
+    policy = ctx.session.scalars(select(Policy).where(Policy.application_id == payment.application_id)).one()
+    return PaymentResult(payment.id, policy.id, policy.policy_no, payment.amount, replayed=True)
+
+
+def _account(raw: str) -> str:
+    try:
+        return v.check_bank_card(raw, field="account").number
+    except v.ValidationFailed as exc:
+        raise InvalidInput(
+            fields=tuple(FieldProblem(e.field, e.code, e.message_zh, e.message_en) for e in exc.errors)
+        ) from exc
+
+
+def pay_first_premium(
+    ctx: ServiceContext, engine: ProductEngine, application_id: int, *, idempotency_key: str, account: str
+) -> PaymentResult:
+    """Charge the first instalment and issue the policy. The same key always returns the first result."""
+    key = idempotency_key.strip()
+    if not 8 <= len(key) <= 80:
+        raise InvalidInput(
+            fields=(
+                FieldProblem(
+                    "Idempotency-Key",
+                    "invalid",
+                    "幂等键须为8至80个字符",
+                    "The idempotency key must be 8 to 80 characters",
+                ),
+            )
+        )
+    application = lock_application(ctx, application_id)
+    existing = payment_by_key(ctx, key)
+    if existing is not None:
+        if existing.application_id != application_id:
+            raise Conflict(
+                "This idempotency key was used for another payment",
+                "该幂等键已用于其他支付",
+                code="idempotency_key_reused",
+            )
+        return replay(ctx, existing)
+    if application.status == "issued":
+        raise Conflict("This application is already paid and issued", "该投保单已缴费出单", code="already_issued")
+    if application.status != "awaiting_payment":
+        raise Conflict("Confirm the application before paying", "请先完成投保确认再缴费", code="not_confirmed")
+    number = _account(account)
+    payment = Payment(
+        idempotency_key=key,
+        kind="first_premium",
+        direction="in",
+        application_id=application.id,
+        amount=application.instalment,
+        account_enc=ctx.cipher.encrypt(ACCOUNT_COLUMN, number),
+        account_masked=mask_bank_card(number),
+        holder_person_id=application.policyholder_person_id,
+        status="succeeded",
+        created_at=ctx.now(),
+        details={"channel": application.channel},
+    )
+    ctx.session.add(payment)
+    ctx.session.flush()
+    policy = issue(ctx, engine, application, payment)
+    return PaymentResult(payment.id, policy.id, policy.policy_no, payment.amount, replayed=False)
+
+
+def issue(ctx: ServiceContext, engine: ProductEngine, application: Application, payment: Payment) -> Policy:
+    """Issue the policy: insureds, beneficiaries, premium schedule (first paid), return visit, messages."""
+    product = engine.catalog.products[application.product_code]
+    today, now = ctx.clock.today(), ctx.now()
+    covered = [i for i in application.insureds if i.conclusion and Conclusion(i.conclusion) in ACCEPTED]
+    period = cooling_off_period(today, days=product.free_look_days)
+    policy = Policy(
+        policy_no=f"P{today:%Y%m%d}{application.id:08d}",
+        application_id=application.id,
+        household_id=application.household_id,
+        policyholder_person_id=application.policyholder_person_id,
+        product_code=product.code,
+        product_version=product.version,
+        channel=application.channel,
+        status="in_force",
+        issued_at=now,
+        effective_date=today,
+        received_on=today,
+        cooling_off_end=period.last_day,
+        frequency=application.frequency,
+        payment_term=application.payment_term,
+        cover_years=application.coverage,
+        annual_premium=application.annual_premium,
+        instalment=application.instalment,
+        basis=application.basis,
+        reinstated_on=[],
+        details={"quote": application.quote, **application.details},
+        updated_at=now,
+    )
+    ctx.session.add(policy)
+    ctx.session.flush()
+    for insured in covered:
+        ctx.session.add(
+            PolicyInsured(
+                policy_id=policy.id,
+                person_id=insured.person_id,
+                sum_assured=insured.sum_assured,
+                annual_premium=insured.annual_premium,
+                conclusion=insured.conclusion or "",
+                decision_id=insured.decision_id,
+                start_date=today,
+                end_date=add_years(today, application.coverage) if application.coverage else None,
+            )
+        )
+        designation = application.details.get("beneficiaries", {}).get(
+            str(insured.person_id), {"legal_heirs": True, "beneficiaries": []}
+        )
+        ctx.session.add(
+            BeneficiaryDesignation(
+                policy_id=policy.id,
+                insured_person_id=insured.person_id,
+                version=1,
+                legal_heirs=designation["legal_heirs"],
+                beneficiaries=designation["beneficiaries"],
+                effective_at=now,
+                insured_consent=True,
+            )
+        )
+    _schedule(ctx, policy, payment, today)
+    if rv.return_visit_required(application.coverage * 12 if application.coverage else None):
+        ctx.session.add(
+            ReturnVisit(
+                policy_id=policy.id,
+                status="pending",
+                elderly=False,
+                due_on=rv.visit_deadline(today, cooling_off_days=product.free_look_days).due,
+                attempts=0,
+                answers={},
+                outcome={},
+                created_at=now,
+            )
+        )
+    application.status, application.updated_at = "issued", now
+    payment.policy_id = policy.id
+    ctx.session.flush()
+    holder = next(
+        m
+        for m in family.get_overview(ctx, application.household_id).members
+        if m.person_id == application.policyholder_person_id
+    )
+    messages.queue(
+        ctx,
+        MessageKind.POLICY_ISSUED,
+        recipient=holder,
+        policy_no=policy.policy_no,
+        product=(product.name_zh, product.name_en),
+        link=f"/policies/{policy.id}",
+        on=period.last_day,
+    )
+    ctx.audit("policy.issue", "policy", policy.id, {"application_id": application.id, "payment_id": payment.id})
+    return policy
+
+
+def _schedule(ctx: ServiceContext, policy: Policy, payment: Payment, today: date) -> None:
+    frequency = Frequency(policy.frequency)
+    for i in range(instalment_count(policy.payment_term, frequency)):
+        paid = i == 0
+        ctx.session.add(
+            Instalment(
+                policy_id=policy.id,
+                seq=i + 1,
+                due_date=due_date(today, frequency, i),
+                amount=policy.instalment,
+                paid_on=today if paid else None,
+                payment_id=payment.id if paid else None,
+                waived=False,
+            )
+        )

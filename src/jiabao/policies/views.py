@@ -1,0 +1,221 @@
+"""Policy read models: the policy with its cover, premiums, status and pending actions; the household's cover
+(全家保障一览); the electronic policy document (PDF)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from jiabao.core.errors import NotFound
+from jiabao.db.context import ServiceContext
+from jiabao.documents import (
+    Beneficiary,
+    CashValueRow,
+    CashValueTable,
+    InsuredMember,
+    Party,
+    PaymentFrequency,
+    PolicyDocument,
+    Term,
+    render_policy_pdf,
+)
+from jiabao.family import service as family
+from jiabao.family.schemas import HouseholdOut, MemberOut
+from jiabao.policies.policy_models import BeneficiaryDesignation, Instalment, Policy, ReturnVisit
+from jiabao.products.service import ProductEngine
+
+
+class PolicyInsuredOut(BaseModel):
+    person_id: int
+    name: str
+    sum_assured: Decimal
+    annual_premium: Decimal
+    conclusion: str
+    status: str
+    beneficiaries: dict[str, Any]
+
+
+class PolicyOut(BaseModel):
+    id: int
+    policy_no: str
+    household_id: int
+    product_code: str
+    product_name_zh: str
+    product_name_en: str
+    status: str
+    policyholder_person_id: int
+    frequency: str
+    payment_term: int
+    cover_years: int | None
+    annual_premium: Decimal
+    instalment: Decimal
+    issued_on: date
+    cooling_off_end: date
+    next_due_date: date | None
+    next_due_amount: Decimal | None
+    premium_waived_from: date | None
+    return_visit: str | None
+    pending_actions: list[str]
+    insureds: list[PolicyInsuredOut]
+
+
+def load(ctx: ServiceContext, policy_id: int) -> tuple[Policy, HouseholdOut]:
+    stmt = select(Policy).where(Policy.id == policy_id).options(selectinload(Policy.insureds))
+    policy = ctx.session.scalars(stmt).one_or_none()
+    if policy is None:
+        raise NotFound("Policy not found", "未找到该保单", code="policy_not_found")
+    return policy, family.get_overview(ctx, policy.household_id)  # the household's access rules apply
+
+
+def _members(overview: HouseholdOut) -> dict[int, MemberOut]:
+    return {m.person_id: m for m in overview.members + overview.former_members}
+
+
+def view(ctx: ServiceContext, engine: ProductEngine, policy_id: int) -> PolicyOut:
+    policy, overview = load(ctx, policy_id)
+    return _out(ctx, engine, policy, overview)
+
+
+def _out(ctx: ServiceContext, engine: ProductEngine, policy: Policy, overview: HouseholdOut) -> PolicyOut:
+    product = engine.catalog.products[policy.product_code]
+    members = _members(overview)
+    unpaid = ctx.session.scalars(
+        select(Instalment)
+        .where(Instalment.policy_id == policy.id, Instalment.paid_on.is_(None), Instalment.waived.is_(False))
+        .order_by(Instalment.seq)
+        .limit(1)
+    ).first()
+    visit = ctx.session.scalars(
+        select(ReturnVisit).where(ReturnVisit.policy_id == policy.id).order_by(ReturnVisit.id.desc()).limit(1)
+    ).first()
+    designations = _designations(ctx, policy.id)
+    pending = []
+    if visit is not None and visit.status in ("pending", "code_sent"):
+        pending.append("return_visit")
+    if policy.status in ("in_grace", "suspended"):
+        pending.append("pay_premium" if policy.status == "in_grace" else "reinstate")
+    return PolicyOut(
+        id=policy.id,
+        policy_no=policy.policy_no,
+        household_id=policy.household_id,
+        product_code=product.code,
+        product_name_zh=product.name_zh,
+        product_name_en=product.name_en,
+        status=policy.status,
+        policyholder_person_id=policy.policyholder_person_id,
+        frequency=policy.frequency,
+        payment_term=policy.payment_term,
+        cover_years=policy.cover_years,
+        annual_premium=policy.annual_premium,
+        instalment=policy.instalment,
+        issued_on=policy.effective_date,
+        cooling_off_end=policy.cooling_off_end,
+        next_due_date=unpaid.due_date if unpaid else None,
+        next_due_amount=unpaid.amount if unpaid else None,
+        premium_waived_from=policy.premium_waived_from,
+        return_visit=visit.status if visit else None,
+        pending_actions=pending,
+        insureds=[
+            PolicyInsuredOut(
+                person_id=i.person_id,
+                name=members[i.person_id].name,
+                sum_assured=i.sum_assured,
+                annual_premium=i.annual_premium,
+                conclusion=i.conclusion,
+                status=i.status,
+                beneficiaries=designations.get(i.person_id, {"legal_heirs": True, "beneficiaries": []}),
+            )
+            for i in policy.insureds
+        ],
+    )
+
+
+def _designations(ctx: ServiceContext, policy_id: int) -> dict[int, dict[str, Any]]:
+    """The latest designation version per insured."""
+    rows = ctx.session.scalars(
+        select(BeneficiaryDesignation)
+        .where(BeneficiaryDesignation.policy_id == policy_id)
+        .order_by(BeneficiaryDesignation.version)
+    )
+    return {
+        r.insured_person_id: {"legal_heirs": r.legal_heirs, "beneficiaries": r.beneficiaries, "version": r.version}
+        for r in rows
+    }
+
+
+def for_household(ctx: ServiceContext, engine: ProductEngine, household_id: int) -> list[PolicyOut]:
+    overview = family.get_overview(ctx, household_id)
+    stmt = (
+        select(Policy)
+        .where(Policy.household_id == household_id)
+        .options(selectinload(Policy.insureds))
+        .order_by(Policy.id)
+    )
+    return [_out(ctx, engine, p, overview) for p in ctx.session.scalars(stmt)]
+
+
+def _instalment_share(policy: Policy, annual: Decimal) -> Decimal:
+    """The insured's part of each instalment (the policy's modal factor applied to the insured's annual premium)."""
+    if not policy.annual_premium:
+        return annual
+    return (annual * policy.instalment / policy.annual_premium).quantize(Decimal("0.01"))
+
+
+def document(ctx: ServiceContext, engine: ProductEngine, policy_id: int, *, language: str = "zh") -> bytes:
+    """The electronic policy (电子保单) as a PDF, rendered from the stored policy; identities masked."""
+    policy, overview = load(ctx, policy_id)
+    product = engine.catalog.products[policy.product_code]
+    members = _members(overview)
+    holder = members[policy.policyholder_person_id]
+    frequency = PaymentFrequency(policy.frequency)
+    cover = Term.years(policy.cover_years) if policy.cover_years else Term.whole_life()
+    pay = Term.single() if policy.payment_term == 1 else Term.years(policy.payment_term)
+    quote = policy.details.get("quote", {})
+    tables = []
+    for member_quote in quote.get("members", []):
+        rows = tuple(
+            CashValueRow(r["policy_year"], r["age"], Decimal(r["cash_value"]))
+            for line in member_quote["lines"]
+            for r in line["cash_values"]
+        )
+        if rows:
+            tables.append(CashValueTable(member_quote["name"], rows))
+    designations = _designations(ctx, policy.id)
+    first = designations.get(policy.insureds[0].person_id) if policy.insureds else None
+    beneficiaries = tuple(
+        Beneficiary(b["name"], Decimal(b["share"]), b.get("relationship", ""))
+        for b in (first or {}).get("beneficiaries", [])
+    )
+    doc = PolicyDocument(
+        policy_number=policy.policy_no,
+        product_name_zh=product.name_zh,
+        product_name_en=product.name_en,
+        issue_date=policy.effective_date,
+        cooling_off_end=policy.cooling_off_end,
+        policyholder=Party(holder.name, holder.id_number_masked),
+        insured=tuple(
+            InsuredMember(
+                members[i.person_id].name,
+                members[i.person_id].relationship.value,
+                members[i.person_id].id_number_masked,
+                members[i.person_id].age,
+                i.sum_assured,
+                _instalment_share(policy, i.annual_premium),
+                frequency,
+                pay,
+                cover,
+            )
+            for i in policy.insureds
+        ),
+        waiting_period_days=product.waiting_period_days,
+        service_hotline="95xxx",
+        beneficiaries=beneficiaries,
+        cash_values=tuple(tables),
+    )
+    ctx.audit("policy.document", "policy", policy.id, {"language": language})
+    return render_policy_pdf(doc, language=language)
