@@ -17,6 +17,7 @@ from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.factories import add_member, make_family, make_user, resident_id
+from tests.policies import authz_billing, authz_servicing, authz_visits
 from tests.policies.flow import ACCOUNT, confirm_body, healthy
 
 CUSTOMER, OTHER_CUSTOMER, PARTNER, OTHER_PARTNER = "customer", "other_customer", "partner", "other_partner"
@@ -65,6 +66,10 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
 }
 
 
+for _extra in (authz_billing, authz_visits, authz_servicing):
+    ALLOWED.update(_extra.ALLOWED)
+
+
 def _routes(app: FastAPI) -> list[tuple[str, str]]:
     paths: dict[str, dict[str, Any]] = app.openapi()["paths"]
     return [(method.upper(), path) for path, ops in paths.items() for method in ops]
@@ -101,6 +106,9 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         | {"insureds": [{"person_id": ids["person_id"], "sum_assured": "200000"}]},
         ("POST", "/api/v1/applications/{application_id}/insureds/{person_id}/questionnaire"): {"answers": HEALTHY},
         ("POST", "/api/v1/applications/{application_id}/confirm"): {},
+        **authz_billing.BODIES,
+        **authz_visits.BODIES,
+        **authz_servicing.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {
             "conclusion": "standard",

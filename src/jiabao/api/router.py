@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jiabao.api import applications, audit, auth, households, policies, products
+from jiabao.api import (
+    applications,
+    audit,
+    auth,
+    households,
+    policies,
+    policy_billing,
+    policy_servicing,
+    policy_visits,
+    products,
+)
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(auth.router)
@@ -12,4 +22,7 @@ api_router.include_router(households.router)
 api_router.include_router(products.router)
 api_router.include_router(applications.router)
 api_router.include_router(policies.router)
+api_router.include_router(policy_billing.router)
+api_router.include_router(policy_visits.router)
+api_router.include_router(policy_servicing.router)
 api_router.include_router(audit.router)
