@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from jiabao.web.i18n_policies import POLICY_TEXTS
+
 TEXTS: dict[str, tuple[str, str]] = {
     "app.name": ("家保", "Jiabao"),
     "app.tagline": ("以家庭为单位的保障平台", "Insurance for the whole family"),
@@ -187,6 +189,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.referrals": ("核保队列", "Referrals"),
     "human.help": ("需要帮助？一键联系人工客服", "Need help? Talk to a person"),
 }
+
+
+TEXTS.update(POLICY_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:
