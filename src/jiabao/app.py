@@ -18,6 +18,7 @@ from jiabao.runtime import Runtime, build_runtime
 from jiabao.web.application_pages import router as application_router
 from jiabao.web.deps import error_page
 from jiabao.web.pages import router as pages_router
+from jiabao.web.policy_pages import router as policy_router
 from jiabao.web.quote_pages import router as quote_router
 from jiabao.web.underwriting_pages import router as underwriting_router
 
@@ -53,6 +54,7 @@ def create_app(
     app.include_router(pages_router)
     app.include_router(quote_router)
     app.include_router(application_router)
+    app.include_router(policy_router)
     app.include_router(underwriting_router)
 
     @app.get("/healthz", include_in_schema=False)
