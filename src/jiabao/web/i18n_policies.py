@@ -46,4 +46,18 @@ POLICY_TEXTS: dict[str, tuple[str, str]] = {
     "household.policies": ("家庭保单", "Family policies"),
     "appstatus.awaiting_payment": ("待缴费", "Awaiting payment"),
     "appstatus.issued": ("已承保", "Issued"),
+    "consent.insured_consent_interest": ("被保险人同意投保（保险利益）", "The insured consents (insurable interest)"),
+    "consent.insured_consent_death_cover": (
+        "被保险人同意本合同及保险金额（身故责任）",
+        "The insured consents to the death cover",
+    ),
+    "consent.parents_consent_death_cover": (
+        "父母同意为未成年人投保身故责任",
+        "The parents consent to death cover for a minor",
+    ),
+    "consent.health_data_separate": ("单独同意处理健康信息（敏感个人信息）", "Separate consent to process health data"),
+    "consent.parents_consent_under_14": (
+        "监护人同意处理14周岁以下未成年人个人信息",
+        "Parental consent for a child under 14",
+    ),
 }

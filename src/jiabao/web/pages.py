@@ -18,6 +18,7 @@ from jiabao.family.enums import Relationship
 from jiabao.family.schemas import ID_TYPES, MemberIn, MemberUpdate
 from jiabao.identity import service as identity
 from jiabao.identity.service import Credentials, Preferences
+from jiabao.policies import views as policy_views
 from jiabao.web.deps import Csrf, PageCtx, PagePrincipal, optional_principal, render
 
 router = APIRouter(include_in_schema=False)
@@ -90,8 +91,11 @@ def households(request: Request, ctx: PageCtx, page: int = 1) -> Response:
     return render(request, "households.html", ctx.principal, rows=rows, page=page)
 
 
-def _household_context(ctx: ServiceContext, household_id: int) -> dict[str, Any]:
+def _household_context(ctx: ServiceContext, household_id: int, request: Request | None = None) -> dict[str, Any]:
+    policies = policy_views.for_household(ctx, runtime_of(request).products, household_id) if request else []
     return {
+        "policies": policies,
+        "covers": _covers(policies),
         "household": service.get_overview(ctx, household_id),
         "events": service.timeline(ctx, household_id),
         "can_edit": ctx.principal.role in HOUSEHOLD_WRITERS,
@@ -103,10 +107,30 @@ def _household_context(ctx: ServiceContext, household_id: int) -> dict[str, Any]
     }
 
 
+def _covers(policies: list[policy_views.PolicyOut]) -> dict[int, list[dict[str, Any]]]:
+    """Each member's cover across the household's policies (全家保障一览)."""
+    covers: dict[int, list[dict[str, Any]]] = {}
+    for policy in policies:
+        for insured in policy.insureds:
+            if insured.status != "active":
+                continue
+            covers.setdefault(insured.person_id, []).append(
+                {
+                    "policy_id": policy.id,
+                    "product_zh": policy.product_name_zh,
+                    "product_en": policy.product_name_en,
+                    "sum_assured": insured.sum_assured,
+                    "status": policy.status,
+                    "waived": policy.premium_waived_from is not None,
+                }
+            )
+    return covers
+
+
 @router.get("/households/{household_id}", response_class=HTMLResponse)
 def household(request: Request, ctx: PageCtx, household_id: int, added: int = 0, updated: int = 0) -> Response:
     """全家保障一览 — the household overview."""
-    context = _household_context(ctx, household_id)
+    context = _household_context(ctx, household_id, request)
     return render(request, "household.html", ctx.principal, added=bool(added), updated=bool(updated), **context)
 
 
@@ -153,7 +177,7 @@ def add_member(
         if htmx:
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
-    context = _household_context(ctx, household_id)
+    context = _household_context(ctx, household_id, request)
     return render(
         request,
         "partials/member_form.html" if htmx else "household.html",
