@@ -44,6 +44,7 @@ def account_number(sequence: int) -> str:
 
 
 def _store_person(ctx: ServiceContext, valid: ValidPerson) -> Person:
+    _forget(ctx)
     cipher, now = ctx.cipher, ctx.now()
     bidx = cipher.blind_index(ID_COLUMN, valid.id_number)
     if repository.person_by_id_index(ctx.session, bidx) is not None:
@@ -123,6 +124,8 @@ def create_household(ctx: ServiceContext, data: HouseholdIn) -> HouseholdOut:
 
 
 def _load(ctx: ServiceContext, household_id: int, *, write: bool) -> Household:
+    if write:
+        _forget(ctx)
     household = repository.household_with_members(ctx.session, household_id)
     ids = {m.person_id for m in household.members if m.active} if household else set()
     if write:
@@ -130,8 +133,28 @@ def _load(ctx: ServiceContext, household_id: int, *, write: bool) -> Household:
     return access.ensure_can_read(ctx.principal, household, ids)
 
 
+_CACHE = "family.overviews"
+
+
+def _forget(ctx: ServiceContext) -> None:
+    """Drop overviews cached in this unit of work (every family write calls this)."""
+    ctx.session.info.pop(_CACHE, None)
+
+
 def get_overview(ctx: ServiceContext, household_id: int) -> HouseholdOut:
-    """全家保障一览: members with ages, relationships, masked identities, life stage and (later) cover."""
+    """全家保障一览: members with ages, relationships, masked identities, life stage and (later) cover.
+
+    Cached for the rest of the unit of work (other domains ask for it several times per request); any family
+    write in the same unit of work drops the cache.
+    """
+    cache: dict[tuple[int, int, str], HouseholdOut] = ctx.session.info.setdefault(_CACHE, {})
+    key = (household_id, ctx.principal.user_id, ctx.principal.role.value)
+    if key not in cache:
+        cache[key] = _build_overview(ctx, household_id)
+    return cache[key]
+
+
+def _build_overview(ctx: ServiceContext, household_id: int) -> HouseholdOut:
     household = _load(ctx, household_id, write=False)
     today = ctx.clock.today()
     facts = [
@@ -228,6 +251,7 @@ def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> Member
 
 
 def _load_member(ctx: ServiceContext, member_id: int) -> tuple[Household, Member]:
+    _forget(ctx)
     member = repository.member(ctx.session, member_id)
     if member is None:
         raise NotFound("Member not found", "未找到该家庭成员", code="member_not_found")

@@ -31,7 +31,7 @@ class Application(Base):
     annual_premium: Mapped[Decimal] = mapped_column(Fen)
     instalment: Mapped[Decimal] = mapped_column(Fen)
     basis: Mapped[str] = mapped_column(String(60))
-    quote: Mapped[dict[str, Any]] = mapped_column(JSON)
+    quote: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     """The priced quote at application time (premiums, basis, cash values) — what the customer saw."""
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Confirmation step: consents, suitability (with any override), beneficiaries, disclosures acknowledged,
