@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from jiabao.claims import models as claim_models
 from jiabao.db import audit, outbox
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
