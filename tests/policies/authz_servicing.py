@@ -9,5 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-ALLOWED: dict[tuple[str, str], set[str]] = {}
-BODIES: dict[tuple[str, str], Any] = {}
+_READ_OWN = {"customer", "partner", "underwriter", "claims", "service", "risk", "admin", "auditor"}
+_WRITE_OWN = {"customer", "partner", "service", "admin"}
+
+ALLOWED: dict[tuple[str, str], set[str]] = {
+    ("POST", "/api/v1/policies/{policy_id}/service-requests"): _WRITE_OWN,
+    ("GET", "/api/v1/policies/{policy_id}/service-requests"): _READ_OWN,
+    ("GET", "/api/v1/policies/{policy_id}/members/{person_id}/questionnaire"): _READ_OWN,
+    ("GET", "/api/v1/servicing/online-share"): {"service", "admin", "auditor", "actuary"},
+}
+BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/policies/{policy_id}/service-requests"): {"kind": "contact_details", "phone": "13912345678"},
+}
