@@ -56,6 +56,7 @@ def create_app(
     app.include_router(application_router)
     app.include_router(policy_router)
     app.include_router(underwriting_router)
+    app.include_router(__import__("jiabao.web.visit_pages", fromlist=["router"]).router)
     app.include_router(__import__("jiabao.web.servicing_pages", fromlist=["router"]).router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -223,6 +223,51 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "svc.submit": ("提交申请", "Submit"),
     "svc.contact": ("变更投保人手机号码", "Change the policyholder's mobile number"),
+    "visit.title": ("电子回访", "Return visit"),
+    "visit.back": ("返回保单", "Back to the policy"),
+    "visit.intro": (
+        "为确认您在投保时已充分了解保单内容，请在犹豫期内完成电子回访：先用短信验证码验证身份，再回答几个简单问题。",
+        "To confirm you understood the policy when you bought it, please complete this short visit within the "
+        "cooling-off period: verify your identity with an SMS code, then answer a few simple questions.",
+    ),
+    "visit.due": ("请在此日期前完成", "Please complete by"),
+    "visit.send_code": ("获取短信验证码", "Send me an SMS code"),
+    "visit.resend": ("重新获取验证码", "Send a new code"),
+    "visit.code_sent": (
+        "验证码已发送至投保人手机，10分钟内有效",
+        "A code has been sent to the policyholder's mobile; it is valid for 10 minutes",
+    ),
+    "visit.code": ("短信验证码", "SMS code"),
+    "visit.verify": ("验证身份", "Verify"),
+    "visit.codes_left": ("还可获取验证码次数", "Codes left"),
+    "visit.attempts_left": ("还可尝试次数", "Tries left"),
+    "visit.prefer_person": ("希望由专人电话回访？请致电 95xxx", "Prefer a call from a person? Ring 95xxx"),
+    "visit.questions_intro": ("请逐题选择最符合您情况的回答。", "Please choose the answer for each question."),
+    "visit.elderly_note": (
+        "我们会放慢节奏、用简单的话提问。任何一题都可以选择“转人工”，由工作人员为您服务。",
+        'We go slowly and use plain words. At any question you may choose "Talk to a person".',
+    ),
+    "visit.human_route": (
+        "不清楚也没关系，可以选择“转人工”或拨打 95xxx。",
+        'Not sure? Choose "Talk to a person" or ring 95xxx.',
+    ),
+    "visit.answer.yes": ("是", "Yes"),
+    "visit.answer.no": ("否", "No"),
+    "visit.answer.unsure": ("不确定", "Not sure"),
+    "visit.answer.human": ("转人工", "Talk to a person"),
+    "visit.submit": ("提交回访", "Submit"),
+    "visit.result.passed": ("回访已完成，感谢您的配合。", "The return visit is complete. Thank you."),
+    "visit.result.mis_selling": (
+        "感谢您的反馈。您反映的问题已登记，将由销售人员以外的专人处理并与您联系。",
+        "Thank you. What you told us has been recorded; someone other than the seller will look into it and "
+        "contact you.",
+    ),
+    "visit.result.needs_human": (
+        "工作人员将与您电话联系，完成本次回访。",
+        "A member of staff will call you to complete the visit.",
+    ),
+    "visit.case_due": ("最迟处理日期", "To be settled by"),
+    "visit.not_required": ("该保单无需回访。", "This policy needs no return visit."),
 }
 
 
