@@ -9,11 +9,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from jiabao.core.auth import Role
 from jiabao.db.session import unit_of_work
 from jiabao.policies.policy_models import Instalment, Policy, PolicyInsured, ServiceRequest
 from jiabao.runtime import Runtime
 from jiabao.underwriting.models import Referral, UnderwritingDecision
-from tests.factories import add_member, resident_id
+from tests.api.conftest import token_for
+from tests.factories import add_member, make_user, resident_id
 from tests.policies.flow import Issued, healthy, issue
 
 CHILD_CONSENTS = ["health_data_separate", "parents_consent_under_14"]
@@ -122,3 +124,33 @@ def test_remove_member_ends_cover_with_the_paid_period_and_keeps_the_row(client:
         issued.spouse: "removed",
     }
     assert Decimal(policy["annual_premium"]) == head_premium
+
+
+def test_underwriter_decision_completes_a_referred_add_member(client: TestClient, runtime: Runtime) -> None:
+    issued = issue(client, runtime)
+    child = _child(client, runtime, issued)
+    answers = healthy(_questions(client, issued, child), disclose_cardiovascular=["HTN"])
+    body = {
+        "kind": "add_insured",
+        "person_id": child,
+        "sum_assured": "200000",
+        "answers": answers,
+        "reflexive": {"HTN": {"bp_max": "unknown", "complications": "no"}},
+        "consents": CHILD_CONSENTS,
+    }
+    request_id = _submit(client, issued, body).json()["id"]
+    make_user(runtime, "uw9", Role.UNDERWRITER)
+    uw_headers = token_for(client, "uw9")
+    referral = client.get("/api/v1/underwriting/referrals", headers=uw_headers).json()[0]
+    decided = client.post(
+        f"/api/v1/underwriting/referrals/{referral['id']}/decision",
+        headers=uw_headers,
+        json={"conclusion": "standard", "reason": "儿科病历：血压正常，标准体承保"},
+    )
+    assert decided.status_code == 200, decided.text
+    requests = client.get(f"/api/v1/policies/{issued.policy_id}/service-requests", headers=issued.headers).json()
+    done = next(r for r in requests if r["id"] == request_id)
+    assert done["status"] == "completed" and done["result"]["underwriting"] == "human"
+    with unit_of_work(runtime.sessions) as session:
+        added = session.scalars(select(PolicyInsured).where(PolicyInsured.person_id == child)).one()
+        assert added.status == "active" and added.conclusion == "standard"

@@ -13,6 +13,7 @@ from jiabao.api.households import Reader, Writer
 from jiabao.core.auth import Role
 from jiabao.db.context import ServiceContext
 from jiabao.policies import applications
+from jiabao.policies import referrals as referral_outcomes
 from jiabao.policies.schemas import ApplicationIn, ApplicationOut, QuestionnaireIn
 from jiabao.underwriting import service as uw
 from jiabao.underwriting import views
@@ -127,5 +128,5 @@ def referral(ctx: Underwriter, referral_id: int) -> ReferralOut:
 def decide(request: Request, ctx: Underwriter, referral_id: int, data: ReferralDecisionIn) -> ApplicationOut:
     """The underwriter's conclusion with a reason; recorded beside (not over) the engine's decision."""
     human = uw.resolve(ctx, referral_id, conclusion=data.conclusion, reason=data.reason)
-    applications.apply_human_decision(ctx, human)
+    referral_outcomes.apply_human_decision(ctx, human)
     return applications.view(ctx, runtime_of(request).products, human.application_id)

@@ -11,6 +11,7 @@ from jiabao.api.deps import runtime_of
 from jiabao.core.errors import FieldProblem, InvalidInput
 from jiabao.family import service as family
 from jiabao.policies import applications
+from jiabao.policies import referrals as referral_outcomes
 from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import Conclusion
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
@@ -56,5 +57,5 @@ def decide(request: Request, ctx: PageCtx, referral_id: int, form: FormData) -> 
         )
     except InvalidInput as exc:
         return _case(request, ctx, referral_id, exc.fields)
-    applications.apply_human_decision(ctx, human)
+    referral_outcomes.apply_human_decision(ctx, human)
     return RedirectResponse(f"/underwriting/referrals/{referral_id}", status_code=303)
