@@ -1,0 +1,123 @@
+"""In Chromium: a customer applies for a family CI policy for three members, answers the questionnaires, pays,
+sees the policy in the household view, completes the electronic return visit and changes a beneficiary online."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from jiabao.db.outbox import OutboxMessage
+from jiabao.db.session import unit_of_work
+from jiabao.runtime import Runtime
+from tests.e2e.conftest import login
+from tests.factories import PASSWORD, add_member, make_family, resident_id
+from tests.policies.flow import ACCOUNT
+
+pytestmark = pytest.mark.e2e
+
+
+def fill_if_present(page: Page, selector: str, value: str) -> None:
+    if page.locator(selector).count():
+        page.fill(selector, value)
+
+
+def check_if_present(page: Page, selector: str) -> None:
+    if page.locator(selector).count():
+        page.check(selector)
+
+
+def answer_questionnaire(page: Page, height: str, weight: str) -> None:
+    page.fill("input[name=q-height_cm]", height)
+    page.fill("input[name=q-weight_kg]", weight)
+    fill_if_present(page, "input[name=q-cigarettes_per_day]", "0")
+    check_if_present(page, "input[name=q-alcohol][value=none]")
+    check_if_present(page, "input[name=q-occupation_class][value=c1]")
+    page.get_by_test_id("submit-questionnaire").click()
+
+
+def sms_code(runtime: Runtime) -> str:
+    with unit_of_work(runtime.sessions) as session:
+        bodies = session.scalars(select(OutboxMessage.payload).where(OutboxMessage.topic == "sms")).all()
+    codes = [code for body in bodies for code in re.findall(r"验证码(\d{6})", body["body"])]
+    assert codes, bodies
+    return codes[-1]
+
+
+def test_family_ci_from_application_to_beneficiary_change(page: Page, live_url: str, runtime: Runtime) -> None:
+    family = make_family(runtime)
+    spouse = add_member(
+        runtime,
+        family.household_id,
+        name="李娜",
+        relationship="spouse",
+        id_number=resident_id(date(1987, 6, 1), "F", 2),
+    )
+    child = add_member(
+        runtime,
+        family.household_id,
+        name="张小宝",
+        relationship="child",
+        id_number=resident_id(date(2016, 9, 9), "M", 3),
+    )
+    assert spouse and child
+    login(page, live_url, family.customer_username, PASSWORD)
+    page.get_by_test_id("open-apply").click()
+    page.select_option("select[name=product_code]", "family_ci")
+    for box in page.locator("input[type=checkbox][name^=insured-]").all():
+        box.check()
+        person = (box.get_attribute("name") or "").removeprefix("insured-")
+        page.fill(f"input[name=sum-{person}]", "300000")
+    page.fill("input[name=coverage]", "30")
+    page.fill("input[name=payment_term]", "20")
+    page.get_by_test_id("apply-submit").click()
+    expect(page.get_by_test_id("application-status")).to_have_text("待健康告知")
+
+    for height, weight in (("172", "66"), ("163", "52"), ("140", "33")):
+        page.locator("[data-testid^=open-questionnaire-]").first.click()
+        answer_questionnaire(page, height, weight)
+    expect(page.get_by_test_id("application-status")).to_have_text("核保通过")
+
+    page.get_by_test_id("open-confirm").click()
+    for box in page.locator("input[type=checkbox][name^=consent-], input[type=checkbox][name^=advice-]").all():
+        box.check()
+    page.get_by_test_id("confirm-disclosures").check()
+    page.get_by_test_id("confirm-submit").click()
+    page.get_by_test_id("pay-account").fill(ACCOUNT)
+    page.get_by_test_id("pay-submit").click()
+    expect(page.get_by_test_id("policy-status")).to_have_text("有效")
+    policy_no = page.get_by_test_id("policy-no").inner_text()
+
+    page.goto(f"{live_url}/households/{family.household_id}")
+    expect(page.get_by_test_id("household-policies")).to_contain_text(policy_no)
+    for person in (family.head_person_id,):
+        expect(page.get_by_test_id(f"cover-{person}")).to_contain_text("300,000")
+
+    # The electronic return visit, from the policy page's pending action.
+    page.locator(f"[data-testid=household-policies] a:has-text('{policy_no}')").click()
+    page.get_by_test_id("pending-return-visit").click()
+    page.get_by_test_id("visit-send-code").click()
+    page.get_by_test_id("visit-code").fill(sms_code(runtime))
+    page.get_by_test_id("visit-verify").click()
+    for yes in page.locator("[data-testid^=visit-answer-][data-testid$=-yes]").all():
+        yes.check()
+    page.get_by_test_id("visit-submit").click()
+    expect(page.get_by_test_id("visit-result")).to_have_attribute("data-status", "passed")
+
+    # Change a beneficiary online (保全).
+    page.goto(f"{live_url}/households/{family.household_id}")
+    page.locator(f"[data-testid=household-policies] a:has-text('{policy_no}')").click()
+    page.get_by_test_id("policy-servicing").click()
+    page.select_option("[data-testid=svc-beneficiary-insured]", str(family.head_person_id))
+    page.get_by_test_id("svc-beneficiary-name-0").fill("李娜")
+    page.get_by_test_id("svc-beneficiary-share-0").fill("100")
+    page.get_by_test_id("svc-beneficiary-consent").check()
+    page.get_by_test_id("svc-beneficiary-submit").click()
+    expect(page.get_by_test_id("svc-requests")).to_contain_text("受益人变更")
+    expect(page.get_by_test_id("svc-requests")).to_contain_text("线上")  # the channel is recorded
+    page.goto(f"{live_url}/households/{family.household_id}")
+    page.locator(f"[data-testid=household-policies] a:has-text('{policy_no}')").click()
+    expect(page.get_by_test_id(f"beneficiaries-{family.head_person_id}")).to_contain_text("李娜 100")
