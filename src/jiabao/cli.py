@@ -91,6 +91,32 @@ def demo() -> None:
     _print_logins(runtime)
 
 
+@app.command("billing")
+def billing(
+    as_of: Annotated[str | None, typer.Option(help="Run as of this date (YYYY-MM-DD); default today")] = None,
+    page: Annotated[int, typer.Option(min=1, help="Policies per transaction")] = 500,
+) -> None:
+    """The daily billing job: reminders, grace warnings, suspension notices, terminations (run every working day)."""
+    from datetime import date
+
+    from jiabao.core.auth import Principal, Role
+    from jiabao.db.context import ServiceContext
+    from jiabao.policies.billing_service import refresh_all
+
+    runtime = _runtime()
+    on = date.fromisoformat(as_of) if as_of else runtime.clock.today()
+    system = Principal(user_id=0, role=Role.ADMIN, username="billing-job", display_name="billing job")
+    after, total, messages = 0, 0, 0
+    while True:
+        with unit_of_work(runtime.sessions) as session:
+            ctx = ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=system)
+            summary = refresh_all(ctx, on, after_id=after, limit=page)
+        total, messages, after = total + summary.policies, messages + summary.messages, summary.last_id
+        if summary.policies < page:
+            break
+    console.print(f"[green]Billing run as of {on}[/green]: {total} policies, {messages} messages queued")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",

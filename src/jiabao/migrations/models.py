@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jiabao.claims import models as claim_models
 from jiabao.db import audit, outbox
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
@@ -13,6 +14,7 @@ from jiabao.underwriting import models as underwriting_models
 __all__ = [
     "Base",
     "audit",
+    "claim_models",
     "family_models",
     "identity_models",
     "outbox",

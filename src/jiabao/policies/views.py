@@ -29,6 +29,8 @@ from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.policies.policy_models import BeneficiaryDesignation, Instalment, Policy, ReturnVisit
 from jiabao.products.service import ProductEngine
 
+ENDED_STATUSES = frozenset({"terminated", "cancelled", "surrendered"})
+
 
 class PolicyInsuredOut(BaseModel):
     person_id: int
@@ -84,12 +86,14 @@ def view(ctx: ServiceContext, engine: ProductEngine, policy_id: int) -> PolicyOu
 def _out(ctx: ServiceContext, engine: ProductEngine, policy: Policy, overview: HouseholdOut) -> PolicyOut:
     product = engine.catalog.products[policy.product_code]
     members = _members(overview)
-    unpaid = ctx.session.scalars(
-        select(Instalment)
-        .where(Instalment.policy_id == policy.id, Instalment.paid_on.is_(None), Instalment.waived.is_(False))
-        .order_by(Instalment.seq)
-        .limit(1)
-    ).first()
+    unpaid = None
+    if policy.status not in ENDED_STATUSES:  # an ended policy has no next premium to show
+        unpaid = ctx.session.scalars(
+            select(Instalment)
+            .where(Instalment.policy_id == policy.id, Instalment.paid_on.is_(None), Instalment.waived.is_(False))
+            .order_by(Instalment.seq)
+            .limit(1)
+        ).first()
     visit = ctx.session.scalars(
         select(ReturnVisit).where(ReturnVisit.policy_id == policy.id).order_by(ReturnVisit.id.desc()).limit(1)
     ).first()
