@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from jiabao.actuarial.tables import load_table_library
+from jiabao.claims.engine import RuleSet, load_rules
 from jiabao.config import Settings
 from jiabao.core.auth import TokenSigner
 from jiabao.core.clock import Clock, SystemClock
@@ -30,6 +31,7 @@ class Runtime:
     tokens: TokenSigner
     products: ProductEngine
     knowledge: KnowledgeBaseStore = field(default_factory=KnowledgeBaseStore)
+    claim_rules: RuleSet = field(default_factory=load_rules)
     clock: Clock = field(default_factory=SystemClock)
 
 

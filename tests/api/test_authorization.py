@@ -56,6 +56,14 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/applications/{application_id}/confirm"): WRITE_OWN,
     ("POST", "/api/v1/applications/{application_id}/payments"): WRITE_OWN,
     ("GET", "/api/v1/households/{household_id}/policies"): READ_OWN,
+    ("POST", "/api/v1/households/{household_id}/claims"): WRITE_OWN,
+    ("GET", "/api/v1/households/{household_id}/claims"): READ_OWN,
+    ("GET", "/api/v1/claim-documents"): ALL,
+    ("GET", "/api/v1/claims/{claim_id}"): READ_OWN,
+    ("GET", "/api/v1/claims-queue"): {"claims", "admin"},
+    ("GET", "/api/v1/claims/{claim_id}/assessment"): {"claims", "admin"},
+    ("POST", "/api/v1/claims/{claim_id}/decision"): {"claims", "admin"},
+    ("GET", "/api/v1/claims-panel"): {"claims", "admin", "auditor", "actuary"},
     ("GET", "/api/v1/policies/{policy_id}"): READ_OWN,
     ("GET", "/api/v1/policies/{policy_id}/document.pdf"): READ_OWN,
     ("GET", "/api/v1/underwriting/impairments/{code}/questions"): ALL,
@@ -106,6 +114,8 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         | {"insureds": [{"person_id": ids["person_id"], "sum_assured": "200000"}]},
         ("POST", "/api/v1/applications/{application_id}/insureds/{person_id}/questionnaire"): {"answers": HEALTHY},
         ("POST", "/api/v1/applications/{application_id}/confirm"): {},
+        ("POST", "/api/v1/households/{household_id}/claims"): CLAIM | {"insured_person_id": ids["person_id"]},
+        ("POST", "/api/v1/claims/{claim_id}/decision"): {"approve": False, "reason": "资料不符合条款约定"},
         **authz_billing.BODIES,
         **authz_visits.BODIES,
         **authz_servicing.BODIES,
@@ -119,6 +129,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         "/api/v1/households/search": {"q": "张"},
         "/api/v1/audit": {"entity": "household", "entity_id": str(ids["household_id"])},
         "/api/v1/underwriting/impairments": {"q": "高血压"},
+        "/api/v1/claim-documents": {"claim_type": "outpatient"},
     }.get(path)
     request: dict[str, Any] = {"method": method, "url": url, "params": params}
     if (method, path) in bodies:
@@ -127,6 +138,12 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
 
 
 APPLICATION = {"product_code": "whole_life", "payment_term": 20}
+CLAIM = {
+    "claim_type": "inpatient",
+    "event_date": "2026-11-20",
+    "account": ACCOUNT,
+    "bill_items": [{"code": "ward", "amount": "5000", "invoice_number": "AUTHZ-1"}],
+}
 HEALTHY = {
     "height_cm": 172,
     "weight_kg": 66,
@@ -164,7 +181,19 @@ def _application_with_referral(client: TestClient, household_id: int, head: int)
     assert referred.json()["status"] == "referred", referred.text
     uw_headers = token_for(client, "underwriter")
     referral_id = client.get("/api/v1/underwriting/referrals", headers=uw_headers).json()[0]["id"]
-    return {"application_id": first["id"], "referral_id": referral_id, "policy_id": _policy(client, household_id, head)}
+    policy_id = _policy(client, household_id, head)
+    claim = client.post(
+        f"/api/v1/households/{household_id}/claims",
+        headers=headers | {"Idempotency-Key": "authz-claim"},
+        json=CLAIM | {"insured_person_id": head},
+    )
+    assert claim.status_code == 201, claim.text
+    return {
+        "application_id": first["id"],
+        "referral_id": referral_id,
+        "policy_id": policy_id,
+        "claim_id": claim.json()["id"],
+    }
 
 
 def _policy(client: TestClient, household_id: int, head: int) -> int:
@@ -222,7 +251,7 @@ def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: 
         for who in [*users, "anonymous"]:
             n += 1
             request = _request_for(method, path, ids, who, n)
-            extra = {"Idempotency-Key": f"authz-{n:06d}"} if path.endswith("/payments") else {}
+            extra = {"Idempotency-Key": f"authz-{n:06d}"} if path.endswith(("/payments", "/claims")) else {}
             response = client.request(**request, headers=headers.get(who, {}) | extra)
             allowed = response.status_code not in (401, 403, 404)
             if allowed != (who in ALLOWED[(method, path)]) or response.status_code >= 500:

@@ -8,6 +8,7 @@ from jiabao.api import (
     applications,
     audit,
     auth,
+    claims,
     households,
     policies,
     policy_billing,
@@ -25,4 +26,5 @@ api_router.include_router(policies.router)
 api_router.include_router(policy_billing.router)
 api_router.include_router(policy_visits.router)
 api_router.include_router(policy_servicing.router)
+api_router.include_router(claims.router)
 api_router.include_router(audit.router)

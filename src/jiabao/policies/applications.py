@@ -65,6 +65,7 @@ def start(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: A
             fields=(FieldProblem("insureds", "duplicate", "被保险人重复", "An insured is listed twice"),)
         )
     product = _product(engine, data.product_code)
+    members = {m.person_id: m for m in overview.members}
     lines = [
         QuoteLineIn(
             person_id=i.person_id,
@@ -73,6 +74,9 @@ def start(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: A
             coverage=data.coverage,
             payment_term=data.payment_term,
             frequency=data.frequency,
+            # product options taken from the member's record: social insurance (medical), occupation (accident)
+            social_insurance=members[i.person_id].social_insurance if product.medical else None,
+            occupation_class=(members[i.person_id].occupation_class or 1) if product.occupation_classes else None,
         )
         for i in data.insureds
     ]

@@ -32,6 +32,8 @@ def queue(
     link: str,
     amount: Decimal | None = None,
     on: date | None = None,
+    claim_number: str | None = None,
+    masked_account: str | None = None,
     channels: tuple[Channel, ...] = (Channel.SMS, Channel.EMAIL),
 ) -> None:
     """Render the message for the recipient's age group and put it in the outbox (sent after commit)."""
@@ -44,6 +46,8 @@ def queue(
         link=link,
         amount=amount,
         date=on,
+        claim_number=claim_number,
+        masked_account=masked_account,
     )
     for channel in channels:
         try:

@@ -1,0 +1,157 @@
+"""The engine's input from the database: the household's policies as the claims engine sees them (status
+history, cover, underwriting exclusions and disclosures, benefits already paid, premiums) and the household facts
+(spouses, invoices already claimed, earlier severe CI)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from jiabao.claims.engine import (
+    BenefitKind,
+    Exclusion,
+    HouseholdFacts,
+    InsuredCover,
+    PaidBenefit,
+    PolicyFacts,
+    StatusEvent,
+    StatusKind,
+    product_terms,
+)
+from jiabao.claims.models import Claim, ClaimInvoice, ClaimLine
+from jiabao.db.context import ServiceContext
+from jiabao.family.enums import Relationship
+from jiabao.family.schemas import HouseholdOut
+from jiabao.policies.policy_models import Instalment, Policy, PolicyInsured
+from jiabao.products.service import ProductEngine
+from jiabao.underwriting import service as uw
+from jiabao.underwriting.engine import KnowledgeBase
+from jiabao.underwriting.models import UnderwritingDecision
+
+FAR_FUTURE = date(2199, 12, 31)
+
+
+def household_facts(ctx: ServiceContext, overview: HouseholdOut) -> HouseholdFacts:
+    members = overview.members + overview.former_members
+    head = next(m.person_id for m in members if m.relationship is Relationship.SELF)
+    spouses = tuple(
+        (str(head), str(m.person_id)) for m in members if m.relationship is Relationship.SPOUSE and m.active
+    )
+    invoices = ctx.session.scalars(
+        select(ClaimInvoice.invoice_no)
+        .join(Claim, Claim.id == ClaimInvoice.claim_id)
+        .where(Claim.household_id == overview.id)
+    )
+    severe = ctx.session.scalars(
+        select(Claim.insured_person_id)
+        .join(ClaimLine, ClaimLine.claim_id == Claim.id)
+        .where(Claim.household_id == overview.id, ClaimLine.benefit == BenefitKind.CI_SEVERE.value)
+        .distinct()
+    )
+    return HouseholdFacts(
+        household_id=str(overview.id),
+        spouses=spouses,
+        invoices_claimed=tuple(invoices),
+        severe_ci_persons=tuple(str(p) for p in severe),
+    )
+
+
+def policies_of(ctx: ServiceContext, household_id: int) -> list[Policy]:
+    stmt = (
+        select(Policy)
+        .where(Policy.household_id == household_id, Policy.status.not_in(("cancelled",)))
+        .options(selectinload(Policy.insureds))
+        .order_by(Policy.id)
+    )
+    return list(ctx.session.scalars(stmt))
+
+
+def policy_facts(ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, policy: Policy) -> PolicyFacts:
+    product = engine.catalog.products[policy.product_code]
+    end = max((i.end_date for i in policy.insureds if i.end_date), default=None) or FAR_FUTURE
+    paid = _paid_benefits(ctx, policy.id)
+    paid_amounts = ctx.session.scalars(
+        select(Instalment.amount).where(Instalment.policy_id == policy.id, Instalment.paid_on.is_not(None))
+    )
+    remaining = ctx.session.scalar(
+        select(func.count(Instalment.id)).where(
+            Instalment.policy_id == policy.id, Instalment.paid_on.is_(None), Instalment.waived.is_(False)
+        )
+    )
+    return PolicyFacts(
+        policy_id=str(policy.id),
+        product=product_terms(product),
+        policyholder_id=str(policy.policyholder_person_id),
+        issue_date=policy.effective_date,
+        end_date=policy.ended_on or end,
+        status_history=_history(policy),
+        insureds=tuple(_cover(ctx, kb, i) for i in policy.insureds if i.status == "active"),
+        paid=paid,
+        premiums_paid=sum(paid_amounts, Decimal(0)),
+        premiums_remaining=bool(remaining),
+        waived_from=policy.premium_waived_from,
+    )
+
+
+def _history(policy: Policy) -> tuple[StatusEvent, ...]:
+    events = []
+    if policy.suspended_on:
+        events.append(StatusEvent(kind=StatusKind.SUSPENDED, on=policy.suspended_on))
+    events += [StatusEvent(kind=StatusKind.REINSTATED, on=date.fromisoformat(d)) for d in policy.reinstated_on]
+    if policy.ended_on:
+        events.append(StatusEvent(kind=StatusKind.TERMINATED, on=policy.ended_on))
+    return tuple(sorted(events, key=lambda e: e.on))
+
+
+def _cover(ctx: ServiceContext, kb: KnowledgeBase, insured: PolicyInsured) -> InsuredCover:
+    """Cover with the underwriting exclusions (ICD ranges of the excluded conditions) and the disclosures."""
+    exclusions: list[Exclusion] = []
+    disclosed: list[str] = []
+    decision = ctx.session.get(UnderwritingDecision, insured.decision_id) if insured.decision_id else None
+    if decision is not None:
+        facts = uw.facts_of(ctx, decision)
+        for disclosure in facts["insured"].get("disclosures", []):
+            impairment = kb.impairments.get(disclosure["impairment"])
+            if impairment is not None:
+                disclosed += list(impairment.icd10)
+        for line in uw.result_of(ctx, decision).get("lines", []):
+            for ex in line.get("exclusions", []):
+                impairment = kb.impairments.get(ex["subject"])
+                codes = tuple(impairment.icd10) if impairment else ()
+                if codes and all(e.code != ex["code"] for e in exclusions):
+                    exclusions.append(
+                        Exclusion(code=ex["code"], icd10=codes, text_zh=ex["wording_zh"], text_en=ex["wording_en"])
+                    )
+    return InsuredCover(
+        insured_id=str(insured.person_id),
+        sum_assured=insured.sum_assured,
+        start_date=insured.start_date,
+        end_date=insured.end_date,
+        exclusions=tuple(exclusions),
+        disclosed=tuple(dict.fromkeys(disclosed)),
+    )
+
+
+def _paid_benefits(ctx: ServiceContext, policy_id: int) -> tuple[PaidBenefit, ...]:
+    rows = ctx.session.execute(
+        select(ClaimLine, Claim).join(Claim, Claim.id == ClaimLine.claim_id).where(ClaimLine.policy_id == policy_id)
+    )
+    return tuple(
+        PaidBenefit(
+            insured_id=str(claim.insured_person_id),
+            benefit=BenefitKind(line.benefit),
+            amount=line.amount,
+            paid_on=(claim.paid_at or claim.reported_at).date(),
+            claim_id=str(claim.id),
+            ci_disease=line_detail(claim, "ci_disease"),
+        )
+        for line, claim in rows
+    )
+
+
+def line_detail(claim: Claim, key: str) -> str | None:
+    value = claim.details.get(key)
+    return str(value) if value else None

@@ -1,0 +1,192 @@
+"""Claim views, the adjuster queue and decisions, and the claims panel (线上理赔率, straight-through share,
+time to payment)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from jiabao.claims import service
+from jiabao.claims.models import Claim, ClaimAssessment, ClaimLine
+from jiabao.claims.schemas import AdjusterDecisionIn, ClaimLineOut, ClaimOut, ClaimsPanel
+from jiabao.core.auth import Role
+from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
+from jiabao.db.context import ServiceContext
+from jiabao.family import service as family
+
+ADJUSTERS = frozenset({Role.CLAIMS, Role.ADMIN})
+
+
+def load(ctx: ServiceContext, claim_id: int) -> Claim:
+    claim = ctx.session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFound("Claim not found", "未找到该理赔案件", code="claim_not_found")
+    family.get_overview(ctx, claim.household_id)  # the household's access rules apply
+    return claim
+
+
+def view(ctx: ServiceContext, claim: Claim, *, replayed: bool = False) -> ClaimOut:
+    overview = family.get_overview(ctx, claim.household_id)
+    name = next(
+        (m.name for m in overview.members + overview.former_members if m.person_id == claim.insured_person_id), ""
+    )
+    lines = ctx.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id).order_by(ClaimLine.id))
+    assessment = service.assessment_of(ctx, claim.id)
+    texts = {(int(line["policy_id"]), line["benefit"]): line for line in assessment.get("lines", [])}
+    return ClaimOut(
+        id=claim.id,
+        claim_no=claim.claim_no,
+        household_id=claim.household_id,
+        insured_person_id=claim.insured_person_id,
+        insured_name=name,
+        claim_type=claim.claim_type,
+        status=claim.status,
+        channel=claim.channel,
+        proxy=claim.proxy,
+        event_date=claim.event_date,
+        reported_at=claim.reported_at,
+        claimed_amount=claim.claimed_amount,
+        approved_amount=claim.approved_amount,
+        paid_amount=claim.paid_amount,
+        decision_due=claim.decision_due,
+        payment_due=claim.payment_due,
+        notice_due=claim.notice_due,
+        account_masked=claim.account_masked,
+        lines=[
+            ClaimLineOut(
+                policy_id=line.policy_id,
+                benefit=line.benefit,
+                amount=line.amount,
+                advance=bool(texts.get((line.policy_id, line.benefit), {}).get("advance")),
+                text_zh=texts.get((line.policy_id, line.benefit), {}).get("text_zh", ""),
+                text_en=texts.get((line.policy_id, line.benefit), {}).get("text_en", ""),
+            )
+            for line in lines
+        ],
+        explanation_zh=claim.details.get("explanation_zh", ""),
+        explanation_en=claim.details.get("explanation_en", ""),
+        missing_documents=claim.details.get("missing_documents", []),
+        waivers=[
+            {
+                "policy_id": w["policy_id"],
+                "from": w["premiums_due_after"],
+                "basis": w["basis"],
+                "text_zh": w["text_zh"],
+                "text_en": w["text_en"],
+            }
+            for w in assessment.get("waivers", [])
+        ],
+        rejection_notice_zh=claim.details.get("rejection_notice_zh"),
+        replayed=replayed,
+    )
+
+
+def for_household(ctx: ServiceContext, household_id: int) -> list[ClaimOut]:
+    family.get_overview(ctx, household_id)
+    claims = ctx.session.scalars(select(Claim).where(Claim.household_id == household_id).order_by(Claim.id.desc()))
+    return [view(ctx, c) for c in claims]
+
+
+def _ensure_adjuster(ctx: ServiceContext) -> None:
+    if ctx.principal.role not in ADJUSTERS:
+        raise PermissionDenied("Only claims staff handle referred claims", "仅理赔人员可处理转人工案件")
+
+
+def queue(ctx: ServiceContext) -> list[ClaimOut]:
+    """Referred claims and CI claims with an advance paid, oldest first (the adjuster's queue)."""
+    _ensure_adjuster(ctx)
+    stmt = select(Claim).where(Claim.status.in_(("referred", "advance_paid"))).order_by(Claim.reported_at).limit(200)
+    return [view(ctx, c) for c in ctx.session.scalars(stmt)]
+
+
+def engine_reasoning(ctx: ServiceContext, claim_id: int) -> dict[str, Any]:
+    """The engine's decision and the facts it used (health data: the read is audited)."""
+    _ensure_adjuster(ctx)
+    claim = load(ctx, claim_id)
+    facts = json.loads(ctx.cipher.decrypt(service.FACTS_COLUMN, claim.facts_enc))
+    ctx.audit("pii.read", "claim", claim.id, {"fields": ["diagnoses", "bills"]})
+    return {"assessment": service.assessment_of(ctx, claim.id), "facts": facts}
+
+
+def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Claim:
+    """The adjuster approves (paying each policy's amount) or declines with a reason; recorded beside the engine's."""
+    _ensure_adjuster(ctx)
+    claim = load(ctx, claim_id)
+    if claim.status not in ("referred", "advance_paid"):
+        raise Conflict("This claim is not waiting for an adjuster", "该案件不在待人工处理状态", code="not_referred")
+    engine = service.assessment_of(ctx, claim.id)
+    paid_policies = {
+        line.policy_id for line in ctx.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id))
+    }
+    default = {
+        int(line["policy_id"]): Decimal(line["amount"]) for line in engine.get("lines", []) if not line.get("advance")
+    }
+    amounts = {int(k): v for k, v in (data.amounts or default).items() if int(k) not in paid_policies or k in default}
+    if data.approve and any(a < 0 for a in amounts.values()):
+        raise InvalidInput(fields=(FieldProblem("amounts", "negative", "金额不能为负", "Amounts cannot be negative"),))
+    ctx.session.add(
+        ClaimAssessment(
+            claim_id=claim.id,
+            rule_version=engine.get("rule_version", ""),
+            outcome="approve" if data.approve else "decline",
+            automated=False,
+            result_enc=ctx.cipher.encrypt(
+                service.RESULT_COLUMN,
+                json.dumps(
+                    {
+                        "approve": data.approve,
+                        "amounts": {str(k): str(v) for k, v in amounts.items()},
+                        "reason": data.reason,
+                    }
+                ),
+            ),
+            elapsed_ms=0.0,
+            decided_at=ctx.now(),
+            decided_by=ctx.principal.user_id,
+            reason=data.reason,
+        )
+    )
+    if data.approve:
+        benefit = next((line["benefit"] for line in engine.get("lines", [])), "medical")
+        service.pay_lines(ctx, claim, [(pid, benefit, amount) for pid, amount in amounts.items()])
+        claim.status = "paid"
+    else:
+        claim.status, claim.decided_at = "declined", ctx.now()
+        claim.details = {**claim.details, "rejection_notice_zh": data.reason}
+    ctx.audit("claim.adjuster_decision", "claim", claim.id, {"approve": data.approve})
+    return claim
+
+
+def panel(ctx: ServiceContext) -> ClaimsPanel:
+    """The claims panel: online share (线上理赔率), straight-through share and time to payment."""
+    _ensure_adjuster(ctx) if ctx.principal.role not in (Role.AUDITOR, Role.ACTUARY) else None
+    claims = list(ctx.session.scalars(select(Claim)))
+    automated = set(
+        ctx.session.scalars(
+            select(ClaimAssessment.claim_id).where(
+                ClaimAssessment.automated.is_(True), ClaimAssessment.outcome == "approve_straight_through"
+            )
+        )
+    )
+    waits = sorted((c.paid_at - c.reported_at).total_seconds() for c in claims if c.paid_at is not None)
+    today = ctx.clock.today()
+    total = len(claims)
+
+    def share(n: int) -> Decimal:
+        return (Decimal(n) / total).quantize(Decimal("0.0001")) if total else Decimal(0)
+
+    online = sum(1 for c in claims if c.channel == "online")
+    return ClaimsPanel(
+        total=total,
+        online=online,
+        online_share=share(online),
+        straight_through=len(automated),
+        straight_through_share=share(len(automated)),
+        paid=len(waits),
+        time_to_payment_p50_seconds=waits[len(waits) // 2] if waits else None,
+        time_to_payment_p90_seconds=waits[int(len(waits) * 0.9)] if waits else None,
+        overdue_decisions=sum(1 for c in claims if c.decided_at is None and c.decision_due < today),
+    )

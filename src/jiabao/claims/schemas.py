@@ -1,0 +1,93 @@
+"""Submitted and displayed shapes of claims (理赔申请)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jiabao.claims.engine import BillItem, Cause, CiFacts, ClaimType, Diagnosis
+
+
+class ClaimIn(BaseModel):
+    """A claim as reported online or at the counter; every document needed is listed at once on the page."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    insured_person_id: int
+    claim_type: ClaimType
+    cause: Cause = Cause.ILLNESS
+    event_date: date
+    hospital: str = Field(default="", max_length=100)
+    diagnoses: list[Diagnosis] = Field(default_factory=list, max_length=20)
+    ci: CiFacts | None = None
+    bill_items: list[BillItem] = Field(default_factory=list, max_length=200)
+    social_insurance_settled: bool = False
+    disability_grades: list[int] = Field(default_factory=list, max_length=10)
+    documents: list[str] = Field(default_factory=list, max_length=30)
+    account: str = Field(min_length=12, max_length=30, description="The insured's (or beneficiary's) own bank card")
+    payee_person_id: int | None = None
+    insured_authorised: bool = False
+    """For a claim filed by a family member (代人申请): the insured's authorisation was given."""
+
+
+class ClaimLineOut(BaseModel):
+    policy_id: int
+    benefit: str
+    amount: Decimal
+    advance: bool = False
+    text_zh: str = ""
+    text_en: str = ""
+
+
+class ClaimOut(BaseModel):
+    id: int
+    claim_no: str
+    household_id: int
+    insured_person_id: int
+    insured_name: str
+    claim_type: str
+    status: str
+    channel: str
+    proxy: bool
+    event_date: date
+    reported_at: datetime
+    claimed_amount: Decimal
+    approved_amount: Decimal | None
+    paid_amount: Decimal
+    decision_due: date
+    payment_due: date | None
+    notice_due: date | None
+    account_masked: str
+    lines: list[ClaimLineOut]
+    explanation_zh: str
+    explanation_en: str
+    missing_documents: list[str]
+    waivers: list[dict[str, Any]]
+    rejection_notice_zh: str | None = None
+    replayed: bool = False
+
+
+class AdjusterDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approve: bool
+    amounts: dict[int, Decimal] = Field(default_factory=dict)
+    """Policy id → amount to pay (approve only); the engine's lines are the default."""
+    reason: str = Field(min_length=4, max_length=500)
+
+
+class ClaimsPanel(BaseModel):
+    """线上理赔率, straight-through share and time to payment."""
+
+    total: int
+    online: int
+    online_share: Decimal
+    straight_through: int
+    straight_through_share: Decimal
+    paid: int
+    time_to_payment_p50_seconds: float | None
+    time_to_payment_p90_seconds: float | None
+    overdue_decisions: int
