@@ -25,10 +25,9 @@ from typing import Any
 from sqlalchemy import select
 
 from jiabao.core.errors import Conflict
-from jiabao.core.pii import mask_bank_card
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
-from jiabao.policies import messages
+from jiabao.policies import messages, payments
 from jiabao.policies.billing_common import (
     Locked,
     bank_card,
@@ -47,7 +46,6 @@ from jiabao.policies.billing_common import (
 )
 from jiabao.policies.billing_common import premiums as premiums_of
 from jiabao.policies.billing_service import apply
-from jiabao.policies.issuance import ACCOUNT_COLUMN
 from jiabao.policies.policy_models import Payment, ServiceRequest
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.servicing import ServicingItem
@@ -154,22 +152,17 @@ def _amounts(due: rules.BackPremiums) -> dict[str, Any]:
 
 def _charge(ctx: ServiceContext, locked: Locked, key: str, number: str, due: rules.BackPremiums) -> Payment:
     policy = locked.policy
-    payment = Payment(
-        idempotency_key=key,
+    details = {"channel": channel_of(ctx.principal).value, **_amounts(due), "basis": due.basis}
+    return payments.receive(
+        ctx,
+        key=key,
         kind="reinstatement",
-        direction="in",
-        policy_id=policy.id,
         amount=due.total,
-        account_enc=ctx.cipher.encrypt(ACCOUNT_COLUMN, number),
-        account_masked=mask_bank_card(number),
+        account_number=number,
         holder_person_id=policy.policyholder_person_id,
-        status="succeeded",
-        created_at=ctx.now(),
-        details={"channel": channel_of(ctx.principal).value, **_amounts(due), "basis": due.basis},
+        details=details,
+        policy_id=policy.id,
     )
-    ctx.session.add(payment)
-    ctx.session.flush()
-    return payment
 
 
 def _open_review(ctx: ServiceContext, policy_id: int) -> ServiceRequest | None:

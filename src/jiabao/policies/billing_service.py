@@ -17,10 +17,9 @@ from typing import Any
 from sqlalchemy import select
 
 from jiabao.core.errors import Conflict
-from jiabao.core.pii import mask_bank_card
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
-from jiabao.policies import messages
+from jiabao.policies import messages, payments
 from jiabao.policies.billing_common import (
     ENDED,
     Locked,
@@ -37,7 +36,6 @@ from jiabao.policies.billing_common import (
 )
 from jiabao.policies.billing_common import billing_details as _billing
 from jiabao.policies.billing_common import schedule as _schedule
-from jiabao.policies.issuance import ACCOUNT_COLUMN
 from jiabao.policies.policy_models import Instalment, Payment, Policy
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.billing import PolicyStatus
@@ -230,22 +228,17 @@ def _next_instalment(locked: Locked, today: date) -> Instalment:
 
 
 def _receive(ctx: ServiceContext, policy: Policy, key: str, number: str, row: Instalment) -> Payment:
-    payment = Payment(
-        idempotency_key=key,
+    details = {"instalment": row.seq, "due_date": row.due_date.isoformat(), "channel": channel_of(ctx.principal)}
+    return payments.receive(
+        ctx,
+        key=key,
         kind="renewal_premium",
-        direction="in",
-        policy_id=policy.id,
         amount=row.amount,
-        account_enc=ctx.cipher.encrypt(ACCOUNT_COLUMN, number),
-        account_masked=mask_bank_card(number),
+        account_number=number,
         holder_person_id=policy.policyholder_person_id,
-        status="succeeded",
-        created_at=ctx.now(),
-        details={"instalment": row.seq, "due_date": row.due_date.isoformat(), "channel": channel_of(ctx.principal)},
+        details=details,
+        policy_id=policy.id,
     )
-    ctx.session.add(payment)
-    ctx.session.flush()
-    return payment
 
 
 def _result(locked: Locked, payment: Payment, *, replayed: bool) -> PremiumResult:

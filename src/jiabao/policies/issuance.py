@@ -12,11 +12,10 @@ from sqlalchemy.orm import selectinload
 
 from jiabao.core import validation as v
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from jiabao.core.pii import mask_bank_card
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.notify import MessageKind
-from jiabao.policies import messages
+from jiabao.policies import messages, payments
 from jiabao.policies.models import Application
 from jiabao.policies.policy_models import (
     BeneficiaryDesignation,
@@ -32,7 +31,6 @@ from jiabao.policies.rules.schedule import Frequency, add_years, due_date, insta
 from jiabao.products.service import ProductEngine
 from jiabao.underwriting.engine import Conclusion
 
-ACCOUNT_COLUMN = "payments.account"
 ACCEPTED = {Conclusion.STANDARD, Conclusion.RATED, Conclusion.EXCLUSION, Conclusion.RATED_WITH_EXCLUSION}
 
 
@@ -109,21 +107,16 @@ def pay_first_premium(
     if application.status != "awaiting_payment":
         raise Conflict("Confirm the application before paying", "请先完成投保确认再缴费", code="not_confirmed")
     number = _account(account)
-    payment = Payment(
-        idempotency_key=key,
+    payment = payments.receive(
+        ctx,
+        key=key,
         kind="first_premium",
-        direction="in",
-        application_id=application.id,
         amount=application.instalment,
-        account_enc=ctx.cipher.encrypt(ACCOUNT_COLUMN, number),
-        account_masked=mask_bank_card(number),
+        account_number=number,
         holder_person_id=application.policyholder_person_id,
-        status="succeeded",
-        created_at=ctx.now(),
         details={"channel": application.channel},
+        application_id=application.id,
     )
-    ctx.session.add(payment)
-    ctx.session.flush()
     policy = issue(ctx, engine, application, payment)
     return PaymentResult(payment.id, policy.id, policy.policy_no, payment.amount, replayed=False)
 
