@@ -58,6 +58,7 @@ def create_app(
     app.include_router(underwriting_router)
     app.include_router(__import__("jiabao.web.visit_pages", fromlist=["router"]).router)
     app.include_router(__import__("jiabao.web.servicing_pages", fromlist=["router"]).router)
+    app.include_router(__import__("jiabao.web.claim_pages", fromlist=["router"]).router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
