@@ -60,7 +60,9 @@ def test_family_bundle_is_priced_per_member_with_totals_and_basis(client: TestCl
     assert [line["product_code"] for line in lines] == ["family_term_life", "family_ci"]
     premiums = [Decimal(m["annual_premium"]) for m in quote["members"]]
     assert all(p > 0 for p in premiums) and Decimal(quote["annual_premium"]) == sum(premiums)
-    assert quote["bases"] and "CL2010" in quote["bases"][0]
+    assert quote["bases"] and all(quote["bases"])  # the basis that priced each line is always named
+    if runtime.settings.tables_dir is not None:
+        assert "CL2010" in quote["bases"][0]
     assert lines[0]["cash_values"] and lines[0]["cash_values"][0]["policy_year"] == 1
     # the monthly instalment is the annual premium times the modal factor (月交 0.088)
     ci = lines[1]
