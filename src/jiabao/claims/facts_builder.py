@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from jiabao.claims.engine import (
@@ -54,9 +54,35 @@ def household_facts(ctx: ServiceContext, overview: HouseholdOut) -> HouseholdFac
     return HouseholdFacts(
         household_id=str(overview.id),
         spouses=spouses,
+        shared_deductible_used=_shared_deductibles(ctx, overview.id),
         invoices_claimed=tuple(invoices),
         severe_ci_persons=tuple(str(p) for p in severe),
     )
+
+
+def _medical_claims(ctx: ServiceContext, where: ColumnElement[bool]) -> list[tuple[Claim, int]]:
+    """Claims with a medical line paid (or approved at zero) and the policy of that line."""
+    stmt = (
+        select(Claim, ClaimLine.policy_id)
+        .join(ClaimLine, ClaimLine.claim_id == Claim.id)
+        .where(where, ClaimLine.benefit == BenefitKind.MEDICAL.value)
+    )
+    pairs = {(claim.id, policy_id): (claim, policy_id) for claim, policy_id in ctx.session.execute(stmt)}
+    return list(pairs.values())
+
+
+def _deductible_of(claim: Claim, policy_id: int) -> Decimal:
+    return Decimal(str(claim.details.get("deductibles", {}).get(str(policy_id), "0")))
+
+
+def _shared_deductibles(ctx: ServiceContext, household_id: int) -> dict[str, Decimal]:
+    """Product code → deductible already used by the household's claims on its live (one-year) medical policies."""
+    used: dict[str, Decimal] = {}
+    for claim, policy_id in _medical_claims(ctx, Claim.household_id == household_id):
+        policy = ctx.session.get(Policy, policy_id)
+        if policy is not None and policy.ended_on is None:
+            used[policy.product_code] = used.get(policy.product_code, Decimal(0)) + _deductible_of(claim, policy_id)
+    return used
 
 
 def policies_of(ctx: ServiceContext, household_id: int) -> list[Policy]:
@@ -73,6 +99,14 @@ def policy_facts(ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, 
     product = engine.catalog.products[policy.product_code]
     end = max((i.end_date for i in policy.insureds if i.end_date), default=None) or FAR_FUTURE
     paid = _paid_benefits(ctx, policy.id)
+    deductible_used: dict[int, Decimal] = {}
+    for claim, _ in _medical_claims(ctx, ClaimLine.policy_id == policy.id):
+        person = claim.insured_person_id
+        deductible_used[person] = deductible_used.get(person, Decimal(0)) + _deductible_of(claim, policy.id)
+    medical_paid: dict[int, Decimal] = {}
+    for line, claim in paid_lines(ctx, policy.id):
+        if line.benefit == BenefitKind.MEDICAL.value:
+            medical_paid[claim.insured_person_id] = medical_paid.get(claim.insured_person_id, Decimal(0)) + line.amount
     paid_amounts = ctx.session.scalars(
         select(Instalment.amount).where(Instalment.policy_id == policy.id, Instalment.paid_on.is_not(None))
     )
@@ -88,7 +122,16 @@ def policy_facts(ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, 
         issue_date=policy.effective_date,
         end_date=policy.ended_on or end,
         status_history=_history(policy),
-        insureds=tuple(_cover(ctx, kb, i) for i in policy.insureds if i.status == "active"),
+        insureds=tuple(
+            _cover(ctx, kb, i).model_copy(
+                update={
+                    "deductible_used": deductible_used.get(i.person_id, Decimal(0)),
+                    "medical_paid": medical_paid.get(i.person_id, Decimal(0)),
+                }
+            )
+            for i in policy.insureds
+            if i.status == "active"
+        ),
         paid=paid,
         premiums_paid=sum(paid_amounts, Decimal(0)),
         premiums_remaining=bool(remaining),
@@ -135,10 +178,15 @@ def _cover(ctx: ServiceContext, kb: KnowledgeBase, insured: PolicyInsured) -> In
     )
 
 
-def _paid_benefits(ctx: ServiceContext, policy_id: int) -> tuple[PaidBenefit, ...]:
+def paid_lines(ctx: ServiceContext, policy_id: int) -> list[tuple[ClaimLine, Claim]]:
     rows = ctx.session.execute(
         select(ClaimLine, Claim).join(Claim, Claim.id == ClaimLine.claim_id).where(ClaimLine.policy_id == policy_id)
     )
+    return [(line, claim) for line, claim in rows]
+
+
+def _paid_benefits(ctx: ServiceContext, policy_id: int) -> tuple[PaidBenefit, ...]:
+    rows = paid_lines(ctx, policy_id)
     return tuple(
         PaidBenefit(
             insured_id=str(claim.insured_person_id),
@@ -147,6 +195,7 @@ def _paid_benefits(ctx: ServiceContext, policy_id: int) -> tuple[PaidBenefit, ..
             paid_on=(claim.paid_at or claim.reported_at).date(),
             claim_id=str(claim.id),
             ci_disease=line_detail(claim, "ci_disease"),
+            mild_name=line_detail(claim, "mild_name") if line.benefit == BenefitKind.CI_MILD.value else None,
         )
         for line, claim in rows
     )

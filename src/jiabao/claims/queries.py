@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from jiabao.claims import service
+from jiabao.claims.engine import Complexity, claim_timeline
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimLine
 from jiabao.claims.schemas import AdjusterDecisionIn, ClaimLineOut, ClaimOut, ClaimsPanel
 from jiabao.core.auth import Role
@@ -155,6 +156,13 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
         claim.status = "paid"
     else:
         claim.status, claim.decided_at = "declined", ctx.now()
+        claim.notice_due = claim_timeline(
+            received_on=claim.reported_at.date(),
+            complexity=Complexity.COMPLEX if claim.complex_case else Complexity.ORDINARY,
+            as_of=ctx.clock.today(),
+            decided_on=ctx.clock.today(),
+            rejected=True,
+        ).rejection_notice.due  # type: ignore[union-attr]
         claim.details = {**claim.details, "rejection_notice_zh": data.reason}
     ctx.audit("claim.adjuster_decision", "claim", claim.id, {"approve": data.approve})
     return claim

@@ -14,15 +14,17 @@ from sqlalchemy import select
 
 from jiabao.claims import facts_builder as fb
 from jiabao.claims.engine import (
-    Claim as ClaimFacts,
-)
-from jiabao.claims.engine import (
+    CiGrade,
     ClaimCase,
     Decision,
     Outcome,
     RuleSet,
     claim_timeline,
     decide,
+    grade,
+)
+from jiabao.claims.engine import (
+    Claim as ClaimFacts,
 )
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimInvoice, ClaimLine
 from jiabao.claims.schemas import ClaimIn
@@ -167,6 +169,10 @@ def _decide(ctx: ServiceContext, engines: Engines, claim: Claim, overview: House
     )
     claim.facts_enc = ctx.cipher.encrypt(FACTS_COLUMN, case.model_dump_json())
     decision = decide(engines.rules, case)
+    grading = grade(engines.rules, facts) if data.ci else None
+    if grading is not None and grading.grade is CiGrade.MILD and grading.disease is not None:
+        # the mild disease's name, as the engine matches a mild benefit already paid (once per mild disease)
+        claim.details = {**claim.details, "mild_name": grading.disease.mild_zh or grading.disease.zh}
     ctx.session.add(
         ClaimAssessment(
             claim_id=claim.id,
@@ -197,6 +203,9 @@ def _apply(ctx: ServiceContext, engines: Engines, claim: Claim, decision: Decisi
         "explanation_zh": decision.explanation_zh,
         "explanation_en": decision.explanation_en,
         "missing_documents": list(decision.missing_documents),
+        "deductibles": {
+            line.policy_id: str(line.deductible_applied) for line in decision.lines if line.deductible_applied
+        },
     }
     if decision.outcome is Outcome.DECLINE:
         claim.decided_at = ctx.now()
