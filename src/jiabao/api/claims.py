@@ -39,9 +39,8 @@ def submit(
     once (小额快赔); repeating the request with the same key returns the same claim and never pays twice."""
     key = idempotency_key.strip()
     try:
-        before = service.existing(ctx, key)
         claim = service.submit(ctx, engines(request), household_id, data, idempotency_key=key)
-        replayed = before is not None
+        replayed = not service.created_here(ctx, claim)
     except IntegrityError:
         ctx.session.rollback()  # a concurrent duplicate won the race: answer with its claim
         found = service.existing(ctx, key)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import TimeoutError as SqlTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jiabao.core.errors import (
@@ -98,6 +99,13 @@ def install(app: FastAPI) -> None:
             mapped = JiabaoError(str(exc.detail), str(exc.detail), code=f"http_{exc.status_code}")
             mapped.status = exc.status_code
         return render(request, mapped)
+
+    @app.exception_handler(SqlTimeoutError)
+    async def _busy(request: Request, exc: SqlTimeoutError) -> Response:
+        log.warning("connection pool exhausted on %s %s", request.method, request.url.path)
+        error = JiabaoError("The service is busy; please try again", "系统繁忙，请稍后重试", code="busy")
+        error.status = 503
+        return render(request, error)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -42,6 +42,8 @@ from jiabao.products.service import ProductEngine
 from jiabao.underwriting.engine import KnowledgeBase
 
 ACCOUNT_COLUMN = "claims.account"
+CREATED = "claims.created"
+"""``session.info`` key: ids of the claims this unit of work created (a replay is any other claim returned)."""
 FACTS_COLUMN = "claims.facts"
 RESULT_COLUMN = "claim_assessments.result"
 STATUS_BY_OUTCOME = {
@@ -139,6 +141,7 @@ def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: Claim
     ctx.session.add(claim)
     ctx.session.flush()
     claim.claim_no = f"C{today:%Y%m%d}{claim.id:08d}"
+    ctx.session.info.setdefault(CREATED, set()).add(claim.id)
     decision = _decide(ctx, engines, claim, overview, data)
     _apply(ctx, engines, claim, decision, overview)
     return claim
@@ -319,3 +322,8 @@ def assessment_of(ctx: ServiceContext, claim_id: int) -> dict[str, Any]:
 
 def today_of(ctx: ServiceContext) -> date:
     return ctx.clock.today()
+
+
+def created_here(ctx: ServiceContext, claim: Claim) -> bool:
+    """True when this unit of work created the claim (False for a replay of an earlier submission)."""
+    return claim.id in ctx.session.info.get(CREATED, set())

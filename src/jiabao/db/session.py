@@ -16,7 +16,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so several workers can share it."""
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
+        # Writers queue on SQLite's lock (busy timeout 30 s); enough pooled connections that readers don't also
+        # queue behind them when every worker thread is busy.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        if ":memory:" not in url:
+            kwargs.update(pool_size=20, max_overflow=30, pool_timeout=60)
     else:
         kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
     engine = create_engine(url, **kwargs)
