@@ -163,6 +163,17 @@ def test_ci_advance_payment_spouse_benefit_and_whole_family_waiver(client: TestC
     assert second["proxy"] is True  # filed by the head with her authorisation
     assert {(line["benefit"], D(line["amount"])) for line in second["lines"]} == {("ci_severe", D("300000.00"))}
     assert second["status"] == "advance_paid" and second["waivers"] == []
+    # the adjuster agrees a further amount on the same policy after its advance: a separate payment instruction
+    topped = client.post(
+        f"/api/v1/claims/{second['id']}/decision",
+        json={"approve": True, "amounts": {str(family_ci): "5000"}, "reason": "补充材料核实，另行给付"},
+        headers=adjuster,
+    )
+    assert topped.status_code == 200, topped.text
+    assert D(topped.json()["paid_amount"]) == D("305000.00")  # the 300,000 advance + the 5,000 agreed now
+    with unit_of_work(runtime.sessions) as session:
+        keys = session.scalars(select(Payment.idempotency_key).where(Payment.kind == "claim")).all()
+        assert len(keys) == len(set(keys)) == 4
 
 
 def test_mild_ci_is_paid_at_most_30_percent_and_once(client: TestClient, runtime: Runtime) -> None:

@@ -119,13 +119,16 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
     if claim.status not in ("referred", "advance_paid"):
         raise Conflict("This claim is not waiting for an adjuster", "该案件不在待人工处理状态", code="not_referred")
     engine = service.assessment_of(ctx, claim.id)
-    paid_policies = {
-        line.policy_id for line in ctx.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id))
-    }
-    default = {
-        int(line["policy_id"]): Decimal(line["amount"]) for line in engine.get("lines", []) if not line.get("advance")
-    }
-    amounts = {int(k): v for k, v in (data.amounts or default).items() if int(k) not in paid_policies or k in default}
+    # The default is what the engine found payable and has not paid yet (advances were paid at intake). The
+    # adjuster may set another amount per policy; it is paid in addition to any advance.
+    default: dict[int, Decimal] = {}
+    benefits: dict[int, str] = {}
+    for line in engine.get("lines", []):
+        pid = int(line["policy_id"])
+        benefits.setdefault(pid, line["benefit"])
+        if not line.get("advance"):
+            default[pid] = default.get(pid, Decimal(0)) + Decimal(line["amount"])
+    amounts = {int(k): Decimal(v) for k, v in (data.amounts or default).items()}
     if data.approve and any(a < 0 for a in amounts.values()):
         raise InvalidInput(fields=(FieldProblem("amounts", "negative", "金额不能为负", "Amounts cannot be negative"),))
     ctx.session.add(
@@ -151,8 +154,8 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
         )
     )
     if data.approve:
-        benefit = next((line["benefit"] for line in engine.get("lines", [])), "medical")
-        service.pay_lines(ctx, claim, [(pid, benefit, amount) for pid, amount in amounts.items()])
+        lines = [(pid, benefits.get(pid, "medical"), amount) for pid, amount in amounts.items()]
+        service.pay_lines(ctx, claim, lines)
         claim.status = "paid"
     else:
         claim.status, claim.decided_at = "declined", ctx.now()

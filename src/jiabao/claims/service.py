@@ -250,12 +250,14 @@ def pay_lines(ctx: ServiceContext, claim: Claim, lines: list[tuple[int, str, Dec
     """One payment instruction per household policy, to the payee's own account (Internet Measures art. 40)."""
     total = Decimal(0)
     account = ctx.cipher.decrypt(ACCOUNT_COLUMN, claim.account_enc)
+    seq = len(ctx.session.scalars(select(ClaimLine.id).where(ClaimLine.claim_id == claim.id)).all())
     for policy_id, benefit, amount in lines:
+        seq += 1
         if amount <= 0:
             ctx.session.add(ClaimLine(claim_id=claim.id, policy_id=policy_id, benefit=benefit, amount=amount))
             continue
         payment = Payment(
-            idempotency_key=f"claim-{claim.id}-{policy_id}-{benefit}",
+            idempotency_key=f"claim-{claim.id}-{seq}",  # the claim's n-th line: an advance and its top-up differ
             kind="claim",
             direction="out",
             policy_id=policy_id,
