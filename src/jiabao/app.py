@@ -15,12 +15,30 @@ from jiabao.api.router import api_router
 from jiabao.config import PROJECT_ROOT, Settings
 from jiabao.core.clock import Clock
 from jiabao.runtime import Runtime, build_runtime
-from jiabao.web.application_pages import router as application_router
+from jiabao.web import (
+    application_pages,
+    claim_pages,
+    claim_staff_pages,
+    pages,
+    policy_pages,
+    quote_pages,
+    servicing_pages,
+    underwriting_pages,
+    visit_pages,
+)
 from jiabao.web.deps import error_page
-from jiabao.web.pages import router as pages_router
-from jiabao.web.policy_pages import router as policy_router
-from jiabao.web.quote_pages import router as quote_router
-from jiabao.web.underwriting_pages import router as underwriting_router
+
+PAGE_MODULES = (
+    pages,
+    quote_pages,
+    application_pages,
+    policy_pages,
+    underwriting_pages,
+    visit_pages,
+    servicing_pages,
+    claim_pages,
+    claim_staff_pages,
+)
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 VENDOR_FILES = {"htmx.min.js": PROJECT_ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"}
@@ -51,14 +69,8 @@ def create_app(
     )
     errors.install(app)
     app.include_router(api_router)
-    app.include_router(pages_router)
-    app.include_router(quote_router)
-    app.include_router(application_router)
-    app.include_router(policy_router)
-    app.include_router(underwriting_router)
-    app.include_router(__import__("jiabao.web.visit_pages", fromlist=["router"]).router)
-    app.include_router(__import__("jiabao.web.servicing_pages", fromlist=["router"]).router)
-    app.include_router(__import__("jiabao.web.claim_pages", fromlist=["router"]).router)
+    for module in PAGE_MODULES:
+        app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -4,7 +4,6 @@ tracking, the household's claims, the adjuster queue with the engine's reasoning
 from __future__ import annotations
 
 import secrets
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,7 +25,7 @@ from jiabao.claims.engine import (
     required_documents,
 )
 from jiabao.claims.models import Claim
-from jiabao.claims.schemas import AdjusterDecisionIn, ClaimIn, ClaimOut
+from jiabao.claims.schemas import ClaimIn
 from jiabao.core.auth import HOUSEHOLD_WRITERS, Role
 from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import FieldProblem, JiabaoError, PermissionDenied
@@ -174,7 +173,7 @@ def _labels(problems: tuple[FieldProblem, ...]) -> dict[str, tuple[str, str]]:
     return labels
 
 
-def _grouped(problems: tuple[FieldProblem, ...]) -> dict[str, list[FieldProblem]]:
+def grouped_problems(problems: tuple[FieldProblem, ...]) -> dict[str, list[FieldProblem]]:
     grouped: dict[str, list[FieldProblem]] = {}
     for p in problems:
         grouped.setdefault(p.field, []).append(p)
@@ -195,7 +194,7 @@ def _render_filing(
         "claim_new.html",
         ctx.principal,
         status_code=422 if problems else 200,
-        problems=_grouped(problems),
+        problems=grouped_problems(problems),
         problem_list=problems,
         labels=_labels(problems),
         idempotency_key=key or secrets.token_urlsafe(16),
@@ -356,11 +355,11 @@ def file_claim(request: Request, ctx: PageCtx, household_id: int, form: FormData
 # ---------------------------------------------------------------------------------------------------- tracking
 
 
-def _policies(request: Request, ctx: ServiceContext, household_id: int) -> dict[int, policy_views.PolicyOut]:
+def household_policies(request: Request, ctx: ServiceContext, household_id: int) -> dict[int, policy_views.PolicyOut]:
     return {p.id: p for p in policy_views.for_household(ctx, runtime_of(request).products, household_id)}
 
 
-def _document_names(request: Request, codes: list[str]) -> list[tuple[str, str, str]]:
+def document_names(request: Request, codes: list[str]) -> list[tuple[str, str, str]]:
     docs = _rules(request).docs.documents
     return [(c, docs[c].zh, docs[c].en) if c in docs else (c, c, c) for c in codes]
 
@@ -388,8 +387,8 @@ def claim_page(request: Request, ctx: PageCtx, claim_id: int, filed: int = 0) ->
         "claim_detail.html",
         ctx.principal,
         claim=claim,
-        policies=_policies(request, ctx, claim.household_id),
-        missing=_document_names(request, claim.missing_documents),
+        policies=household_policies(request, ctx, claim.household_id),
+        missing=document_names(request, claim.missing_documents),
         timeline=_timeline(ctx, found),
         reported=reported,
         filed=bool(filed),
@@ -409,90 +408,3 @@ def household_claims(request: Request, ctx: PageCtx, household_id: int) -> Respo
 
 
 # ---------------------------------------------------------------------------------------------------- adjusters
-
-
-def _engine_amounts(assessment: dict[str, Any]) -> dict[int, Decimal]:
-    """Per policy, what the engine found payable and not yet advanced (the adjuster's default)."""
-    amounts: dict[int, Decimal] = {}
-    for line in assessment.get("lines", []):
-        if not line.get("advance"):
-            pid = int(line["policy_id"])
-            amounts[pid] = amounts.get(pid, Decimal(0)) + Decimal(line["amount"])
-    return amounts
-
-
-def _render_queue(
-    request: Request, ctx: ServiceContext, problems: dict[int, tuple[FieldProblem, ...]] | None = None
-) -> Response:
-    claims: list[ClaimOut] = queries.queue(ctx)
-    cases = []
-    for claim in claims:
-        reasoning = queries.engine_reasoning(ctx, claim.id)
-        assessment = reasoning["assessment"]
-        cases.append(
-            {
-                "claim": claim,
-                "assessment": assessment,
-                "facts": reasoning["facts"]["claim"],
-                "missing": _document_names(request, list(assessment.get("missing_documents", []))),
-                "amounts": _engine_amounts(assessment),
-                "policies": _policies(request, ctx, claim.household_id),
-                "problems": _grouped((problems or {}).get(claim.id, ())),
-            }
-        )
-    return render(
-        request,
-        "claim_queue.html",
-        ctx.principal,
-        status_code=422 if problems else 200,
-        cases=cases,
-        decided=request.query_params.get("decided"),
-    )
-
-
-@router.get("/claims-queue", response_class=HTMLResponse)
-def claims_queue(request: Request, ctx: PageCtx) -> Response:
-    return _render_queue(request, ctx)
-
-
-def _decision(form: dict[str, str]) -> dict[str, Any]:
-    approve = form.get("decision") == "approve"
-    amounts: dict[str, str] = {}
-    if approve:
-        for name, value in form.items():
-            if name.startswith("amount-") and value.strip():
-                amounts[name.removeprefix("amount-")] = value.strip()
-    return {"approve": approve, "amounts": amounts, "reason": form.get("reason", "").strip()}
-
-
-@router.post("/claims/{claim_id}/decision", response_class=HTMLResponse, dependencies=[Csrf])
-def decide(request: Request, ctx: PageCtx, claim_id: int, form: FormData) -> Response:
-    """The adjuster's decision beside the engine's: approve with an amount per policy, or decline with a reason."""
-    problems: tuple[FieldProblem, ...] = ()
-    if form.get("decision") not in ("approve", "decline"):
-        problems = (FieldProblem("decision", "required", "请选择结论", "Choose a decision"),)
-    else:
-        try:
-            for value in _decision(form)["amounts"].values():
-                Decimal(value)
-            queries.decide(ctx, claim_id, AdjusterDecisionIn.model_validate(_decision(form)))
-        except InvalidOperation:
-            problems = (FieldProblem("amounts", "invalid", "金额格式不正确", "Enter amounts as numbers"),)
-        except ValidationError as exc:
-            problems = tuple(
-                FieldProblem("reason" if p.field == "reason" else "amounts", p.code, p.message_zh, p.message_en)
-                for p in problems_from_pydantic(list(exc.errors()))
-            )
-        except JiabaoError as exc:
-            if not exc.fields:
-                raise
-            problems = exc.fields
-    if problems:
-        return _render_queue(request, ctx, {claim_id: problems})
-    ctx.session.commit()  # the payment instructions are committed in this thread, like the filing
-    return RedirectResponse(f"/claims-queue?decided={claim_id}", status_code=303)
-
-
-@router.get("/claims-panel", response_class=HTMLResponse)
-def claims_panel(request: Request, ctx: PageCtx) -> Response:
-    return render(request, "claim_panel.html", ctx.principal, panel=queries.panel(ctx))
