@@ -21,7 +21,6 @@ import asyncio
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -31,6 +30,8 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
+
+from serving import served
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -166,25 +167,8 @@ def main() -> None:
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB}"
     env = {**os.environ, "JIABAO_DATABASE_URL": url, "JIABAO_DATA_DIR": str(ROOT / "var" / "bench-claims")}
     households = prepare(args.households, args.policy_age, env)
-    server = subprocess.Popen(
-        [str(BIN / "jiabao"), "serve", "--port", str(PORT), "--workers", str(args.workers)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{PORT}"
-    try:
-        for _ in range(150):
-            try:
-                httpx.get(f"{base}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
+    with served(env, port=PORT, workers=args.workers) as base:
         latencies, failed, wall, reasons = asyncio.run(load(base, households, args.claims, args.concurrency))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     for reason, count in reasons.most_common(5):
         print(f"  failed {count}×: {reason}")
     latencies.sort()

@@ -28,6 +28,8 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
+from serving import served
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ADMIN_URL = os.environ.get("JIABAO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -155,25 +157,8 @@ def main() -> None:
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB}"
     env = {**os.environ, "JIABAO_DATABASE_URL": url, "JIABAO_DATA_DIR": str(ROOT / "var" / "bench")}
     pairs = prepare(args.households, env)
-    server = subprocess.Popen(
-        [str(BIN / "jiabao"), "serve", "--port", str(PORT), "--workers", str(args.workers)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{PORT}"
-    try:
-        for _ in range(150):
-            try:
-                httpx.get(f"{base}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
+    with served(env, port=PORT, workers=args.workers) as base:
         per_minute, latencies, failures = asyncio.run(load(base, pairs, args.seconds, args.concurrency))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     latencies.sort()
     p50 = latencies[len(latencies) // 2] * 1000 if latencies else 0
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0
