@@ -6,7 +6,6 @@ and the CLI can build an app with their own settings (``create_app(settings)``).
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Literal
 
@@ -51,7 +50,3 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_tables_dir_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value
-
-
-def new_dev_secret() -> str:
-    return secrets.token_urlsafe(32)

@@ -18,12 +18,13 @@ from jiabao.api.deps import require
 from jiabao.api.households import Reader
 from jiabao.core.auth import Role
 from jiabao.db.context import ServiceContext
+from jiabao.policies import return_visit_stats
 from jiabao.policies import return_visits as visits
 
 router = APIRouter(tags=["policies"])
 
 Visitor = Annotated[ServiceContext, Depends(require(Role.CUSTOMER, Role.SERVICE, Role.ADMIN))]
-StatsReader = Annotated[ServiceContext, Depends(require(*visits.STATS_ROLES))]
+StatsReader = Annotated[ServiceContext, Depends(require(*return_visit_stats.STATS_ROLES))]
 T = TypeVar("T")
 
 
@@ -75,8 +76,8 @@ def stats(
     ctx: StatsReader,
     from_date: Annotated[date | None, Query(alias="from")] = None,
     to_date: Annotated[date | None, Query(alias="to")] = None,
-) -> visits.StatsOut:
+) -> return_visit_stats.StatsOut:
     """Visit success rates by sales channel for visits due in the range (default: this month to date)."""
     today = ctx.clock.today()
     start = from_date or today.replace(day=1)
-    return visits.success_rates(ctx, from_date=start, to_date=to_date or max(today, start))
+    return return_visit_stats.success_rates(ctx, from_date=start, to_date=to_date or max(today, start))

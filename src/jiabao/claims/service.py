@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -320,10 +319,6 @@ def assessment_of(ctx: ServiceContext, claim_id: int) -> dict[str, Any]:
     ).one()
     value: dict[str, Any] = json.loads(ctx.cipher.decrypt(RESULT_COLUMN, row.result_enc))
     return value
-
-
-def today_of(ctx: ServiceContext) -> date:
-    return ctx.clock.today()
 
 
 def created_here(ctx: ServiceContext, claim: Claim) -> bool:

@@ -223,8 +223,8 @@ def submit_questionnaire(
         for line in qctx.lines
     ]
     facts = uw.build_facts(kb, qctx, person_id=person_id, answers=data.answers, reflexive=data.reflexive, covers=covers)
-    holder_birth = family.get_overview(ctx, application.household_id)
-    holder = _member(holder_birth, application.policyholder_person_id, "policyholder_person_id")
+    overview = family.get_overview(ctx, application.household_id)  # cached for this unit of work
+    holder = _member(overview, application.policyholder_person_id, "policyholder_person_id")
     case = CaseContext(
         as_of=qctx.as_of,
         channel=qctx.channel,
@@ -269,12 +269,8 @@ def refresh_status(application: Application) -> None:
         application.status = "declined"
 
 
-def apply_human_decision(ctx: ServiceContext, decision: UnderwritingDecision) -> None:
-    """After an underwriter resolves a referral: move the insured and its application on."""
-    stmt = (
-        select(Application).where(Application.id == decision.application_id).options(selectinload(Application.insureds))
-    )
-    application = ctx.session.scalars(stmt).one()
+def apply_human_decision(ctx: ServiceContext, decision: UnderwritingDecision, application: Application) -> None:
+    """After an underwriter resolves a referral: move the insured and its (loaded) application on."""
     insured = next(i for i in application.insureds if i.person_id == decision.person_id)
     insured.decision_id, insured.conclusion, insured.uw_status = decision.id, decision.conclusion, "decided"
     refresh_status(application)

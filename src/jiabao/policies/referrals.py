@@ -25,7 +25,7 @@ def apply_human_decision(ctx: ServiceContext, decision: UnderwritingDecision) ->
         select(Application).where(Application.id == decision.application_id).options(selectinload(Application.insureds))
     ).one()
     if any(i.person_id == decision.person_id for i in application.insureds):
-        applications.apply_human_decision(ctx, decision)
+        applications.apply_human_decision(ctx, decision, application)
         return
     _complete_add_member(ctx, decision)
 

@@ -47,8 +47,3 @@ class ValidationFailed(Exception):
 def required(field: str, label_zh: str, label_en: str) -> FieldError:
     """The shared ``required`` error for an empty value."""
     return FieldError(field, "required", f"请填写{label_zh}", f"{label_en} is required")
-
-
-def raise_if_any(errors: list[FieldError]) -> None:
-    if errors:
-        raise ValidationFailed(errors)

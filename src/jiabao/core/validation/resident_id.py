@@ -50,16 +50,6 @@ def check_character(body: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
-def has_valid_check_character(number: str) -> bool:
-    """True if an 18-character number (upper-case ``X``) carries the right check character."""
-    return (
-        len(number) == 18
-        and number[:17].isascii()
-        and number[:17].isdigit()
-        and (check_character(number[:17]) == number[17])
-    )
-
-
 def birth_date_of(digits: str) -> date | None:
     """The date written as YYYYMMDD, or None if it is not a real calendar date."""
     try:
