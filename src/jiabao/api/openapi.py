@@ -58,7 +58,7 @@ DESCRIPTIONS = {
     "503": "The service is busy; retry shortly",
 }
 
-TOKEN_HELP = (  # noqa: S105 - instructions, not a secret
+AUTH_HELP = (
     'Get a token with `POST /api/v1/auth/token` (JSON `{"username", "password"}`) and send it as '
     "`Authorization: Bearer <access_token>`. `POST /api/v1/auth/logout` revokes it. Repeated failed log-ins are "
     "slowed down and then locked for a while (429)."
@@ -122,8 +122,8 @@ def build(app: FastAPI) -> dict[str, Any]:
     schemes = components.setdefault("securitySchemes", {})
     for scheme in schemes.values():
         if scheme.get("type") == "http" and scheme.get("scheme") == "bearer":
-            scheme["description"] = TOKEN_HELP
-    document["info"]["description"] = f"{app.description}\n\n{TOKEN_HELP}"
+            scheme["description"] = AUTH_HELP
+    document["info"]["description"] = f"{app.description}\n\n{AUTH_HELP}"
     for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
