@@ -16,6 +16,7 @@ import re
 from collections.abc import MutableMapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,6 +26,8 @@ from jiabao.api.params import CONTROL, EARLIEST_DATE, LATEST_DATE, MAX_ID
 from jiabao.core.errors import FieldProblem, InvalidInput, JiabaoError
 
 MAX_DEPTH = 32
+MAX_STRING = 10_000
+"""No text field anywhere is longer (each schema's own, column-matching limit is usually far lower)."""
 MAX_NUMBER = Decimal("1e15")
 _DATE = re.compile(r"^(\d{4,})-(\d{2})-(\d{2})(?:[T ].*)?$")
 
@@ -81,6 +84,8 @@ def check_json(document: Any) -> None:
             for index, item in enumerate(value):
                 stack.append((f"{path}.{index}" if path else str(index), item, depth + 1))
         elif isinstance(value, str):
+            if len(value) > MAX_STRING:
+                raise _problem(path, "string_too_long", "太长", f"is longer than {MAX_STRING} characters")
             if CONTROL.search(value):
                 raise _problem(path, "control_character", "含有不允许的控制字符", "contains a control character")
             match = _DATE.match(value)
@@ -143,6 +148,20 @@ def inspect_body(body: bytes) -> JiabaoError | None:
     return None
 
 
+def inspect_form(body: bytes) -> JiabaoError | None:
+    """A posted form: control characters (other than tab and newlines) refused in any field."""
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+    except (UnicodeDecodeError, ValueError):
+        return _problem("body", "invalid_encoding", "编码不正确", "is not valid UTF-8")
+    for key, value in pairs:
+        if CONTROL.search(key) or CONTROL.search(value):
+            return _problem(key, "control_character", "含有不允许的控制字符", "contains a control character")
+        if len(value) > MAX_STRING:
+            return _problem(key, "string_too_long", "太长", f"is longer than {MAX_STRING} characters")
+    return None
+
+
 class BodyGuard:
     def __init__(self, app: ASGIApp, *, max_body: int, max_upload: int) -> None:
         self.app = app
@@ -175,11 +194,14 @@ class BodyGuard:
             chunks.append(chunk)
             more = bool(message.get("more_body", False))
         body = b"".join(chunks)
+        problem: JiabaoError | None = None
         if "json" in content_type and body:
             problem = inspect_body(body)
-            if problem is not None:
-                await self._refuse(scope, send, problem)
-                return
+        elif content_type.startswith("application/x-www-form-urlencoded") and body:
+            problem = inspect_form(body)
+        if problem is not None:
+            await self._refuse(scope, send, problem)
+            return
         sent = False
 
         async def replay() -> Message:

@@ -16,7 +16,7 @@ class InsuredIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     person_id: int
-    sum_assured: Decimal = Field(gt=0, le=Decimal("100000000"))
+    sum_assured: Decimal = Field(gt=0, le=Decimal("100000000"), decimal_places=2)
 
 
 class ApplicationIn(BaseModel):
