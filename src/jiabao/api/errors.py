@@ -70,6 +70,8 @@ def language_of(request: Request) -> str:
 def render(request: Request, error: JiabaoError) -> Response:
     if wants_json(request):
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        if error.status == 429:
+            headers = {"Retry-After": str(error.extra.get("retry_after", 1))}
         return JSONResponse({"error": error.as_dict(language_of(request))}, status_code=error.status, headers=headers)
     page_renderer = getattr(request.app.state, "error_page", None)
     if page_renderer is not None:
