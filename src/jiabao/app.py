@@ -13,6 +13,7 @@ from jiabao import __version__
 from jiabao.api import errors, openapi
 from jiabao.api.guard import BodyGuard, SecurityHeaders
 from jiabao.api.params import guard_parameters
+from jiabao.api.redact import PersonalDataFilter
 from jiabao.api.router import api_router
 from jiabao.config import PROJECT_ROOT, Settings
 from jiabao.core.clock import Clock
@@ -89,6 +90,7 @@ def create_app(
         same_site="lax",
         https_only=not settings.plain_http,
     )
+    app.add_middleware(PersonalDataFilter)
     app.add_middleware(SecurityHeaders, hsts=not settings.plain_http)
     errors.install(app)
     openapi.install(app)

@@ -65,7 +65,10 @@ def current_principal(
     user = identity.user_for_token(session, *decoded) if decoded else None
     if user is None:
         raise NotAuthenticated("The token is not valid or has expired", "登录已失效，请重新登录", code="bad_token")
-    return identity.principal_of(user)
+    principal = identity.principal_of(user)
+    request.state.principal_role = principal.role.value  # for the personal-data filter (jiabao.api.redact)
+    request.state.principal_id = principal.user_id
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

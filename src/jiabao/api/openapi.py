@@ -115,6 +115,18 @@ def _typed(schema: dict[str, Any], kind: str) -> dict[str, Any]:
     return schema
 
 
+def _birth_dates_nullable(schemas: dict[str, Any]) -> None:
+    """Response birth dates are withheld (null) for roles that see the age only (``jiabao.api.redact``)."""
+    for schema in schemas.values():
+        for key, prop in schema.get("properties", {}).items():
+            if (key == "birth_date" or key.endswith("_birth_date")) and prop.get("format") == "date":
+                schema["properties"][key] = {
+                    "anyOf": [{"type": "string", "format": "date"}, {"type": "null"}],
+                    "title": prop.get("title", key),
+                    "description": "Withheld (null) for roles that may not see clear identity data; see `age`",
+                }
+
+
 def build(app: FastAPI) -> dict[str, Any]:
     document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
     components = document.setdefault("components", {})
@@ -124,6 +136,7 @@ def build(app: FastAPI) -> dict[str, Any]:
         if scheme.get("type") == "http" and scheme.get("scheme") == "bearer":
             scheme["description"] = AUTH_HELP
     document["info"]["description"] = f"{app.description}\n\n{AUTH_HELP}"
+    _birth_dates_nullable(components.get("schemas", {}))
     for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
