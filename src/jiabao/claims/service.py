@@ -89,7 +89,7 @@ def _check(ctx: ServiceContext, overview: HouseholdOut, data: ClaimIn) -> tuple[
             "Benefits are paid only to the insured's or a beneficiary's own account",
         )
     try:
-        card = v.check_bank_card(data.account, field="account").number
+        card = v.check_bank_card(data.account, field="account", strict=True).number
     except v.ValidationFailed as exc:
         raise InvalidInput(
             fields=tuple(FieldProblem(e.field, e.code, e.message_zh, e.message_en) for e in exc.errors)

@@ -86,9 +86,9 @@ def channel_of(principal: Principal) -> Channel:
 
 
 def bank_card(raw: str) -> str:
-    """The account number: digits only, 12–19 of them (422 otherwise; a Luhn failure is only a warning, as at issue)."""
+    """The account number: digits only, 12–19 of them (422 otherwise, and for a failed Luhn check)."""
     try:
-        return v.check_bank_card(raw, field="account").number
+        return v.check_bank_card(raw, field="account", strict=True).number
     except v.ValidationFailed as exc:
         raise InvalidInput(
             fields=tuple(FieldProblem(e.field, e.code, e.message_zh, e.message_en) for e in exc.errors)

@@ -69,7 +69,7 @@ def replay(ctx: ServiceContext, payment: Payment) -> PaymentResult:
 
 def _account(raw: str) -> str:
     try:
-        return v.check_bank_card(raw, field="account").number
+        return v.check_bank_card(raw, field="account", strict=True).number
     except v.ValidationFailed as exc:
         raise InvalidInput(
             fields=tuple(FieldProblem(e.field, e.code, e.message_zh, e.message_en) for e in exc.errors)

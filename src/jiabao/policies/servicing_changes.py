@@ -107,7 +107,7 @@ def change_beneficiary(
 
 def _card(raw: str) -> tuple[str | None, list[FieldProblem]]:
     try:
-        return v.check_bank_card(raw, field="account").number, []
+        return v.check_bank_card(raw, field="account", strict=True).number, []
     except v.ValidationFailed as exc:
         return None, [FieldProblem(e.field, e.code, e.message_zh, e.message_en) for e in exc.errors]
 

@@ -43,8 +43,10 @@ def luhn_valid(number: str) -> bool:
     return len(number) >= 2 and number.isascii() and number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
 
 
-def check_bank_card(raw: str, *, field: str = "bank_card") -> BankCard:
-    """Raise for non-digits or a length outside 12-19; return a Luhn failure as a warning, not an error."""
+def check_bank_card(raw: str, *, field: str = "bank_card", strict: bool = False) -> BankCard:
+    """Raise for non-digits or a length outside 12-19; return a Luhn failure as a warning, not an error —
+    unless ``strict``: money moves (premiums, payouts, servicing) refuse a card that fails its check digit
+    (issue 10, item 7), so a mistyped number is caught before the bank returns the transfer."""
     number = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw))
     if not number:
         raise ValidationFailed([required(field, "银行卡号", "Bank card number")])
@@ -78,4 +80,6 @@ def check_bank_card(raw: str, *, field: str = "bank_card") -> BankCard:
         "银行卡号未通过校验，可能输入有误，请核对后确认",
         "The bank card number fails its check digit and may be mistyped; please check it and confirm",
     )
+    if strict:
+        raise ValidationFailed([warning])
     return BankCard(number, (warning,))
