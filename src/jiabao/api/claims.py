@@ -43,7 +43,7 @@ def submit(
         replayed = not service.created_here(ctx, claim)
     except IntegrityError:
         ctx.session.rollback()  # a concurrent duplicate won the race: answer with its claim
-        found = service.existing(ctx, key)
+        found = service.existing(ctx, household_id, key)
         if found is None:
             raise
         claim, replayed = found, True

@@ -58,7 +58,7 @@ def pay(
         )
     except IntegrityError:
         ctx.session.rollback()  # a concurrent request with the same key won the race: return its result
-        existing = issuance.payment_by_key(ctx, idempotency_key.strip())
+        existing = issuance.payment_for_client_key(ctx, application_id, idempotency_key)
         if existing is None:
             raise
         result = issuance.replay(ctx, existing)

@@ -30,6 +30,7 @@ from jiabao.claims.schemas import ClaimIn
 from jiabao.core import validation as v
 from jiabao.core.auth import Role
 from jiabao.core.errors import FieldProblem, InvalidInput
+from jiabao.core.idempotency import scoped_key
 from jiabao.core.pii import mask_bank_card
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
@@ -97,8 +98,10 @@ def _check(ctx: ServiceContext, overview: HouseholdOut, data: ClaimIn) -> tuple[
     return proxy, payee, card
 
 
-def existing(ctx: ServiceContext, key: str) -> Claim | None:
-    return ctx.session.scalars(select(Claim).where(Claim.idempotency_key == key)).one_or_none()
+def existing(ctx: ServiceContext, household_id: int, key: str) -> Claim | None:
+    """The claim this household already filed with this key (keys are scoped to the household)."""
+    stored = scoped_key(household_id, key.strip())
+    return ctx.session.scalars(select(Claim).where(Claim.idempotency_key == stored)).one_or_none()
 
 
 def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: ClaimIn, *, idempotency_key: str) -> Claim:
@@ -109,7 +112,7 @@ def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: Claim
             "Idempotency-Key", "invalid", "幂等键须为8至80个字符", "The idempotency key must be 8 to 80 characters"
         )
     overview = family.get_overview(ctx, household_id)
-    replay = existing(ctx, key)
+    replay = existing(ctx, household_id, key)
     if replay is not None:
         return replay
     proxy, payee, card = _check(ctx, overview, data)
@@ -117,7 +120,7 @@ def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: Claim
     claimed = sum((b.amount - b.social_insurance_paid for b in data.bill_items), Decimal(0))
     claim = Claim(
         claim_no="",
-        idempotency_key=key,
+        idempotency_key=scoped_key(household_id, key),
         household_id=household_id,
         insured_person_id=data.insured_person_id,
         reported_by=ctx.principal.user_id or None,

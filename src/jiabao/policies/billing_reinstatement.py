@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 
 from jiabao.core.errors import Conflict
+from jiabao.core.idempotency import scoped_key
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
 from jiabao.policies import messages, payments
@@ -103,7 +104,7 @@ def reinstate(
 ) -> ReinstatementResult:
     """Reinstate a suspended policy (see the module docstring). The same key always returns the first result."""
     locked = lock_policy(ctx, policy_id)
-    key = check_key(idempotency_key)
+    key = scoped_key(locked.policy.household_id, check_key(idempotency_key))
     existing = payment_by_key(ctx, key)
     if existing is not None:
         return _replay(ctx, locked, check_replay(existing, policy_id, "reinstatement"))

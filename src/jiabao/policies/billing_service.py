@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from jiabao.core.errors import Conflict
+from jiabao.core.idempotency import scoped_key
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
 from jiabao.policies import messages, payments
@@ -190,7 +191,7 @@ def pay_premium(ctx: ServiceContext, policy_id: int, *, idempotency_key: str | N
     is more than 60 days away.
     """
     locked = lock_policy(ctx, policy_id)
-    key = check_key(idempotency_key)
+    key = scoped_key(locked.policy.household_id, check_key(idempotency_key))
     existing = payment_by_key(ctx, key)
     if existing is not None:
         return _result(locked, check_replay(existing, policy_id, "renewal_premium"), replayed=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from jiabao.core import validation as v
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from jiabao.core.idempotency import scoped_key
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.notify import MessageKind
@@ -62,6 +63,12 @@ def payment_by_key(ctx: ServiceContext, key: str) -> Payment | None:
     return ctx.session.scalars(select(Payment).where(Payment.idempotency_key == key)).one_or_none()
 
 
+def payment_for_client_key(ctx: ServiceContext, application_id: int, key: str) -> Payment | None:
+    """The payment a client's key (scoped to the application's household) already made, if any."""
+    application = ctx.session.get(Application, application_id)
+    return None if application is None else payment_by_key(ctx, scoped_key(application.household_id, key.strip()))
+
+
 def replay(ctx: ServiceContext, payment: Payment) -> PaymentResult:
     policy = ctx.session.scalars(select(Policy).where(Policy.application_id == payment.application_id)).one()
     return PaymentResult(payment.id, policy.id, policy.policy_no, payment.amount, replayed=True)
@@ -93,6 +100,7 @@ def pay_first_premium(
             )
         )
     application = lock_application(ctx, application_id)
+    key = scoped_key(application.household_id, key)
     existing = payment_by_key(ctx, key)
     if existing is not None:
         if existing.application_id != application_id:

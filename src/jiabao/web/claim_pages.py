@@ -338,7 +338,7 @@ def file_claim(request: Request, ctx: PageCtx, household_id: int, form: FormData
         problems = _problems(exc)
     except IntegrityError:
         ctx.session.rollback()  # a concurrent duplicate of this form won the race: show its claim
-        found = service.existing(ctx, key)
+        found = service.existing(ctx, household_id, key)
         if found is None:
             raise
         claim, problems = found, ()
