@@ -19,6 +19,7 @@ from jiabao.core.pii import PiiCipher, generate_key
 from jiabao.db.session import make_engine, make_session_factory
 from jiabao.products.catalog import load_catalog
 from jiabao.products.service import ProductEngine
+from jiabao.security.keys import check_canaries
 from jiabao.underwriting.engine import KnowledgeBaseStore
 
 
@@ -66,17 +67,37 @@ def ensure_secrets(settings: Settings) -> Settings:
     )
 
 
+MIN_SECRET_LENGTH = 32
+
+
+def check_production(settings: Settings) -> None:
+    """Production refuses short secrets and plain HTTP (issue 10, items 5 and 6)."""
+    if settings.environment != "production":
+        return
+    if len(settings.secret_key) < MIN_SECRET_LENGTH:
+        raise RuntimeError(
+            f"JIABAO_SECRET_KEY is too short for production: at least {MIN_SECRET_LENGTH} characters "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+    if settings.plain_http:
+        raise RuntimeError("JIABAO_PLAIN_HTTP is for development only: production serves the cookie as Secure")
+
+
 def build_runtime(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None) -> Runtime:
     settings = ensure_secrets(settings)
+    check_production(settings)
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = engine or make_engine(settings.database_url, echo=settings.log_sql)
+    cipher = PiiCipher.from_config(settings.pii_keys, settings.blind_index_key)
+    clock = clock or SystemClock()
+    check_canaries(engine, cipher, settings.secret_key, now=clock.now())
     return Runtime(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
-        cipher=PiiCipher.from_config(settings.pii_keys, settings.blind_index_key),
+        cipher=cipher,
         tokens=TokenSigner(settings.secret_key, settings.token_ttl_seconds),
         products=ProductEngine(load_catalog(), load_table_library(settings.tables_dir)),
-        clock=clock or SystemClock(),
+        clock=clock,
     )

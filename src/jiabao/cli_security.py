@@ -1,0 +1,60 @@
+"""``jiabao keys check | rotate`` (docs/security.md, "Keys")."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from jiabao.config import Settings
+from jiabao.migrations.models import metadata
+from jiabao.runtime import build_runtime
+from jiabao.security import keys
+
+keys_app = typer.Typer(help="Key canaries and key rotation", no_args_is_help=True)
+console = Console()
+
+
+@keys_app.command("check")
+def check() -> None:
+    """Start-up check only: the configured keys open this database's canaries (exit 1 otherwise)."""
+    try:
+        build_runtime(Settings())
+    except keys.KeyMismatch as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print("[green]Keys match this database[/green]")
+
+
+@keys_app.command("rotate")
+def rotate(
+    new_blind_index_key: Annotated[
+        str | None, typer.Option(help="Base64 key (32+ bytes): recompute every search index under it")
+    ] = None,
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="Rows per transaction")] = 500,
+) -> None:
+    """Re-encrypt every personal-data column with the first key of JIABAO_PII_KEYS (and re-index with a new
+    blind-index key), in batches; safe to interrupt and run again: it resumes after the last committed batch."""
+    runtime = build_runtime(Settings())
+    index_key = keys.decode_key(new_blind_index_key) if new_blind_index_key else None
+
+    def progress(part: str, done: int, rows: int) -> None:
+        console.print(f"{part}: {done} rows checked" + ("" if rows else " — done"))
+
+    report = keys.rotate(
+        runtime.sessions,
+        metadata,
+        runtime.cipher,
+        runtime.settings.secret_key,
+        now=runtime.clock.now(),
+        new_index_key=index_key,
+        batch=batch,
+        progress=progress,
+    )
+    console.print(
+        f"[green]Rotation complete[/green]: {report.rows} rows checked, {report.rewritten} rewritten, "
+        f"{report.unreadable} unreadable (missing key version)"
+    )
+    if index_key is not None:
+        console.print("Now set JIABAO_BLIND_INDEX_KEY to the new key and restart.")
