@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from sqlalchemy import update
+
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.core.pii import mask_id_number, mask_phone
 from jiabao.db.context import ServiceContext
@@ -303,6 +305,15 @@ def leave(ctx: ServiceContext, member_id: int, data: MemberLeave) -> MemberOut:
                 ),
             )
         )
+    # Conditional update: of two concurrent leaves only one finds the member still active (issue 10, item 3).
+    claimed = ctx.session.execute(
+        update(Member)
+        .where(Member.id == member.id, Member.left_on.is_(None))
+        .values(left_on=data.left_on, left_reason=data.reason.value)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 1) != 1:
+        raise Conflict("This member has already left", "该成员已退出家庭", code="member_already_left")
     member.left_on = data.left_on
     member.left_reason = data.reason.value
     if data.reason is LifeEventKind.DEATH:
