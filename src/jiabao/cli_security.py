@@ -8,8 +8,11 @@ import typer
 from rich.console import Console
 
 from jiabao.config import Settings
+from jiabao.core.clock import SystemClock
+from jiabao.core.pii import PiiCipher
+from jiabao.db.session import make_engine
 from jiabao.migrations.models import metadata
-from jiabao.runtime import build_runtime
+from jiabao.runtime import build_runtime, ensure_secrets
 from jiabao.security import keys
 
 keys_app = typer.Typer(help="Key canaries and key rotation", no_args_is_help=True)
@@ -25,6 +28,22 @@ def check() -> None:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
     console.print("[green]Keys match this database[/green]")
+
+
+@keys_app.command("accept-secret")
+def accept_secret() -> None:
+    """After changing JIABAO_SECRET_KEY on purpose: reseal its canary (every session and token ends)."""
+    settings = ensure_secrets(Settings())
+    engine = make_engine(settings.database_url)
+    cipher = PiiCipher.from_config(settings.pii_keys, settings.blind_index_key)
+    try:
+        keys.check_canaries(engine, cipher, settings.secret_key, now=SystemClock().now(), accept_new_secret=True)
+    except keys.KeyMismatch as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    console.print("[green]The new session secret is accepted[/green]")
 
 
 @keys_app.command("rotate")

@@ -97,3 +97,21 @@ def test_rotation_reencrypts_and_reindexes_in_resumable_batches(runtime: Runtime
     with unit_of_work(final.sessions) as session:
         found = queries.search_households(ctx_for(final, session), number)
     assert len(found) == 1
+
+
+def test_a_deliberately_changed_secret_is_accepted_by_command(runtime: Runtime, settings: Settings) -> None:
+    new_secret = "rotated-secret-" + "x" * 30
+    with pytest.raises(keys.KeyMismatch):
+        _start(settings, secret_key=new_secret)
+    env = {
+        "JIABAO_DATABASE_URL": settings.database_url,
+        "JIABAO_DATA_DIR": str(settings.data_dir),
+        "JIABAO_SECRET_KEY": new_secret,
+        "JIABAO_PII_KEYS": settings.pii_keys,
+        "JIABAO_BLIND_INDEX_KEY": settings.blind_index_key,
+    }
+    result = CliRunner().invoke(cli, ["keys", "accept-secret"], env=env)
+    assert result.exit_code == 0, result.output
+    _start(settings, secret_key=new_secret).engine.dispose()
+    with pytest.raises(keys.KeyMismatch, match="JIABAO_SECRET_KEY"):
+        _start(settings)  # the old secret is now the wrong one

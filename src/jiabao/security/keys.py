@@ -73,8 +73,13 @@ MESSAGES = {
 }
 
 
-def check_canaries(engine: Engine, cipher: PiiCipher, secret_key: str, *, now: datetime) -> None:
-    """Verify (or, at the first start, seal) the canaries. Raises KeyMismatch naming every wrong key."""
+def check_canaries(
+    engine: Engine, cipher: PiiCipher, secret_key: str, *, now: datetime, accept_new_secret: bool = False
+) -> None:
+    """Verify (or, at the first start, seal) the canaries. Raises KeyMismatch naming every wrong key.
+
+    ``accept_new_secret`` (``jiabao keys accept-secret``): a changed session secret is resealed instead of refused
+    (everyone logs in again); the data keys are still checked."""
     if not inspect(engine).has_table(KeyCanary.__tablename__):
         return  # not migrated yet (``jiabao migrate`` builds the runtime before the tables exist)
     checks = expected(cipher, secret_key)
@@ -86,8 +91,13 @@ def check_canaries(engine: Engine, cipher: PiiCipher, secret_key: str, *, now: d
             if row is None:
                 session.add(KeyCanary(name=name, sealed=seal(cipher, secret_key, name), created_at=now))
             elif not check(row.sealed):
-                wrong.append(name)
+                if name == "secret_key" and accept_new_secret:
+                    row.sealed = seal(cipher, secret_key, name)
+                else:
+                    wrong.append(name)
     if wrong:
+        if accept_new_secret:
+            raise KeyMismatch("Not resealed: " + "; ".join(MESSAGES[name] for name in wrong))
         raise KeyMismatch(
             "Refusing to start: "
             + "; ".join(MESSAGES[name] for name in wrong)
