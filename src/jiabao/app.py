@@ -20,6 +20,7 @@ from jiabao.core.clock import Clock
 from jiabao.runtime import Runtime, build_runtime
 from jiabao.web import (
     application_pages,
+    audit_pages,
     claim_pages,
     claim_staff_pages,
     pages,
@@ -35,12 +36,14 @@ PAGE_MODULES = (
     pages,
     quote_pages,
     application_pages,
+    audit_pages,
     policy_pages,
     underwriting_pages,
     visit_pages,
     servicing_pages,
     claim_pages,
     claim_staff_pages,
+    audit_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -71,6 +71,10 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/underwriting/referrals/{referral_id}"): {"underwriter", "admin"},
     ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {"underwriter", "admin"},
     ("POST", "/api/v1/auth/logout"): ALL,
+    ("GET", "/api/v1/households/{household_id}/personal-data"): {CUSTOMER},
+    ("GET", "/api/v1/privacy/consents"): ALL,
+    ("POST", "/api/v1/persons/{person_id}/consents/withdraw"): {CUSTOMER},
+    ("POST", "/api/v1/households/{household_id}/deletion-requests"): {CUSTOMER},
 }
 
 
@@ -120,6 +124,8 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         **authz_visits.BODIES,
         **authz_servicing.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
+        ("POST", "/api/v1/persons/{person_id}/consents/withdraw"): {"kind": "marketing"},
+        ("POST", "/api/v1/households/{household_id}/deletion-requests"): {"reason": "不再需要"},
         ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {
             "conclusion": "standard",
             "reason": "资料齐全，标准体承保",

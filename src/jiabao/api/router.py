@@ -14,6 +14,7 @@ from jiabao.api import (
     policy_billing,
     policy_servicing,
     policy_visits,
+    privacy,
     products,
 )
 
@@ -28,3 +29,4 @@ api_router.include_router(policy_visits.router)
 api_router.include_router(policy_servicing.router)
 api_router.include_router(claims.router)
 api_router.include_router(audit.router)
+api_router.include_router(privacy.router)
