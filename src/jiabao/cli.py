@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 from sqlalchemy import func, select
 
-from jiabao.cli_security import keys_app
+from jiabao.cli_security import keys_app, privacy_app
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households
@@ -132,6 +132,7 @@ def serve(
 
 
 app.add_typer(keys_app, name="keys")
+app.add_typer(privacy_app, name="privacy")
 
 
 if __name__ == "__main__":

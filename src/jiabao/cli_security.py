@@ -1,4 +1,4 @@
-"""``jiabao keys check | rotate`` (docs/security.md, "Keys")."""
+"""``jiabao keys check | accept-secret | rotate`` (docs/security.md, "Keys") and ``jiabao privacy retention``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from jiabao.core.pii import PiiCipher
 from jiabao.db.session import make_engine
 from jiabao.migrations.models import metadata
 from jiabao.runtime import build_runtime, ensure_secrets
-from jiabao.security import keys
+from jiabao.security import keys, privacy
 
 keys_app = typer.Typer(help="Key canaries and key rotation", no_args_is_help=True)
 console = Console()
@@ -77,3 +77,20 @@ def rotate(
     )
     if index_key is not None:
         console.print("Now set JIABAO_BLIND_INDEX_KEY to the new key and restart.")
+
+
+privacy_app = typer.Typer(help="Personal-information retention (docs/privacy.md)", no_args_is_help=True)
+
+
+@privacy_app.command("retention")
+def retention(batch: Annotated[int, typer.Option(min=1, max=10_000, help="Rows per transaction")] = 200) -> None:
+    """Anonymise or delete data past its retention period, and carry out deletion requests; resumable."""
+    runtime = build_runtime(Settings())
+    report = privacy.run_retention(
+        runtime.sessions,
+        runtime.cipher,
+        now=runtime.clock.now(),
+        batch=batch,
+        progress=lambda category, n: console.print(f"{category}: {n} in this batch"),
+    )
+    console.print("[green]Retention run complete[/green]: " + ", ".join(f"{k} {v}" for k, v in report.counts.items()))
