@@ -64,12 +64,9 @@ def _kind_of(annotation: Any) -> str | None:
     return None
 
 
-_PLAN: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-
-
 def _plan(route: APIRoute) -> list[tuple[str, str, str]]:
-    key = (route.path_format, ",".join(sorted(route.methods or ())))
-    plan = _PLAN.get(key)
+    """The route's (location, name, kind) parameters, computed once per route object."""
+    plan: list[tuple[str, str, str]] | None = getattr(route, "_jiabao_guard_plan", None)
     if plan is None:
         plan = []
         pending: list[Dependant] = [route.dependant]
@@ -81,7 +78,7 @@ def _plan(route: APIRoute) -> list[tuple[str, str, str]]:
                     kind = _kind_of(field.field_info.annotation)
                     if kind is not None and (location, field.alias, kind) not in plan:
                         plan.append((location, field.alias, kind))
-        _PLAN[key] = plan
+        route._jiabao_guard_plan = plan  # type: ignore[attr-defined]
     return plan
 
 
