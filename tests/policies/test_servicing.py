@@ -21,7 +21,7 @@ from tests.api.conftest import token_for
 from tests.factories import make_user
 from tests.policies.flow import issue
 
-NEW_CARD = "6225880137006283"  # Luhn-valid
+NEW_CARD = "6225880137026283"  # Luhn-valid
 
 
 def _submit(client: TestClient, policy_id: int, body: dict[str, Any], headers: dict[str, str]) -> Any:
