@@ -128,5 +128,5 @@ def referral(ctx: Underwriter, referral_id: int) -> ReferralOut:
 def decide(request: Request, ctx: Underwriter, referral_id: int, data: ReferralDecisionIn) -> ApplicationOut:
     """The underwriter's conclusion with a reason; recorded beside (not over) the engine's decision."""
     human = uw.resolve(ctx, referral_id, conclusion=data.conclusion, reason=data.reason)
-    referral_outcomes.apply_human_decision(ctx, human)
+    referral_outcomes.apply_human_decision(ctx, runtime_of(request).products, human)
     return applications.view(ctx, runtime_of(request).products, human.application_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from jiabao.web.i18n_claims import CLAIM_TEXTS
+from jiabao.web.i18n_cover import COVER_TEXTS
 from jiabao.web.i18n_policies import POLICY_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -274,6 +275,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 TEXTS.update(POLICY_TEXTS)
 TEXTS.update(CLAIM_TEXTS)
+TEXTS.update(COVER_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:

@@ -57,5 +57,5 @@ def decide(request: Request, ctx: PageCtx, referral_id: int, form: FormData) -> 
         )
     except InvalidInput as exc:
         return _case(request, ctx, referral_id, exc.fields)
-    referral_outcomes.apply_human_decision(ctx, human)
+    referral_outcomes.apply_human_decision(ctx, runtime_of(request).products, human)
     return RedirectResponse(f"/underwriting/referrals/{referral_id}", status_code=303)
