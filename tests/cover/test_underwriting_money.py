@@ -104,3 +104,30 @@ def test_a_declined_member_alone_leaves_the_application_declined(client: TestCli
     assert app["status"] == "declined"
     needed = client.post(f"/api/v1/applications/{app_id}/confirm", json={}, headers=headers)
     assert needed.status_code == 409
+
+
+def test_servicing_add_member_charges_the_rated_premium(client: TestClient, runtime: Runtime) -> None:
+    """保全加人: the member added with a rating pays the rated premium in every later instalment, as at issue."""
+    from tests.policies.flow import healthy, issue
+    from tests.policies.test_servicing_members import CHILD_CONSENTS, _child, _questions, _submit
+
+    issued = issue(client, runtime)  # annual, issued 2026-11-26
+    child = _child(client, runtime, issued)
+    answers = healthy(_questions(client, issued, child), disclose_cardiovascular=["HTN"])
+    body = {
+        "kind": "add_insured", "person_id": child, "sum_assured": "200000", "answers": answers,
+        "reflexive": {"HTN": dict(RATED[1])}, "consents": CHILD_CONSENTS,
+    }  # fmt: skip
+    before = client.get(f"/api/v1/policies/{issued.policy_id}", headers=issued.headers).json()
+    done = _submit(client, issued, body)
+    assert done.status_code == 201, done.text
+    assert done.json()["status"] == "completed" and done.json()["result"]["conclusion"] == "rated"
+    policy = client.get(f"/api/v1/policies/{issued.policy_id}", headers=issued.headers).json()
+    added = next(i for i in policy["insureds"] if i["person_id"] == child)
+    assert added["extra_premium_percent"] == 25
+    rated = (Decimal(added["standard_premium"]) * Decimal("1.25")).quantize(FEN, rounding=ROUND_HALF_UP)
+    assert Decimal(added["annual_premium"]) == rated
+    assert Decimal(done.json()["result"]["member_annual_premium"]) == rated
+    schedule = client.get(f"/api/v1/policies/{issued.policy_id}/instalments", headers=issued.headers).json()
+    unpaid = [Decimal(i["amount"]) for i in schedule["instalments"] if i["state"] != "paid"]
+    assert set(unpaid) == {Decimal(before["instalment"]) + rated}  # annual: the modal factor is 1

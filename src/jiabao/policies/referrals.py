@@ -71,7 +71,7 @@ def _complete_add_member(ctx: ServiceContext, engine: ProductEngine, decision: U
     )
     lines = [line.value for line in applications.product_lines(engine, policy.product_code)]
     premiums.apply_terms(insured, Decimal(payload["annual_premium"]), terms_of(uw.result_of(ctx, decision), lines))
-    result["annual_premium"] = str(insured.annual_premium)
+    result["member_annual_premium"] = str(insured.annual_premium)
     policy.insureds.append(insured)
     ctx.session.flush()
     finish(ctx, policy, row, result | replan_amounts(ctx, policy, policy.frequency))

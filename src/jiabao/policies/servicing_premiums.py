@@ -278,7 +278,7 @@ def add_insured(
     insured = _new_insured(ctx, engine, policy, data, annual, decision, start, end)
     policy.insureds.append(insured)
     ctx.session.flush()
-    result |= {"start_date": start.isoformat(), "annual_premium": str(insured.annual_premium)}
+    result |= {"start_date": start.isoformat(), "member_annual_premium": str(insured.annual_premium)}
     finish(ctx, policy, row, result | replan_amounts(ctx, policy, policy.frequency))
     return row
 
