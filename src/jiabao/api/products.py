@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from jiabao.api.deps import runtime_of, service_context
 from jiabao.api.households import Reader
 from jiabao.db.context import ServiceContext
+from jiabao.policies import views
 from jiabao.products import service as products
 from jiabao.products.service import HouseholdQuoteIn, HouseholdQuoteOut, ProductOut
 
@@ -28,4 +29,6 @@ def quote(request: Request, ctx: Reader, household_id: int, data: HouseholdQuote
 
     A line outside a product's age, term or amount limits is refused (422) with the field and the reason.
     """
-    return products.quote(ctx, runtime_of(request).products, household_id, data)
+    engine = runtime_of(request).products
+    held = views.death_cover_in_force(ctx, engine, household_id)  # minors' cap: the household's cover in force
+    return products.quote(ctx, engine, household_id, data, in_force_death_cover=held)

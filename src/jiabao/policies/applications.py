@@ -3,6 +3,7 @@ through smart underwriting, and move the application on as the conclusions come 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,12 +16,13 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies import confirmation, premiums
+from jiabao.policies import confirmation, premiums, views
 from jiabao.policies.confirmation import ConfirmIn, covered
 from jiabao.policies.models import Application, ApplicationInsured
 from jiabao.policies.rules.cover import cover_end, cover_years_option, term_months
 from jiabao.policies.schemas import ApplicationIn, ApplicationOut, InsuredOut, QuestionnaireIn
 from jiabao.products import service as products
+from jiabao.products.limits import death_cover
 from jiabao.products.schema import Frequency, Product
 from jiabao.products.service import HouseholdQuoteIn, ProductEngine, QuoteLineIn
 from jiabao.underwriting import service as uw
@@ -29,6 +31,7 @@ from jiabao.underwriting.engine import (
     Channel,
     Conclusion,
     CoverRequest,
+    InForceCover,
     KnowledgeBase,
     PremiumMode,
     ProductLine,
@@ -74,7 +77,15 @@ def start(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: A
         product, members, [(i.person_id, i.sum_assured) for i in data.insureds],
         coverage=data.coverage, payment_term=data.payment_term, frequency=data.frequency,
     )  # fmt: skip
-    quote = products.quote(ctx, engine, household_id, HouseholdQuoteIn(lines=lines))
+    # The minors' death-cover cap is checked here, before any questionnaire (保监发〔2015〕90号).
+    declared = {i.person_id: i.declared_death_cover for i in data.insureds if i.declared_death_cover}
+    quote = products.quote(
+        ctx,
+        engine,
+        household_id,
+        HouseholdQuoteIn(lines=lines, declared_death_cover=declared),
+        in_force_death_cover=views.death_cover_in_force(ctx, engine, household_id),
+    )
     channel = data.channel if ctx.principal.role is not Role.CUSTOMER and data.channel else None
     now = ctx.now()
     application = Application(
@@ -107,6 +118,7 @@ def start(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: A
                 annual_premium=premiums[insured.person_id],
                 standard_premium=premiums[insured.person_id],
                 extra_premium_percent=0,
+                declared_death_cover=insured.declared_death_cover,
                 uw_status="questionnaire",
             )
         )
@@ -249,13 +261,14 @@ def submit_questionnaire(
     if insured.uw_status != "questionnaire":
         raise Conflict("This questionnaire was already answered", "该被保险人已完成健康告知", code="already_answered")
     mode = PremiumMode.SINGLE if application.payment_term == 1 else PremiumMode.REGULAR
-    covers = [
-        CoverRequest(
-            line=line, sum_assured=insured.sum_assured, premium_mode=mode, product_code=application.product_code
-        )
-        for line in qctx.lines
-    ]
-    facts = uw.build_facts(kb, qctx, person_id=person_id, answers=data.answers, reflexive=data.reflexive, covers=covers)
+    product = _product(engine, application.product_code)
+    covers = death_counted_covers(product, qctx.lines, insured.sum_assured, mode)
+    held = views.death_cover_in_force(ctx, engine, application.household_id).get(person_id, Decimal(0))
+    held += insured.declared_death_cover or Decimal(0)
+    in_force = [InForceCover(line=ProductLine.DEATH, sum_assured=held, death_sum_assured=held)] if held else []
+    facts = uw.build_facts(
+        kb, qctx, person_id=person_id, answers=data.answers, reflexive=data.reflexive, covers=covers, in_force=in_force
+    )
     overview = family.get_overview(ctx, application.household_id)  # cached for this unit of work
     holder = _member(overview, application.policyholder_person_id, "policyholder_person_id")
     case = CaseContext(
@@ -272,6 +285,29 @@ def submit_questionnaire(
     application.updated_at = ctx.now()
     ctx.session.flush()
     return view(ctx, engine, application.id)
+
+
+DEATH_LINES = (ProductLine.DEATH, ProductLine.ACCIDENT)
+
+
+def death_counted_covers(
+    product: Product, lines: Iterable[ProductLine], sum_assured: Decimal, mode: PremiumMode
+) -> list[CoverRequest]:
+    """The cover requests for the engine, each stating what it pays on death: the product's death benefit once
+    (on its first death or accident line), nothing on the others — a benefit that only returns premiums or the
+    cash value counts 0 toward the minors' cap (保监发〔2015〕90号)."""
+    ordered = sorted(lines, key=lambda line: line.value)
+    first = next((line for line in ordered if line in DEATH_LINES), None)
+    return [
+        CoverRequest(
+            line=line,
+            sum_assured=sum_assured,
+            death_sum_assured=death_cover(product, sum_assured) if line is first else Decimal(0),
+            premium_mode=mode,
+            product_code=product.code,
+        )
+        for line in ordered
+    ]
 
 
 def request_review(ctx: ServiceContext, engine: ProductEngine, application_id: int, person_id: int) -> ApplicationOut:
@@ -354,7 +390,14 @@ def _reprice(
         payment_term=application.payment_term,
         frequency=Frequency(application.frequency),
     )
-    quote = products.quote(ctx, engine, application.household_id, HouseholdQuoteIn(lines=lines))
+    declared = {i.person_id: i.declared_death_cover for i in kept if i.declared_death_cover}
+    quote = products.quote(
+        ctx,
+        engine,
+        application.household_id,
+        HouseholdQuoteIn(lines=lines, declared_death_cover=declared),
+        in_force_death_cover=views.death_cover_in_force(ctx, engine, application.household_id),
+    )
     standard = {m.person_id: m.annual_premium for m in quote.members}
     for insured in kept:
         premiums.restandard(insured, standard[insured.person_id])

@@ -67,5 +67,7 @@ class ApplicationInsured(Base):
     flat_extra_years: Mapped[int | None] = mapped_column(Integer, default=None)
     exclusions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
     """Exclusion clauses (除外责任) agreed at underwriting: [{code, line, wording_zh, wording_en}]."""
+    declared_death_cover: Mapped[Decimal | None] = mapped_column(Fen, default=None)
+    """Death cover with other insurers the applicant declared for this insured (minors' cap, 保监发〔2015〕90号)."""
 
     application: Mapped[Application] = relationship(back_populates="insureds", lazy="raise")

@@ -26,7 +26,7 @@ from typing import Any
 from jiabao.core.errors import Conflict, FieldProblem
 from jiabao.db.context import ServiceContext
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies import applications, confirmation, premiums
+from jiabao.policies import applications, confirmation, premiums, views
 from jiabao.policies.issuance import ACCEPTED
 from jiabao.policies.policy_models import Instalment, Policy, PolicyInsured, ServiceRequest
 from jiabao.policies.rules import suitability as fit
@@ -52,10 +52,11 @@ from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import (
     CaseContext,
     Conclusion,
-    CoverRequest,
+    InForceCover,
     InsuredFacts,
     KnowledgeBase,
     PremiumMode,
+    ProductLine,
     QuestionnaireContext,
     age_at,
 )
@@ -174,7 +175,14 @@ def _price(
         )
         for pid, amount in [*batch, (data.person_id, data.sum_assured)]
     ]
-    quote = products.quote(ctx, engine, policy.household_id, HouseholdQuoteIn(lines=lines))
+    held = views.death_cover_in_force(ctx, engine, policy.household_id).get(data.person_id)
+    quote = products.quote(  # the new member's cover in force counts toward the minors' cap (保监发〔2015〕90号)
+        ctx,
+        engine,
+        policy.household_id,
+        HouseholdQuoteIn(lines=lines),
+        in_force_death_cover={data.person_id: held} if held else None,
+    )
     return next(m.annual_premium for m in quote.members if m.person_id == data.person_id)
 
 
@@ -203,11 +211,14 @@ def _underwriting_facts(
     holder = current_member(overview, policy.policyholder_person_id, "policyholder")
     qctx = questionnaire_context(engine, policy, member, today)
     mode = PremiumMode.SINGLE if policy.payment_term == 1 else PremiumMode.REGULAR
-    covers = [CoverRequest(line=ln, sum_assured=data.sum_assured, premium_mode=mode, product_code=policy.product_code)
-              for ln in qctx.lines]  # fmt: skip
+    product = engine.catalog.products[policy.product_code]
+    covers = applications.death_counted_covers(product, qctx.lines, data.sum_assured, mode)
+    held = views.death_cover_in_force(ctx, engine, policy.household_id).get(data.person_id, Decimal(0))
+    in_force = [InForceCover(line=ProductLine.DEATH, sum_assured=held, death_sum_assured=held)] if held else []
     facts = uw.build_facts(
-        kb, qctx, person_id=data.person_id, answers=data.answers, reflexive=data.reflexive, covers=covers
-    )
+        kb, qctx, person_id=data.person_id, answers=data.answers, reflexive=data.reflexive, covers=covers,
+        in_force=in_force,
+    )  # fmt: skip
     case = CaseContext(as_of=today, channel=qctx.channel, policyholder_age=age_at(holder.birth_date, today),
                        household_insured_members=len(active_insureds(policy)) + 1)  # fmt: skip
     return facts, case

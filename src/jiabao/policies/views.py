@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,7 @@ from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.policies import premiums
 from jiabao.policies.policy_models import BeneficiaryDesignation, Instalment, Policy, PolicyInsured, ReturnVisit
+from jiabao.products.limits import death_cover
 from jiabao.products.service import ProductEngine
 
 ENDED_STATUSES = frozenset({"terminated", "cancelled", "surrendered"})
@@ -169,6 +171,27 @@ def _designations(ctx: ServiceContext, policy_id: int) -> dict[int, dict[str, An
         r.insured_person_id: {"legal_heirs": r.legal_heirs, "beneficiaries": r.beneficiaries, "version": r.version}
         for r in rows
     }
+
+
+LIVE_STATUSES = ("in_force", "in_grace", "suspended")
+
+
+def death_cover_in_force(ctx: ServiceContext, engine: ProductEngine, household_id: int) -> dict[int, Decimal]:
+    """Each member's death cover in the household's live policies (minors' cap, 保监发〔2015〕90号): the death
+    benefit of every active insured line whose cover has not ended; a benefit that only returns premiums or the
+    cash value counts 0 (``products.limits.death_cover``)."""
+    today = ctx.clock.today()
+    rows = ctx.session.execute(
+        select(Policy.product_code, PolicyInsured.person_id, PolicyInsured.sum_assured, PolicyInsured.end_date)
+        .join(PolicyInsured, PolicyInsured.policy_id == Policy.id)
+        .where(Policy.household_id == household_id, Policy.status.in_(LIVE_STATUSES), PolicyInsured.status == "active")
+    )
+    out: dict[int, Decimal] = defaultdict(Decimal)
+    for code, person_id, sum_assured, end in rows:
+        product = engine.catalog.get(code)
+        if product is not None and (end is None or end > today):
+            out[person_id] += death_cover(product, sum_assured)
+    return dict(out)
 
 
 def for_household(ctx: ServiceContext, engine: ProductEngine, household_id: int) -> list[PolicyOut]:

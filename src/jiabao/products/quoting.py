@@ -18,7 +18,13 @@ from jiabao.actuarial.regulation import check_average_loading, check_cover_ratio
 from jiabao.actuarial.tables import TableLibrary, TableSet
 from jiabao.products.catalog import Catalog
 from jiabao.products.family import family_blocks
-from jiabao.products.limits import MemberRequest, ProductSelection, QuoteRefused, check_selection
+from jiabao.products.limits import (
+    MemberRequest,
+    ProductSelection,
+    QuoteRefused,
+    check_minor_death_cover,
+    check_selection,
+)
 from jiabao.products.pricer import Points, cash_values, price_batch
 from jiabao.products.schema import (
     Category,
@@ -134,6 +140,7 @@ def quote_household(
                 )
             _check_rider(product, member, sel)
             groups[product.code].append(_Entry(member, sel, check_selection(product, member, sel), position))
+        check_minor_death_cover(member, [(catalog.products[s.product_code], s) for s in member.selections])
     lines: list[LineQuote] = []
     for code, entries in groups.items():
         product = catalog.products[code]

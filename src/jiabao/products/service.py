@@ -7,9 +7,11 @@ relationships from the family account, with access checks) and turns the result 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,10 +52,16 @@ class QuoteLineIn(BaseModel):
     payout_age: int | None = Field(default=None, ge=40, le=80)
 
 
+DeclaredAmount = Annotated[Decimal, Field(ge=0, le=Decimal("100000000"), decimal_places=2)]
+
+
 class HouseholdQuoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lines: list[QuoteLineIn] = Field(min_length=1, max_length=7 * 6)
+    declared_death_cover: dict[int, DeclaredAmount] = Field(default_factory=dict, max_length=7)
+    """Death cover each member (by person id) holds with other insurers, as the applicant declares it; counted
+    with the household's in-force cover toward the minors' cap (保监发〔2015〕90号)."""
 
 
 class CashValueOut(BaseModel):
@@ -131,9 +139,17 @@ def list_products(engine: ProductEngine, *, as_of: date) -> list[ProductOut]:
 
 
 def quote(
-    ctx: ServiceContext, engine: ProductEngine, household_id: int, request: HouseholdQuoteIn
+    ctx: ServiceContext,
+    engine: ProductEngine,
+    household_id: int,
+    request: HouseholdQuoteIn,
+    *,
+    in_force_death_cover: Mapping[int, Decimal] | None = None,
 ) -> HouseholdQuoteOut:
-    """Price every line of the request for members of the household (refused lines raise ``QuoteRefused``)."""
+    """Price every line of the request for members of the household (refused lines raise ``QuoteRefused``).
+
+    ``in_force_death_cover`` is the death cover each member already holds in the household's policies (the caller
+    reads it from the policies domain); with the declared cover elsewhere it counts toward the minors' cap."""
     overview = family.get_overview(ctx, household_id)
     members = {m.person_id: m for m in overview.members}
     unknown = [i for i, line in enumerate(request.lines) if line.person_id not in members]
@@ -156,6 +172,8 @@ def quote(
             sex=TableSex(members[pid].sex.value),
             relation=RELATION.get(members[pid].relationship.value, "other"),
             selections=selections,
+            death_cover_held=(in_force_death_cover or {}).get(pid, Decimal(0))
+            + request.declared_death_cover.get(pid, Decimal(0)),
         )
         for pid, selections in by_person.items()
     ]

@@ -19,6 +19,7 @@ from jiabao.underwriting.engine import (
     Channel,
     Conclusion,
     CoverRequest,
+    InForceCover,
     InsuredDecision,
     InsuredFacts,
     KnowledgeBase,
@@ -85,11 +86,14 @@ def build_facts(
     answers: Mapping[str, Any],
     reflexive: Mapping[str, Mapping[str, Any]],
     covers: Sequence[CoverRequest],
+    in_force: Sequence[InForceCover] = (),
 ) -> InsuredFacts:
-    """Validate the questionnaire into the engine's facts; every bad answer is a field problem (422)."""
+    """Validate the questionnaire into the engine's facts; every bad answer is a field problem (422).
+
+    ``in_force`` is the cover the insured already holds (the household's policies, cover declared elsewhere)."""
     try:
         return build_insured_facts(
-            kb, qctx, insured_id=str(person_id), answers=answers, reflexive=reflexive, covers=covers
+            kb, qctx, insured_id=str(person_id), answers=answers, reflexive=reflexive, covers=covers, in_force=in_force
         )
     except AnswersInvalid as exc:
         raise InvalidInput(fields=answers_problems(exc, kb)) from exc

@@ -19,6 +19,7 @@ COVER_TEXTS: dict[str, tuple[str, str]] = {
     "cover.charged_now": ("本次应缴（首期保费）", "To pay now (first premium)"),
     "cover.end": ("保障至", "Cover until"),
     "cover.whole_life": ("终身", "Whole life"),
+    "cover.declared": ("其他公司身故保额（未成年人）", "Death cover elsewhere (minors)"),
     "cover.special_terms": ("特别约定", "Special terms"),
     "uwq.extra_percent": ("加费比例（%，按险种）", "Extra premium (% by line)"),
     "uwq.exclusions": ("除外责任条款（知识库）", "Exclusion clauses (knowledge base)"),

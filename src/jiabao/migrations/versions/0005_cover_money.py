@@ -26,9 +26,13 @@ def upgrade() -> None:
             batch.add_column(sa.Column("flat_extra", sa.BigInteger(), nullable=True))
             batch.add_column(sa.Column("flat_extra_years", sa.Integer(), nullable=True))
             batch.add_column(sa.Column("exclusions", sa.JSON(), nullable=True))
+    with op.batch_alter_table("application_insureds") as batch:
+        batch.add_column(sa.Column("declared_death_cover", sa.BigInteger(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("application_insureds") as batch:
+        batch.drop_column("declared_death_cover")
     for table in TABLES:
         with op.batch_alter_table(table) as batch:
             for column in ("exclusions", "flat_extra_years", "flat_extra", "extra_premium_percent", "standard_premium"):
