@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from jiabao.api.deps import runtime_of, service_context
 from jiabao.api.households import Reader
@@ -18,9 +18,10 @@ Anyone = Annotated[ServiceContext, Depends(service_context)]
 
 
 @router.get("/products", operation_id="products_list")
-def list_products(request: Request, ctx: Anyone) -> list[ProductOut]:
-    """The product catalog on sale today."""
-    return products.list_products(runtime_of(request).products, as_of=ctx.clock.today())
+def list_products(request: Request, ctx: Anyone, include_closed: Annotated[bool, Query()] = False) -> list[ProductOut]:
+    """The product catalog on sale today, each product with the age/term cells it does not offer (7号 ratio);
+    ``include_closed`` adds products closed to new business (pricing rate above today's cap)."""
+    return products.list_products(runtime_of(request).products, as_of=ctx.clock.today(), include_closed=include_closed)
 
 
 @router.post("/households/{household_id}/quote", operation_id="households_quote")

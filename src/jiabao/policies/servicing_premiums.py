@@ -182,6 +182,7 @@ def _price(
         policy.household_id,
         HouseholdQuoteIn(lines=lines),
         in_force_death_cover={data.person_id: held} if held else None,
+        new_business=False,  # servicing an existing contract: a product closed to new sales stays serviceable
     )
     return next(m.annual_premium for m in quote.members if m.person_id == data.person_id)
 

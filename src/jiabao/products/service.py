@@ -23,6 +23,7 @@ from jiabao.family import service as family
 from jiabao.family.schemas import MemberOut
 from jiabao.products.catalog import Catalog
 from jiabao.products.limits import MemberRequest, ProductSelection
+from jiabao.products.offer import cached_refused_cells, on_sale
 from jiabao.products.quoting import HouseholdQuote, quote_household
 from jiabao.products.schema import Frequency
 
@@ -104,6 +105,17 @@ class HouseholdQuoteOut(BaseModel):
     bases: list[str]
 
 
+class NotOfferedOut(BaseModel):
+    """Issue ages not offered for one payment term, cover option, frequency and sex (the 7号 ratio refuses them
+    whatever the amount)."""
+
+    payment_term: int
+    coverage: int | None
+    frequency: Frequency
+    sex: str
+    ages: list[int]
+
+
 class ProductOut(BaseModel):
     code: str
     version: int
@@ -116,10 +128,17 @@ class ProductOut(BaseModel):
     waiting_period_days: int
     payment_terms: list[int]
     frequencies: list[Frequency]
+    on_sale: bool = True
+    """False: closed to new business today (its pricing rate is above today's cap); existing policies are served."""
+    not_offered: list[NotOfferedOut] = []
 
 
-def list_products(engine: ProductEngine, *, as_of: date) -> list[ProductOut]:
-    products = [p for p in engine.catalog.products.values() if p.filed_on <= as_of]
+def list_products(engine: ProductEngine, *, as_of: date, include_closed: bool = False) -> list[ProductOut]:
+    """The products on sale on ``as_of`` (with ``include_closed``, also those closed to new business), each with
+    the age/term cells it does not offer."""
+    products = [
+        p for p in engine.catalog.products.values() if p.filed_on <= as_of and (include_closed or on_sale(p, as_of))
+    ]
     return [
         ProductOut(
             code=p.code,
@@ -133,6 +152,17 @@ def list_products(engine: ProductEngine, *, as_of: date) -> list[ProductOut]:
             waiting_period_days=p.waiting_period_days,
             payment_terms=list(p.payment.terms),
             frequencies=list(p.payment.frequencies),
+            on_sale=on_sale(p, as_of),
+            not_offered=[
+                NotOfferedOut(
+                    payment_term=c.payment_term,
+                    coverage=c.coverage,
+                    frequency=c.frequency,
+                    sex=c.sex.value,
+                    ages=list(c.ages),
+                )
+                for c in cached_refused_cells(p, engine.tables)
+            ],
         )
         for p in sorted(products, key=lambda p: p.code)
     ]
@@ -145,6 +175,7 @@ def quote(
     request: HouseholdQuoteIn,
     *,
     in_force_death_cover: Mapping[int, Decimal] | None = None,
+    new_business: bool = True,
 ) -> HouseholdQuoteOut:
     """Price every line of the request for members of the household (refused lines raise ``QuoteRefused``).
 
@@ -177,7 +208,13 @@ def quote(
         )
         for pid, selections in by_person.items()
     ]
-    result = quote_household(members=requests, catalog=engine.catalog, tables=engine.tables, as_of=ctx.clock.today())
+    result = quote_household(
+        members=requests,
+        catalog=engine.catalog,
+        tables=engine.tables,
+        as_of=ctx.clock.today(),
+        new_business=new_business,
+    )
     return _out(household_id, result, members)
 
 
