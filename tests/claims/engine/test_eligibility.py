@@ -108,6 +108,21 @@ def test_underwriting_exclusion(rs: RuleSet) -> None:
     assert "乳腺疾病除外" in r.text_zh and "breast diseases excluded" in r.text_en and r.severity is Severity.REJECT
 
 
+def test_exclusion_applies_only_when_the_excluded_condition_caused_the_claim(rs: RuleSet) -> None:
+    """Proximate cause (近因原则; the clause excludes losses "caused by" the condition; SPC Interp. III art. 25):
+    hypertension excluded at underwriting does not void a lung-cancer claim where it is a secondary diagnosis."""
+    ex = Exclusion(code="htn", icd10=("I10-I15",), text_zh="高血压及其并发症除外", text_en="hypertension excluded")
+    lung = Diagnosis(icd10="C34.1", icd_o3_behaviour=3)
+    secondary = Diagnosis(icd10="I10", description="高血压（合并症）")
+    d = decide(rs, ci_case(claim_kw={"diagnoses": (lung, secondary)}, cover_kw={"exclusions": (ex,)}))
+    assert R.UNDERWRITING_EXCLUSION not in d.codes() and R.EXCLUSION_NOT_CAUSAL in d.codes()
+    assert d.amount(BenefitKind.CI_SEVERE) == D("300000.00")  # 1.0 × SA 300,000
+    # the same condition marked as the cause (listed second but flagged primary) does exclude the claim
+    caused = Diagnosis(icd10="I10", primary=True)
+    excluded = decide(rs, ci_case(claim_kw={"diagnoses": (lung, caused)}, cover_kw={"exclusions": (ex,)}))
+    assert R.UNDERWRITING_EXCLUSION in excluded.codes() and excluded.total == 0
+
+
 def _suicide(event: date, **kw: Any) -> ClaimCase:
     c = claim(ClaimType.DEATH, event=event, cause=Cause.SUICIDE, **kw)
     hist = kw.pop("history", ())
@@ -148,8 +163,11 @@ def test_self_injury_excluded(rs: RuleSet) -> None:
 def test_standard_exclusions(rs: RuleSet) -> None:
     drunk = decide(rs, ci_case(claim_kw={"circumstances": (Circumstance.DRUNK_DRIVING,)}))
     assert R.STANDARD_EXCLUSION in drunk.codes() and drunk.total == 0
-    hiv = ci_case(claim_kw={"diagnoses": (CANCER, Diagnosis(icd10="B20.1"))})
+    hiv = ci_case(claim_kw={"diagnoses": (Diagnosis(icd10="B20.1"), CANCER)})
     assert R.STANDARD_EXCLUSION in decide(rs, hiv).codes()
+    # HIV as a secondary diagnosis of a cancer claim did not cause it (CI definitions 2020 §3.2: "因……导致")
+    secondary = ci_case(claim_kw={"diagnoses": (CANCER, Diagnosis(icd10="B20.1"))})
+    assert R.STANDARD_EXCLUSION not in decide(rs, secondary).codes()
     # drunk driving does not exclude the death benefit of a whole-life policy
     c = claim(ClaimType.DEATH, cause=Cause.ACCIDENT, circumstances=(Circumstance.DRUNK_DRIVING,))
     d = decide(rs, case(c, policy("P1", "whole_life", cover("dad", 500000))))

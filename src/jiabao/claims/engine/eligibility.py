@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from jiabao.claims.engine.codes import Cause, ReasonCode, Severity, StatusKind
 from jiabao.claims.engine.context import Ctx, add_years, clock_start, event_day, is_accident, last_reinstatement
-from jiabao.claims.engine.facts import InsuredCover, PolicyFacts
+from jiabao.claims.engine.facts import Claim, Diagnosis, InsuredCover, PolicyFacts
 from jiabao.claims.engine.icd import matches_any
 from jiabao.claims.engine.results import Reason
 from jiabao.claims.engine.texts import Bi, reason
@@ -76,16 +76,30 @@ def check_waiting_period(ctx: Ctx) -> list[Reason]:
     return found
 
 
+def causal_diagnoses(claim: Claim) -> tuple[Diagnosis, ...]:
+    """The diagnoses that caused the claim: those marked ``primary``, else the first one listed (主要诊断).
+
+    An exclusion takes effect only when the excluded condition caused the loss (proximate cause, 近因原则; the
+    exclusion clause reads "因……导致"; SPC Interp. III art. 25 for mixed causes): a secondary diagnosis
+    (合并症) does not void a claim it did not cause.
+    """
+    marked = tuple(dx for dx in claim.diagnoses if dx.primary)
+    return marked or claim.diagnoses[:1]
+
+
 def check_underwriting_exclusions(ctx: Ctx) -> list[Reason]:
-    """A diagnosis under an exclusion agreed at underwriting (除外承保) is not covered by this policy."""
+    """A claim caused by a condition excluded at underwriting (除外承保) is not covered by this policy; an excluded
+    condition that is only a secondary diagnosis is recorded (info) and does not affect the claim."""
     found = []
+    causal = causal_diagnoses(ctx.claim)
     for exclusion in ctx.cover.exclusions:
         for dx in ctx.claim.diagnoses:
             if matches_any(dx.icd10, exclusion.icd10):
                 text = Bi(exclusion.text_zh or exclusion.code, exclusion.text_en or exclusion.code)
-                found.append(
-                    reason(C.UNDERWRITING_EXCLUSION, S.REJECT, "exclusions", policy_id=ctx.pid, icd=dx.icd10, text=text)
+                code, severity = (
+                    (C.UNDERWRITING_EXCLUSION, S.REJECT) if dx in causal else (C.EXCLUSION_NOT_CAUSAL, S.INFO)
                 )
+                found.append(reason(code, severity, "exclusions", policy_id=ctx.pid, icd=dx.icd10, text=text))
     return found
 
 
@@ -108,9 +122,10 @@ def check_suicide(ctx: Ctx) -> list[Reason]:
 
 
 def check_standard_exclusions(ctx: Ctx) -> list[Reason]:
-    """The standard exclusions (CI definitions 2020 §3.2 and the accident and medical equivalents), as data."""
+    """The standard exclusions (CI definitions 2020 §3.2 and the accident and medical equivalents), as data. An
+    excluded condition (HIV, congenital) applies only when it caused the claim (:func:`causal_diagnoses`)."""
     found = []
-    icds = [dx.icd10 for dx in ctx.claim.diagnoses]
+    icds = [dx.icd10 for dx in causal_diagnoses(ctx.claim)]
     for ex in ctx.rules.rules.standard_exclusions:
         if not ctx.lines & set(ex.lines):
             continue
