@@ -19,7 +19,7 @@ from sqlalchemy import select
 from jiabao.core.errors import Conflict
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
-from jiabao.policies import messages, payments
+from jiabao.policies import messages, payments, suspensions
 from jiabao.policies.billing_common import (
     ENDED,
     Locked,
@@ -113,10 +113,11 @@ def _store_status(ctx: ServiceContext, policy: Policy, current: rules.BillingSta
     if current.status is PolicyStatus.SUSPENDED and current.suspended_on:
         policy.suspended_on = current.suspended_on
         notice = rules.suspension_notice_deadline(current.suspended_on).due
-        billing["suspensions"].append({"suspended_on": current.suspended_on.isoformat(), "notice_due": str(notice)})
+        suspensions.start(ctx, policy.id, current.suspended_on, notice)
         detail |= {"suspended_on": current.suspended_on.isoformat(), "notice_due": notice.isoformat()}
     if current.status is PolicyStatus.TERMINATED and current.terminated_on:
         policy.ended_on, policy.end_reason = current.terminated_on, "not_reinstated"
+        suspensions.close(ctx, policy.id, current.terminated_on, "terminated")
         detail["terminated_on"] = current.terminated_on.isoformat()
     policy.status, policy.updated_at = status, ctx.now()
     ctx.audit("policy.billing_status", "policy", policy.id, detail)
