@@ -23,6 +23,8 @@ from jiabao.claims.engine import (
     StatusKind,
     decide,
 )
+from jiabao.policies.rules.billing import reinstatement_deadline
+from jiabao.policies.rules.periods import within_years
 from tests.claims.engine.builders import ISSUE, D, case, claim, cover, policy
 
 R = ReasonCode
@@ -133,9 +135,35 @@ def test_suicide_within_two_years_of_issue(rs: RuleSet) -> None:
     d = decide(rs, _suicide(date(2025, 12, 31)))  # issue 1 Jan 2024: two years end on 1 Jan 2026
     assert d.outcome is Outcome.DECLINE and R.SUICIDE_WITHIN_2_YEARS in d.codes()
     assert d.rejection_notice is not None and "第二十四条" in d.rejection_notice.text_zh
-    later = decide(rs, _suicide(date(2026, 1, 1)))
+    # the anniversary day is still within the 2 years (Civil Code arts. 201–202; Insurance Law art. 44)
+    anniversary = decide(rs, _suicide(date(2026, 1, 1)))
+    assert R.SUICIDE_WITHIN_2_YEARS in anniversary.codes() and anniversary.total == 0
+    later = decide(rs, _suicide(date(2026, 1, 2)))
     assert R.SUICIDE_WITHIN_2_YEARS not in later.codes()
     assert later.amount(BenefitKind.DEATH) == D("500000.00")
+
+
+def test_two_year_clocks_share_one_reading_on_the_anniversary_day(rs: RuleSet) -> None:
+    """Insurance Law arts. 16, 37 and 44 read "2 years from X" alike (one function, Civil Code arts. 201–202):
+    on the anniversary day the suicide exclusion still applies, the contract is still contestable and a
+    suspended policy can still be reinstated; the day after, none of them."""
+    anniversary, after = date(2026, 1, 1), date(2026, 1, 2)
+    assert within_years(ISSUE, anniversary) and not within_years(ISSUE, after)
+    assert reinstatement_deadline(ISSUE) == anniversary
+    dx = Diagnosis(icd10="C50.9", icd_o3_behaviour=3, first_diagnosed_on=date(2023, 6, 1))
+    on_day = decide(rs, ci_case(date(2025, 12, 20), as_of=anniversary, claim_kw={"diagnoses": (dx,)}))
+    assert R.UNDISCLOSED_PRE_EXISTING in on_day.codes()  # still contestable (art. 16)
+    day_after = decide(rs, ci_case(date(2025, 12, 20), as_of=after, claim_kw={"diagnoses": (dx,)}))
+    assert R.INCONTESTABLE in day_after.codes()
+    # a reinstatement restarts both clocks: contestable again within 2 years of it
+    hist = (
+        StatusEvent(kind=StatusKind.SUSPENDED, on=date(2025, 3, 1)),
+        StatusEvent(kind=StatusKind.REINSTATED, on=date(2025, 5, 1)),
+    )
+    restarted = decide(
+        rs, ci_case(date(2026, 6, 1), as_of=date(2026, 6, 10), claim_kw={"diagnoses": (dx,)}, status_history=hist)
+    )
+    assert R.UNDISCLOSED_PRE_EXISTING in restarted.codes()
 
 
 def test_suicide_clock_restarts_at_reinstatement(rs: RuleSet) -> None:

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from jiabao.claims.engine.codes import Cause, ReasonCode, Severity, StatusKind
-from jiabao.claims.engine.context import Ctx, add_years, clock_start, event_day, is_accident, last_reinstatement
+from jiabao.claims.engine.context import Ctx, clock_start, event_day, is_accident, last_reinstatement
 from jiabao.claims.engine.facts import Claim, Diagnosis, InsuredCover, PolicyFacts
 from jiabao.claims.engine.icd import matches_any
 from jiabao.claims.engine.results import Reason
 from jiabao.claims.engine.texts import Bi, reason
+from jiabao.policies.rules.periods import within_years
 
 C, S = ReasonCode, Severity
 Check = Callable[[Ctx], list[Reason]]
@@ -114,8 +115,8 @@ def check_suicide(ctx: Ctx) -> list[Reason]:
         return []
     start = clock_start(ctx.policy, ctx.cover.start_date, claim.event_date)
     start = max(start, ctx.policy.issue_date)
-    if claim.event_date >= add_years(start, ctx.rules.rules.suicide_years):
-        return []
+    if not within_years(start, claim.event_date, ctx.rules.rules.suicide_years):
+        return []  # more than 2 years: the anniversary day itself is still within (Civil Code arts. 201–202)
     if claim.lacked_civil_capacity:
         return [reason(C.SUICIDE_NO_CAPACITY, S.INFO, "suicide", policy_id=ctx.pid)]
     return [reason(C.SUICIDE_WITHIN_2_YEARS, S.REJECT, "suicide", policy_id=ctx.pid, start=start)]
@@ -140,11 +141,13 @@ def check_standard_exclusions(ctx: Ctx) -> list[Reason]:
 
 def check_disclosure(ctx: Ctx) -> list[Reason]:
     """A condition first diagnosed before cover started and not disclosed goes to an adjuster, but only within
-    2 years of formation: after that the contract cannot be voided for non-disclosure (Insurance Law art. 16)
-    and the insurer cannot deny a claim without voiding it (SPC Interp. II art. 8)."""
+    2 years of formation or reinstatement (the anniversary day included, :func:`within_years`): after that the
+    contract cannot be voided for non-disclosure (Insurance Law art. 16) and the insurer cannot deny a claim
+    without voiding it (SPC Interp. II art. 8)."""
     found = []
     start = ctx.cover.start_date
-    contestable = ctx.case.as_of < add_years(start, ctx.rules.rules.incontestable_years)
+    clock = clock_start(ctx.policy, start, ctx.case.as_of)  # formation, or the last reinstatement
+    contestable = within_years(clock, ctx.case.as_of, ctx.rules.rules.incontestable_years)
     for dx in ctx.claim.diagnoses:
         if dx.first_diagnosed_on is None or dx.first_diagnosed_on >= start:
             continue
