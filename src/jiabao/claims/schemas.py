@@ -67,6 +67,11 @@ class ClaimOut(BaseModel):
     missing_documents: list[str]
     waivers: list[dict[str, Any]]
     rejection_notice_zh: str | None = None
+    rejection_notice_en: str | None = None
+    notice_sent_on: date | None = None
+    complexity: str = "ordinary"
+    """``complex`` (30 days) only with ``complexity_reasons``; else ``ordinary`` (5 working days)."""
+    complexity_reasons: list[dict[str, str]] = Field(default_factory=list)
     replayed: bool = False
 
 

@@ -9,6 +9,7 @@ from jiabao.family import models as family_models
 from jiabao.identity import models as identity_models
 from jiabao.policies import models as policy_models
 from jiabao.policies import policy_models as policy_records
+from jiabao.policies import suspension_models
 from jiabao.underwriting import models as underwriting_models
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "outbox",
     "policy_models",
     "policy_records",
+    "suspension_models",
     "underwriting_models",
 ]
 metadata = Base.metadata
