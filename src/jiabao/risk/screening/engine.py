@@ -164,6 +164,7 @@ class ScreeningIndex:
         self.vocab = _TokenVocab()
         self.by_id_number: dict[str, list[int]] = {}
         self._similar: dict[tuple[str, bool], dict[int, float]] = {}
+        self._pairs: dict[tuple[str, int], float] = {}
         for entry_idx, entry in enumerate(self.entries):
             seen: set[tuple[str, ...]] = set()
             for name in entry.names:
@@ -235,9 +236,30 @@ class ScreeningIndex:
             total += v
         return total / max(len(sims), len(name_tokens))
 
+    def _direct(self, form: tuple[str, ...], sims: list[dict[int, float]], name_tokens: tuple[int, ...]
+                ) -> list[dict[int, float]]:  # fmt: skip
+        """Token similarities for one candidate, computed directly (rapidfuzz) where the look-up found none."""
+        limit = self.thresholds.token
+        out = []
+        for token, known in zip(form, sims, strict=True):
+            row = dict(known)
+            for tid in name_tokens:
+                if tid not in row:
+                    key = (token, tid)
+                    sim = self._pairs.get(key)
+                    if sim is None:
+                        other = self.vocab.tokens[tid]
+                        sim = _token_similarity(token, other) if max(len(token), len(other)) >= 4 else 0.0
+                        self._pairs[key] = sim
+                    if sim >= limit:
+                        row[tid] = sim
+            out.append(row)
+        return out
+
     def name_candidates(self, name: str) -> NameCandidates:
         """List names close to ``name`` with their name score (≥ the floor), best per entry, best first."""
         floor = self.thresholds.floor
+        th_review = self.thresholds.review - 0.1
         abjad = is_abjad(name)
         best: dict[int, tuple[float, int]] = {}
         postings = self.vocab.postings
@@ -251,7 +273,11 @@ class ScreeningIndex:
                 for tid in sims[i]:
                     candidates.update(postings[tid])
             for name_idx in candidates:
-                score = self._score(sims, self.name_tokens[name_idx])
+                name_tokens = self.name_tokens[name_idx]
+                score = self._score(sims, name_tokens)
+                if score < 1.0 and score + 1.0 / max(n, len(name_tokens)) >= th_review:
+                    # One token short: maybe a typo beyond the look-up's reach; compare this pair directly.
+                    score = self._score(self._direct(form, sims, name_tokens), name_tokens)
                 if score >= floor:
                     entry_idx = self.name_entry[name_idx]
                     previous = best.get(entry_idx)

@@ -156,7 +156,7 @@ def split_han_name(name: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=65536)
 def _pinyin(chars: str) -> str:
-    return "".join(p for p in lazy_pinyin(chars, errors="ignore") if p.isascii())
+    return "".join(p.replace("v", "u") for p in lazy_pinyin(chars, errors="ignore") if p.isascii())
 
 
 @lru_cache(maxsize=65536)
@@ -168,12 +168,12 @@ def surname_pinyin(surname: str) -> str:
 
 
 def _wade_giles(syllables: list[str]) -> str:
-    return "".join(to_wade_glides(s).replace("'", "") for s in syllables if s)
+    return "".join(_latin(to_wade_glides(s.replace("v", "ü"))) for s in syllables if s)
 
 
 @lru_cache(maxsize=65536)
 def _syllables(chars: str) -> tuple[str, ...]:
-    return tuple(p for p in lazy_pinyin(chars, errors="ignore") if p.isascii())
+    return tuple(p.replace("v", "u") for p in lazy_pinyin(chars, errors="ignore") if p.isascii())
 
 
 # Jyutping → Hong Kong government romanisation, by initial and final (the spelling found on HK identity cards).
@@ -253,7 +253,29 @@ def han_forms(name: str) -> list[Form]:
         tokens = tuple(t for t in form if t)
         if tokens and tokens not in forms:
             forms.append(tokens)
+    # Lists also write the given name's syllables apart ("MAO, Yu Hua", "CHEUNG, Kwok Wing").
+    split = [
+        tuple(s for (chars, is_surname) in pieces for s in _split_syllables(chars, is_surname, style))
+        for style in ("pinyin", "wg", "yue")
+    ]
+    for tokens in split:
+        if tokens and tokens not in forms and len(tokens) > len(forms[0]):
+            forms.append(tokens)
     return forms
+
+
+def _split_syllables(chars: str, is_surname: bool, style: str) -> list[str]:
+    if not has_han(chars):
+        return [_latin(chars)]
+    if is_surname:
+        whole = {"pinyin": surname_pinyin(chars), "wg": _wade_giles([surname_pinyin(chars)]),
+                 "yue": CANTONESE_SURNAMES.get(chars) or _cantonese(chars)}  # fmt: skip
+        return [whole[style]]
+    if style == "pinyin":
+        return list(_syllables(chars))
+    if style == "wg":
+        return [_wade_giles([s]) for s in _syllables(chars)]
+    return [_cantonese(ch) for ch in chars]
 
 
 def _latin(text: str) -> str:
@@ -271,11 +293,15 @@ def latin_tokens(name: str) -> Form:
         parts = [p for p in parts if p]
         kept = [p for p in parts if p not in PARTICLES] or parts
         token = "".join(kept)
-        if token and (token not in PARTICLES):
-            tokens.append(token)
-    if not tokens:  # a name made only of particles keeps them
-        tokens = [t for t in (_NON_ALNUM.sub("", p) for p in _SPACES.split(text.replace("-", " "))) if t]
-    return tuple(tokens)
+        if token:
+            tokens.extend(token.split() if token in _ABDULLAH else _ABD.sub(r"abd \1", token).split())
+    words = [t for t in tokens if t not in PARTICLES]
+    # Particles go unless they are needed to keep two words ("XU, Bin" is a Chinese name, not "son of").
+    return tuple(words if len(words) >= 2 else tokens)
+
+
+_ABDULLAH = frozenset({"abdullah", "abdallah", "abdulla", "abdula", "abdulah", "abdalla"})
+_ABD = re.compile(r"^ab(?:d|dul|del|dal|doul|dol|dil)(?:$|(?<=l)(?!l?ah?$)(?=[a-z]{3,})(.*))")
 
 
 def name_forms(name: str) -> list[Form]:
