@@ -42,11 +42,9 @@ DATA = ROOT.parent / "shared" / "data" / "watchlists"
 if not DATA.is_dir():
     DATA = Path("/work/shared/data/watchlists")
 
-KEYBOARD = "qwertyuiop asdfghjkl zxcvbnm".split()
+KEYBOARD = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 NEIGHBOURS = {
-    ch: "".join(row[j] for j in (i - 1, i + 1) if 0 <= j < len(row))
-    for row in KEYBOARD
-    for i, ch in enumerate(row)
+    ch: "".join(row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)) for row in KEYBOARD for i, ch in enumerate(row)
 }
 TRANSLITERATIONS: list[tuple[str, str]] = [
     ("mohammed", "muhammad"), ("muhammad", "mohamed"), ("mohammad", "mohamed"), ("mohamed", "mohammad"),
@@ -65,7 +63,42 @@ TRANSLITERATIONS: list[tuple[str, str]] = [
     ("q", "k"), ("ee", "i"), ("oo", "u"),
 ]  # fmt: skip
 TRANSLIT_COUNTRIES = frozenset(
-    "AF DZ BH EG IQ IR JO KW LB LY MA OM PK PS QA SA SD SO SY TN AE YE RU BY UA KZ KG TJ TM UZ AZ AM GE MD".split()
+    [
+        "AF",
+        "DZ",
+        "BH",
+        "EG",
+        "IQ",
+        "IR",
+        "JO",
+        "KW",
+        "LB",
+        "LY",
+        "MA",
+        "OM",
+        "PK",
+        "PS",
+        "QA",
+        "SA",
+        "SD",
+        "SO",
+        "SY",
+        "TN",
+        "AE",
+        "YE",
+        "RU",
+        "BY",
+        "UA",
+        "KZ",
+        "KG",
+        "TJ",
+        "TM",
+        "UZ",
+        "AZ",
+        "AM",
+        "GE",
+        "MD",
+    ]
 )
 COMMON_HAN = (
     "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志文斌辉鹏宇飞浩凯俊峰海波永安成林东亮新荣"
@@ -295,9 +328,14 @@ def main() -> int:
         "list": args.list,
         "variants": overall_total,
         "recall_overall": round(overall_found / overall_total, 4),
-        "by_kind": {k: {"n": total[k], "recall": round(found[k] / total[k], 4),
-                        "best_is_right": round(best_right[k] / total[k], 4) if "+" not in k else None}
-                    for k in sorted(total)},  # fmt: skip
+        "by_kind": {
+            k: {
+                "n": total[k],
+                "recall": round(found[k] / total[k], 4),
+                "best_is_right": round(best_right[k] / total[k], 4) if "+" not in k else None,
+            }
+            for k in sorted(total)
+        },  # fmt: skip
         "negatives": len(negs),
         "false_alert_rate": round((alerts["review"] + alerts["hit"]) / len(negs), 5),
         "negative_decisions": dict(alerts),
@@ -311,7 +349,9 @@ def main() -> int:
     for kind, row in figures["by_kind"].items():  # type: ignore[union-attr]
         best = f"{row['best_is_right']:.4f}" if row["best_is_right"] is not None else ""
         print(f"{kind:<22}{row['n']:>7}{row['recall']:>9.4f}{best:>12}")
-    print(f"negatives: {len(negs)}, false alerts {figures['false_alert_rate']:.5f} {dict(alerts)} ({neg_elapsed:.1f} s)")
+    print(
+        f"negatives: {len(negs)}, false alerts {figures['false_alert_rate']:.5f} {dict(alerts)} ({neg_elapsed:.1f} s)"
+    )
     print(f"near misses: pass rate {figures['near_miss_pass_rate']:.4f} {dict(near_counts)}")
     for kind, names in missed.items():
         print(f"missed {kind}: " + "; ".join(names))

@@ -21,14 +21,16 @@ How a subject is screened (``docs/risk.md`` explains the figures):
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import combinations
 from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from jiabao.risk.screening.names import consonants, deletion_keys, is_abjad, name_forms, skeleton
+from jiabao.risk.screening.names import consonants, deletion_keys, is_abjad, list_name_forms, name_forms, skeleton
 
 ENGINE_VERSION = "name-screening/2026.12-1"
 Decision = Literal["pass", "review", "hit"]
@@ -128,6 +130,7 @@ class _TokenVocab:
     postings: list[list[int]] = field(default_factory=list)
     keys: dict[str, list[int]] = field(default_factory=dict)
     consonant_keys: dict[str, list[int]] = field(default_factory=dict)
+    plain_keys: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, token: str, name_idx: int) -> int:
         tid = self.ids.get(token)
@@ -138,6 +141,8 @@ class _TokenVocab:
             self.postings.append([])
             for key in deletion_keys(skeleton(token)):
                 self.keys.setdefault(key, []).append(tid)
+            for key in deletion_keys(token):
+                self.plain_keys.setdefault(key, []).append(tid)
             cons = consonants(token)
             if cons:
                 for key in deletion_keys(cons):
@@ -164,11 +169,11 @@ class ScreeningIndex:
         self.vocab = _TokenVocab()
         self.by_id_number: dict[str, list[int]] = {}
         self._similar: dict[tuple[str, bool], dict[int, float]] = {}
-        self._pairs: dict[tuple[str, int], float] = {}
+        self._reached: dict[tuple[str, bool], frozenset[int]] = {}
         for entry_idx, entry in enumerate(self.entries):
             seen: set[tuple[str, ...]] = set()
             for name in entry.names:
-                for form in name_forms(name):
+                for form in list_name_forms(name):
                     if form in seen:
                         continue
                     seen.add(form)
@@ -202,15 +207,18 @@ class ScreeningIndex:
         else:
             keys, index = deletion_keys(skeleton(token)), vocab.keys
         skel = skeleton(token)
-        for key in keys:
-            for tid in index.get(key, ()):
+        lookups = [(key, index) for key in keys]
+        if not abjad:
+            lookups += [(key, vocab.plain_keys) for key in deletion_keys(token)]
+        for key, where in lookups:
+            for tid in where.get(key, ()):
                 if tid in result:
                     continue
                 other = vocab.tokens[tid]
                 if abjad:
                     # Unwritten vowels: compare consonant skeletons, and never call it an exact match.
                     sim = 0.95 * OSA.normalized_similarity(consonants(token), consonants(other))
-                elif min(len(token), len(other)) <= 3:
+                elif max(len(token), len(other)) <= 3:
                     sim = 0.95 if skel == skeleton(other) else 0.0  # short syllables: a letter is a new name
                 else:
                     sim = _token_similarity(token, other)
@@ -218,6 +226,16 @@ class ScreeningIndex:
                     result[tid] = sim
         self._similar[cache_key] = result
         return result
+
+    def _reach(self, token: str, abjad: bool) -> frozenset[int]:
+        """The list names containing a token similar to ``token`` (cached)."""
+        key = (token, abjad)
+        found = self._reached.get(key)
+        if found is None:
+            postings = self.vocab.postings
+            similar = self.similar(token, abjad)
+            found = self._reached[key] = frozenset().union(*(postings[t] for t in similar))
+        return found
 
     # -- names --------------------------------------------------------------------------------------------------
     def _score(self, sims: list[dict[int, float]], name_tokens: tuple[int, ...]) -> float:
@@ -236,48 +254,35 @@ class ScreeningIndex:
             total += v
         return total / max(len(sims), len(name_tokens))
 
-    def _direct(self, form: tuple[str, ...], sims: list[dict[int, float]], name_tokens: tuple[int, ...]
-                ) -> list[dict[int, float]]:  # fmt: skip
-        """Token similarities for one candidate, computed directly (rapidfuzz) where the look-up found none."""
-        limit = self.thresholds.token
-        out = []
-        for token, known in zip(form, sims, strict=True):
-            row = dict(known)
-            for tid in name_tokens:
-                if tid not in row:
-                    key = (token, tid)
-                    sim = self._pairs.get(key)
-                    if sim is None:
-                        other = self.vocab.tokens[tid]
-                        sim = _token_similarity(token, other) if max(len(token), len(other)) >= 4 else 0.0
-                        self._pairs[key] = sim
-                    if sim >= limit:
-                        row[tid] = sim
-            out.append(row)
-        return out
-
     def name_candidates(self, name: str) -> NameCandidates:
         """List names close to ``name`` with their name score (≥ the floor), best per entry, best first."""
         floor = self.thresholds.floor
-        th_review = self.thresholds.review - 0.1
         abjad = is_abjad(name)
         best: dict[int, tuple[float, int]] = {}
-        postings = self.vocab.postings
+        name_tokens_of = self.name_tokens
         for form in name_forms(name):
             sims = [self.similar(t, abjad) for t in form]
             n = len(sims)
-            need = max(1, math.ceil(floor * n - 1e-9))  # tokens a candidate must match to reach the floor
-            costs = sorted((sum(len(postings[t]) for t in s), i) for i, s in enumerate(sims))
-            candidates: set[int] = set()
-            for _cost, i in costs[: n - need + 1]:
-                for tid in sims[i]:
-                    candidates.update(postings[tid])
+            # How many of the subject's tokens each list name contains (an upper bound of its score).
+            reaches = sorted((self._reach(t, abjad) for t in form), key=len)
+            need = max(1, math.ceil(floor * n - 1e-9))
+            candidates: set[int] | frozenset[int]
+            if need >= n:
+                candidates = reaches[0].intersection(*reaches[1:])
+            elif n <= 6:
+                candidates = set()
+                for combo in combinations(reaches, need):
+                    candidates |= combo[0].intersection(*combo[1:])
+            else:
+                counts: Counter[int] = Counter()
+                for reach in reaches:
+                    counts.update(reach)
+                candidates = {k for k, c in counts.items() if c >= need}
             for name_idx in candidates:
-                name_tokens = self.name_tokens[name_idx]
+                name_tokens = name_tokens_of[name_idx]
+                if n < len(name_tokens) and sum(name_idx in r for r in reaches) < floor * len(name_tokens) - 1e-9:
+                    continue
                 score = self._score(sims, name_tokens)
-                if score < 1.0 and score + 1.0 / max(n, len(name_tokens)) >= th_review:
-                    # One token short: maybe a typo beyond the look-up's reach; compare this pair directly.
-                    score = self._score(self._direct(form, sims, name_tokens), name_tokens)
                 if score >= floor:
                     entry_idx = self.name_entry[name_idx]
                     previous = best.get(entry_idx)

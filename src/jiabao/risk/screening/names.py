@@ -167,8 +167,13 @@ def surname_pinyin(surname: str) -> str:
     return "".join(SURNAME_PINYIN.get(ch) or _pinyin(ch) for ch in surname)
 
 
+@lru_cache(maxsize=4096)
+def _wade_giles_syllable(syllable: str) -> str:
+    return _latin(to_wade_glides(syllable.replace("v", "ü"))).replace("v", "u")
+
+
 def _wade_giles(syllables: list[str]) -> str:
-    return "".join(_latin(to_wade_glides(s.replace("v", "ü"))) for s in syllables if s)
+    return "".join(_wade_giles_syllable(s) for s in syllables if s)
 
 
 @lru_cache(maxsize=65536)
@@ -204,13 +209,15 @@ def _jyutping_to_hk(jp: str) -> str:
     return _JP_INITIALS.get(initial, initial) + _JP_FINALS.get(final, final)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
+def _cantonese_char(char: str) -> str:
+    readings = get_jyutping_list(char)
+    jp = readings[0][1] if readings else None
+    return _jyutping_to_hk(jp.split()[0]) if jp else ""
+
+
 def _cantonese(chars: str) -> str:
-    out = []
-    for _ch, jp in get_jyutping_list(chars):
-        if jp:
-            out.append(_jyutping_to_hk(jp.split()[0]))
-    return "".join(out)
+    return "".join(_cantonese_char(ch) for ch in chars)
 
 
 def han_forms(name: str) -> list[Form]:
@@ -253,29 +260,7 @@ def han_forms(name: str) -> list[Form]:
         tokens = tuple(t for t in form if t)
         if tokens and tokens not in forms:
             forms.append(tokens)
-    # Lists also write the given name's syllables apart ("MAO, Yu Hua", "CHEUNG, Kwok Wing").
-    split = [
-        tuple(s for (chars, is_surname) in pieces for s in _split_syllables(chars, is_surname, style))
-        for style in ("pinyin", "wg", "yue")
-    ]
-    for tokens in split:
-        if tokens and tokens not in forms and len(tokens) > len(forms[0]):
-            forms.append(tokens)
     return forms
-
-
-def _split_syllables(chars: str, is_surname: bool, style: str) -> list[str]:
-    if not has_han(chars):
-        return [_latin(chars)]
-    if is_surname:
-        whole = {"pinyin": surname_pinyin(chars), "wg": _wade_giles([surname_pinyin(chars)]),
-                 "yue": CANTONESE_SURNAMES.get(chars) or _cantonese(chars)}  # fmt: skip
-        return [whole[style]]
-    if style == "pinyin":
-        return list(_syllables(chars))
-    if style == "wg":
-        return [_wade_giles([s]) for s in _syllables(chars)]
-    return [_cantonese(ch) for ch in chars]
 
 
 def _latin(text: str) -> str:
@@ -302,6 +287,21 @@ def latin_tokens(name: str) -> Form:
 
 _ABDULLAH = frozenset({"abdullah", "abdallah", "abdulla", "abdula", "abdulah", "abdalla"})
 _ABD = re.compile(r"^ab(?:d|dul|del|dal|doul|dol|dil)(?:$|(?<=l)(?!l?ah?$)(?=[a-z]{3,})(.*))")
+
+
+def list_name_forms(name: str) -> list[Form]:
+    """Forms of a listed name: those of ``name_forms``, and for ``SURNAME, Given Names`` written in short syllables
+    (``MAO, Yu Hua``, ``CHEUNG, Kwok Wing``) also the given name joined, as Han names are romanised."""
+    forms = name_forms(name)
+    if "," in name and forms and not has_han(name):
+        surname, given = name.split(",", 1)
+        given_tokens = latin_tokens(given)
+        surname_tokens = latin_tokens(surname)
+        if 2 <= len(given_tokens) <= 3 and len(surname_tokens) <= 2 and all(len(t) <= 5 for t in given_tokens):
+            joined = (*surname_tokens, "".join(given_tokens))
+            if joined not in forms:
+                forms.append(joined)
+    return forms
 
 
 def name_forms(name: str) -> list[Form]:
