@@ -38,6 +38,7 @@ from jiabao.notify import MessageKind
 from jiabao.policies import messages
 from jiabao.policies.policy_models import Instalment, Payment, Policy
 from jiabao.products.service import ProductEngine
+from jiabao.risk.screening import service as screening
 from jiabao.underwriting.engine import KnowledgeBase
 
 ACCOUNT_COLUMN = "claims.account"
@@ -221,6 +222,7 @@ def _apply(ctx: ServiceContext, engines: Engines, claim: Claim, decision: Decisi
         ).rejection_notice.due  # type: ignore[union-attr]
         claim.details["rejection_notice_zh"] = notice.text_zh if notice else decision.explanation_zh
     payable = [line for line in decision.lines if decision.outcome is Outcome.APPROVE_STRAIGHT_THROUGH or line.advance]
+    payable = screening.hold_claim_payment(ctx, claim, payable)  # watch-list screening of payee and insured
     if payable:
         pay_lines(ctx, claim, [(int(line.policy_id), line.benefit.value, line.amount) for line in payable])
     _waive(ctx, claim, decision)

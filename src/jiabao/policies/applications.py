@@ -20,6 +20,7 @@ from jiabao.policies.schemas import ApplicationIn, ApplicationOut, InsuredOut, Q
 from jiabao.products import service as products
 from jiabao.products.schema import Product
 from jiabao.products.service import HouseholdQuoteIn, ProductEngine, QuoteLineIn
+from jiabao.risk.screening import service as screening
 from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import (
     CaseContext,
@@ -291,6 +292,17 @@ def confirm(ctx: ServiceContext, engine: ProductEngine, application_id: int, dat
     application, _ = _load(ctx, application_id)
     death = ProductLine.DEATH in product_lines(engine, application.product_code)
     confirmation.confirm(ctx, engine, application, data, death_cover=death)
+    screening.gate(
+        ctx,
+        occasion="application",
+        context=f"application:{application.id}",
+        household_id=application.household_id,
+        parties=screening.parties(
+            application.policyholder_person_id,
+            [i.person_id for i in application.insureds],
+            [b.name for d in data.beneficiaries.values() for b in d.beneficiaries],
+        ),
+    )
     ctx.session.flush()
     return view(ctx, engine, application_id)
 

@@ -64,6 +64,7 @@ class ParsedEntry:
             birth_dates=tuple(self.birth_dates),
             nationalities=tuple(self.nationalities),
             id_numbers=tuple(normalise_id(n) for n in self.id_numbers),
+            version=self.content_hash(),
         )
 
     @classmethod

@@ -175,3 +175,15 @@ def list_versions(session: Session) -> list[tuple[WatchList, WatchListVersion]]:
 def current_versions(session: Session) -> dict[str, int]:
     stmt = select(WatchList.code, WatchListVersion.version_no).join(WatchListVersion).where(WatchListVersion.current)
     return dict(session.execute(stmt).tuples())
+
+
+def version_keys(session: Session) -> list[tuple[int, str, int]]:
+    """What identifies the current list contents: (version id, source, entry count) per current version."""
+    stmt = select(WatchListVersion.id, WatchListVersion.source, WatchListVersion.entry_count).where(
+        WatchListVersion.current
+    )
+    return sorted(session.execute(stmt).tuples())
+
+
+def version_labels(session: Session) -> list[str]:
+    return [f"{code}@{no}" for code, no in sorted(current_versions(session).items())]

@@ -49,6 +49,8 @@ class ListEntry:
     birth_dates: tuple[str, ...] = ()  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"
     nationalities: tuple[str, ...] = ()  # ISO 3166-1 alpha-2
     id_numbers: tuple[str, ...] = ()  # upper-case letters and digits only
+    version: str = ""
+    """The entry's content hash (a reviewer's clearance holds while it is unchanged)."""
 
 
 @dataclass(frozen=True, slots=True)
