@@ -40,6 +40,7 @@ from jiabao.notify import MessageKind
 from jiabao.policies import messages
 from jiabao.policies.policy_models import Instalment, Payment, Policy
 from jiabao.products.service import ProductEngine
+from jiabao.risk.screening import service as screening
 from jiabao.underwriting.engine import KnowledgeBase
 
 ACCOUNT_COLUMN = "claims.account"
@@ -244,6 +245,7 @@ def _apply(ctx: ServiceContext, engines: Engines, claim: Claim, decision: Decisi
     if decision.outcome is Outcome.DECLINE:
         claim.decided_at = ctx.now()
     payable = [line for line in decision.lines if decision.outcome is Outcome.APPROVE_STRAIGHT_THROUGH or line.advance]
+    payable = screening.hold_claim_payment(ctx, claim, payable)  # watch-list screening of payee and insured
     if payable:
         pay_lines(ctx, claim, [(int(line.policy_id), line.benefit.value, line.amount) for line in payable])
     _waive(ctx, claim, decision)

@@ -10,6 +10,8 @@ from jiabao.identity import models as identity_models
 from jiabao.policies import models as policy_models
 from jiabao.policies import policy_models as policy_records
 from jiabao.policies import suspension_models
+from jiabao.risk.lists import models as watch_list_models
+from jiabao.risk.screening import models as screening_models
 from jiabao.underwriting import models as underwriting_models
 
 __all__ = [
@@ -21,7 +23,9 @@ __all__ = [
     "outbox",
     "policy_models",
     "policy_records",
+    "screening_models",
     "suspension_models",
     "underwriting_models",
+    "watch_list_models",
 ]
 metadata = Base.metadata
