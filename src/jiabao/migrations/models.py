@@ -10,12 +10,16 @@ from jiabao.identity import models as identity_models
 from jiabao.policies import models as policy_models
 from jiabao.policies import policy_models as policy_records
 from jiabao.underwriting import models as underwriting_models
+from jiabao.risk.aml import models as aml_models
+from jiabao.risk.fraud import models as fraud_models
 
 __all__ = [
     "Base",
+    "aml_models",
     "audit",
     "claim_models",
     "family_models",
+    "fraud_models",
     "identity_models",
     "outbox",
     "policy_models",

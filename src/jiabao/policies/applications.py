@@ -20,6 +20,7 @@ from jiabao.policies.schemas import ApplicationIn, ApplicationOut, InsuredOut, Q
 from jiabao.products import service as products
 from jiabao.products.schema import Product
 from jiabao.products.service import HouseholdQuoteIn, ProductEngine, QuoteLineIn
+from jiabao.risk.fraud import hooks as risk
 from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import (
     CaseContext,
@@ -290,6 +291,7 @@ def confirm(ctx: ServiceContext, engine: ProductEngine, application_id: int, dat
     """Beneficiaries, consents, suitability, disclosures and the recording: then the application awaits payment."""
     application, _ = _load(ctx, application_id)
     death = ProductLine.DEATH in product_lines(engine, application.product_code)
+    risk.application_gate(ctx, application)  # 核保风控: pass, or held / declined with a neutral text
     confirmation.confirm(ctx, engine, application, data, death_cover=death)
     ctx.session.flush()
     return view(ctx, engine, application_id)
