@@ -85,15 +85,15 @@ def render(kind: str, report_no: str, generated_on: date, records: Sequence[Repo
         policies = ";".join(r.policy_nos)
         if kind == "LVTR":
             writer.writerow(
-                [i, r.case_no, r.rule, r.day.isoformat(), r.direction, f"{r.amount:.2f}", r.txn_count, *common]
-                + [r.party, policies, r.due_on.isoformat()]
-            )
+                [i, r.case_no, r.rule, r.day.isoformat(), r.direction, f"{r.amount:.2f}", r.txn_count, *common,
+                 r.party, policies, r.due_on.isoformat()]
+            )  # fmt: skip
         else:
             confirmed = r.confirmed_on.isoformat() if r.confirmed_on else ""
             writer.writerow(
-                [i, r.case_no, r.rule, r.day.isoformat(), confirmed, f"{r.amount:.2f}", *common, policies]
-                + [_clean(r.analysis), r.due_on.isoformat()]
-            )
+                [i, r.case_no, r.rule, r.day.isoformat(), confirmed, f"{r.amount:.2f}", *common, policies,
+                 _clean(r.analysis), r.due_on.isoformat()]
+            )  # fmt: skip
     return out.getvalue()
 
 

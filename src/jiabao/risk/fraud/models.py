@@ -20,9 +20,7 @@ class RiskAssessment(Base):
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(20))  # application | claim
-    application_id: Mapped[int | None] = mapped_column(
-        IdType, ForeignKey("applications.id"), unique=True, default=None
-    )
+    application_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("applications.id"), unique=True, default=None)
     claim_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("claims.id"), unique=True, default=None)
     household_id: Mapped[int] = mapped_column(IdType, ForeignKey("households.id"), index=True)
     points: Mapped[int] = mapped_column(Integer)

@@ -42,11 +42,7 @@ def households_of(ctx: ServiceContext, person_ids: Iterable[int]) -> dict[int, s
 
 
 def other_households_sharing_phone(ctx: ServiceContext, household_id: int, person_ids: set[int]) -> int:
-    bidx = {
-        b
-        for b in ctx.session.scalars(select(Person.phone_bidx).where(Person.id.in_(person_ids)))
-        if b is not None
-    }
+    bidx = {b for b in ctx.session.scalars(select(Person.phone_bidx).where(Person.id.in_(person_ids))) if b is not None}
     if not bidx:
         return 0
     others = ctx.session.scalars(
@@ -62,7 +58,9 @@ def other_households_sharing_phone(ctx: ServiceContext, household_id: int, perso
 
 
 def other_households_sharing_account(ctx: ServiceContext, household_id: int) -> int:
-    mine = select(RiskIdentifier.bidx).where(RiskIdentifier.kind == "account", RiskIdentifier.household_id == household_id)
+    mine = select(RiskIdentifier.bidx).where(
+        RiskIdentifier.kind == "account", RiskIdentifier.household_id == household_id
+    )
     persons = household_persons(ctx, household_id)
     related = set(ctx.session.scalars(select(Member.household_id).where(Member.person_id.in_(persons))))
     others = ctx.session.scalars(
@@ -140,9 +138,7 @@ def agent_record(ctx: ServiceContext, agent_id: int) -> tuple[int, int]:
     ):
         claims.setdefault(household, []).append(event)
     early = sum(
-        1
-        for _, household, start in policies
-        if any(0 <= (e - start).days <= 365 for e in claims.get(household, []))
+        1 for _, household, start in policies if any(0 <= (e - start).days <= 365 for e in claims.get(household, []))
     )
     return len(policies), early
 
@@ -167,7 +163,9 @@ def cover_start(ctx: ServiceContext, household_id: int, person_id: int, event: d
     return best
 
 
-def claims_since(ctx: ServiceContext, since: datetime, *, exclude: int, insured: int | None = None, household: int | None = None) -> int:
+def claims_since(
+    ctx: ServiceContext, since: datetime, *, exclude: int, insured: int | None = None, household: int | None = None
+) -> int:
     stmt = select(func.count(Claim.id)).where(Claim.reported_at >= since, Claim.id != exclude)
     if insured is not None:
         stmt = stmt.where(Claim.insured_person_id == insured)
@@ -252,9 +250,7 @@ def sync_identifiers(ctx: ServiceContext, *, household_id: int | None = None, li
         .order_by(Payment.id)
     )
     if household_id is not None:
-        pay_stmt = pay_stmt.where(
-            (Policy.household_id == household_id) | (Application.household_id == household_id)
-        )
+        pay_stmt = pay_stmt.where((Policy.household_id == household_id) | (Application.household_id == household_id))
     for payment, household in ctx.session.execute(pay_stmt.limit(limit)):
         source = f"payment:{payment.id}"
         if source in seen or household is None:

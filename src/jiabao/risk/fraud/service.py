@@ -118,9 +118,7 @@ def application_gate(ctx: ServiceContext, application: Application) -> None:
 
 
 def active_model(ctx: ServiceContext) -> fm.TrainedModel | None:
-    row = ctx.session.execute(
-        select(FraudModel.version, FraudModel.digest).where(FraudModel.active.is_(True))
-    ).first()
+    row = ctx.session.execute(select(FraudModel.version, FraudModel.digest).where(FraudModel.active.is_(True))).first()
     if row is None:
         return None
     version, digest = row
@@ -203,7 +201,9 @@ def score_claim(ctx: ServiceContext, claim_id: int, household_id: int, facts: cr
 # Queues and decisions
 
 
-def queue(ctx: ServiceContext, kind: str, *, status: str = "open", limit: int = 100, offset: int = 0) -> list[RiskAssessment]:
+def queue(
+    ctx: ServiceContext, kind: str, *, status: str = "open", limit: int = 100, offset: int = 0
+) -> list[RiskAssessment]:
     stmt = (
         select(RiskAssessment)
         .where(RiskAssessment.kind == kind, RiskAssessment.status == status)
@@ -323,7 +323,7 @@ def train(ctx: ServiceContext, *, x: np.ndarray | None = None, y: np.ndarray | N
 
 
 def model_status(ctx: ServiceContext) -> dict[str, Any]:
-    x, y = labelled(ctx)
+    _, y = labelled(ctx)
     row = ctx.session.scalar(select(FraudModel).where(FraudModel.active.is_(True)))
     return {
         "labels": len(y),

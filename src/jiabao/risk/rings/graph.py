@@ -152,9 +152,7 @@ def find_rings(
                 households=tuple(sorted(group)),
                 score=round(score, 2),
                 shared=sorted(shared),
-                persons=sorted(
-                    (p for p in people.values() if p.household_id in group), key=lambda p: p.person_id
-                ),
+                persons=sorted((p for p in people.values() if p.household_id in group), key=lambda p: p.person_id),
                 links=ring_links,
                 claims=total,
             )
