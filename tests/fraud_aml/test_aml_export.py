@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal as D
+from decimal import Decimal
 
 from jiabao.risk.aml import export
 
@@ -13,7 +13,7 @@ def record(**kw: object) -> export.ReportRecord:
         "case_no": "LV2026112600000001",
         "rule": "natural_transfer_500k",
         "day": date(2026, 11, 23),
-        "amount": D("600000"),
+        "amount": Decimal("600000"),
         "customer_name": "张伟",
         "id_type": "resident_id",
         "id_number": "110105198503140011",

@@ -4,7 +4,7 @@ deadline, suspicious patterns, retention and the no-tipping-off texts."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal as D
+from decimal import Decimal
 
 import pytest
 
@@ -25,7 +25,7 @@ DAY = date(2026, 11, 23)  # a Monday
 
 
 def txn(i: int, amount: str, **kw: object) -> Txn:
-    return Txn(txn_id=i, person_id=kw.pop("person", 1), on=kw.pop("on", DAY), amount=D(amount), **kw)  # type: ignore[arg-type]
+    return Txn(txn_id=i, person_id=kw.pop("person", 1), on=kw.pop("on", DAY), amount=Decimal(amount), **kw)  # type: ignore[arg-type]
 
 
 # --- large-value thresholds (PBOC Order 2016 No. 3 art. 5) -------------------------------------------------
@@ -34,7 +34,7 @@ def txn(i: int, amount: str, **kw: object) -> Txn:
 def test_cash_threshold_is_50000_single_or_cumulative_in_a_day() -> None:
     assert r.large_value_hits([txn(1, "49999.99", method=Method.CASH)]) == []
     [hit] = r.large_value_hits([txn(1, "30000", method=Method.CASH), txn(2, "20000", method=Method.CASH)])
-    assert hit.rule is LargeValueRule.CASH and hit.total == D("50000") and hit.txn_ids == (1, 2)
+    assert hit.rule is LargeValueRule.CASH and hit.total == Decimal("50000") and hit.txn_ids == (1, 2)
     # another day does not add up
     assert (
         r.large_value_hits(
@@ -97,22 +97,26 @@ def test_on_time() -> None:
 
 
 def test_life_cash_premium_per_insured_of_20000_triggers_cdd() -> None:
-    low = r.cdd_for(CddEvent(CddEventKind.NEW_POLICY, 1, D("19999"), Method.CASH, premium_per_insured=D("19999")))
+    low = r.cdd_for(
+        CddEvent(CddEventKind.NEW_POLICY, 1, Decimal("19999"), Method.CASH, premium_per_insured=Decimal("19999"))
+    )
     assert low.level is CddLevel.SIMPLIFIED and low.triggers == ()
-    hit = r.cdd_for(CddEvent(CddEventKind.NEW_POLICY, 1, D("40000"), Method.CASH, premium_per_insured=D("20000")))
+    hit = r.cdd_for(
+        CddEvent(CddEventKind.NEW_POLICY, 1, Decimal("40000"), Method.CASH, premium_per_insured=Decimal("20000"))
+    )
     assert hit.level is CddLevel.STANDARD and hit.triggers == (CddTrigger.LIFE_CASH_PREMIUM,)
     assert "id_copies" in hit.required and "relationships" in hit.required
 
 
 def test_transfer_premium_of_200000_triggers_cdd() -> None:
-    assert r.cdd_for(CddEvent(CddEventKind.NEW_POLICY, 1, D("199999"))).level is CddLevel.SIMPLIFIED
-    assert r.cdd_for(CddEvent(CddEventKind.NEW_POLICY, 1, D("200000"))).triggers == (CddTrigger.TRANSFER_PREMIUM,)
+    assert r.cdd_for(CddEvent(CddEventKind.NEW_POLICY, 1, Decimal("199999"))).level is CddLevel.SIMPLIFIED
+    assert r.cdd_for(CddEvent(CddEventKind.NEW_POLICY, 1, Decimal("200000"))).triggers == (CddTrigger.TRANSFER_PREMIUM,)
 
 
 def test_surrenders_and_claims_of_10000_need_payee_identity() -> None:
     for kind in (CddEventKind.SURRENDER, CddEventKind.CLAIM):
-        assert r.cdd_for(CddEvent(kind, 1, D("9999.99"))).level is CddLevel.SIMPLIFIED
-        result = r.cdd_for(CddEvent(kind, 1, D("10000")))
+        assert r.cdd_for(CddEvent(kind, 1, Decimal("9999.99"))).level is CddLevel.SIMPLIFIED
+        result = r.cdd_for(CddEvent(kind, 1, Decimal("10000")))
         assert result.triggers == (CddTrigger.SURRENDER_OR_CLAIM,) and result.required == ("payee_identity",)
 
 
@@ -122,9 +126,9 @@ def test_beneficiary_who_is_not_the_customer_is_identified_and_verified() -> Non
 
 
 def test_organisation_needs_beneficial_owner_and_high_risk_is_enhanced() -> None:
-    org = r.cdd_for(CddEvent(CddEventKind.NEW_POLICY, 1, D("100"), organisation=True))
+    org = r.cdd_for(CddEvent(CddEventKind.NEW_POLICY, 1, Decimal("100"), organisation=True))
     assert org.triggers == (CddTrigger.BENEFICIAL_OWNER,) and "beneficial_owner" in org.required
-    high = r.cdd_for(CddEvent(CddEventKind.NEW_POLICY, 1, D("100"), high_risk=True))
+    high = r.cdd_for(CddEvent(CddEventKind.NEW_POLICY, 1, Decimal("100"), high_risk=True))
     assert high.level is CddLevel.ENHANCED and "source_of_funds" in high.required
 
 
@@ -134,7 +138,7 @@ def test_organisation_needs_beneficial_owner_and_high_risk_is_enhanced() -> None
 def policy(
     pid: int, issued: date, *, single: bool = True, paid: str = "250000", ended: date | None = None
 ) -> r.PolicyHistory:
-    return r.PolicyHistory(pid, issued, single, D(paid), ended)
+    return r.PolicyHistory(pid, issued, single, Decimal(paid), ended)
 
 
 def test_early_surrender_after_large_single_premium() -> None:
@@ -176,8 +180,8 @@ def test_frequent_changes_of_policyholder_or_beneficiary() -> None:
 
 
 def test_third_party_payer() -> None:
-    own = r.PremiumPayment(1, 10, DAY, D("100"), payer_person_id=1, policyholder_person_id=1)
-    other = r.PremiumPayment(2, 10, DAY, D("100"), payer_person_id=7, policyholder_person_id=1)
+    own = r.PremiumPayment(1, 10, DAY, Decimal("100"), payer_person_id=1, policyholder_person_id=1)
+    other = r.PremiumPayment(2, 10, DAY, Decimal("100"), payer_person_id=7, policyholder_person_id=1)
     [hit] = r.suspicious_hits(r.CustomerHistory(1, payments=(own, other)))
     assert hit.rule is r.SuspiciousRule.THIRD_PARTY_PAYER and hit.evidence["payment_id"] == "2"
 
@@ -189,7 +193,7 @@ def test_scattered_buying_then_scattered_surrender() -> None:
         policy(3, date(2026, 3, 1), paid="20000", ended=date(2026, 6, 1)),
     )
     [hit] = r.suspicious_hits(r.CustomerHistory(1, policies=bought))
-    assert hit.rule is r.SuspiciousRule.SCATTERED_BUY_SURRENDER and hit.amount == D("60000")
+    assert hit.rule is r.SuspiciousRule.SCATTERED_BUY_SURRENDER and hit.amount == Decimal("60000")
     one_surrender = tuple(p if p.policy_id != 3 else policy(3, date(2026, 3, 1), paid="20000") for p in bought)
     assert r.suspicious_hits(r.CustomerHistory(1, policies=one_surrender)) == []
 
