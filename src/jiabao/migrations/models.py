@@ -9,9 +9,9 @@ from jiabao.family import models as family_models
 from jiabao.identity import models as identity_models
 from jiabao.policies import models as policy_models
 from jiabao.policies import policy_models as policy_records
-from jiabao.underwriting import models as underwriting_models
 from jiabao.risk.aml import models as aml_models
 from jiabao.risk.fraud import models as fraud_models
+from jiabao.underwriting import models as underwriting_models
 
 __all__ = [
     "Base",
