@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 
 from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from jiabao.core.pii import mask_name
 from jiabao.db.context import ServiceContext
 from jiabao.family.models import Person
 from jiabao.policies.models import ApplicationInsured
@@ -488,3 +489,11 @@ def purge_expired(ctx: ServiceContext) -> int:
         removed += ctx.session.execute(delete(AmlReport).where(AmlReport.id.in_(expired))).rowcount or 0  # type: ignore[attr-defined]
     ctx.audit("aml.purge", "aml", 0, {"removed": removed})
     return removed
+
+
+def person_labels(ctx: ServiceContext, person_ids: set[int]) -> dict[int, str]:
+    """Masked names for the case lists (the report file is the only place with clear identities)."""
+    if not person_ids:
+        return {}
+    rows = ctx.session.execute(select(Person.id, Person.name).where(Person.id.in_(person_ids)))
+    return {pid: mask_name(name) for pid, name in rows}
