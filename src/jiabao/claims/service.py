@@ -41,6 +41,7 @@ from jiabao.policies import messages
 from jiabao.policies.policy_models import Instalment, Payment, Policy
 from jiabao.products.service import ProductEngine
 from jiabao.risk.screening import service as screening
+from jiabao.risk.fraud import hooks as risk
 from jiabao.underwriting.engine import KnowledgeBase
 
 ACCOUNT_COLUMN = "claims.account"
@@ -193,6 +194,7 @@ def _decide(ctx: ServiceContext, engines: Engines, claim: Claim, overview: House
         documents=tuple(data.documents),
         proxy=claim.proxy,
         insured_is_minor=insured.age < 18,
+        risk_score=risk.claim_risk(ctx, claim, data),
     )
     policies = [fb.policy_facts(ctx, engines.products, engines.knowledge, p) for p in fb.policies_of(ctx, overview.id)]
     case = ClaimCase(

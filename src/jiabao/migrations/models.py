@@ -12,13 +12,17 @@ from jiabao.policies import policy_models as policy_records
 from jiabao.policies import suspension_models
 from jiabao.risk.lists import models as watch_list_models
 from jiabao.risk.screening import models as screening_models
+from jiabao.risk.aml import models as aml_models
+from jiabao.risk.fraud import models as fraud_models
 from jiabao.underwriting import models as underwriting_models
 
 __all__ = [
     "Base",
+    "aml_models",
     "audit",
     "claim_models",
     "family_models",
+    "fraud_models",
     "identity_models",
     "outbox",
     "policy_models",

@@ -26,6 +26,7 @@ from jiabao.products.limits import death_cover
 from jiabao.products.schema import Frequency, Product
 from jiabao.products.service import HouseholdQuoteIn, ProductEngine, QuoteLineIn
 from jiabao.risk.screening import service as screening
+from jiabao.risk.fraud import hooks as risk
 from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import (
     CaseContext,
@@ -432,6 +433,7 @@ def confirm(ctx: ServiceContext, engine: ProductEngine, application_id: int, dat
     application, overview = _load(ctx, application_id)
     death = ProductLine.DEATH in product_lines(engine, application.product_code)
     months = contract_months(engine, application, overview, ctx.clock.today())
+    risk.application_gate(ctx, application)  # 核保风控: pass, or held / declined with a neutral text
     confirmation.confirm(ctx, engine, application, data, death_cover=death, term_months=months)
     screening.gate(
         ctx,
