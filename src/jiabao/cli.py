@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 from sqlalchemy import func, select
 
+from jiabao import cli_voice
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households
@@ -129,6 +130,8 @@ def serve(
     console.print(f"Jiabao on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run("jiabao.asgi:app", host=host, port=port, workers=workers, log_level="info")
 
+
+cli_voice.register(app)
 
 if __name__ == "__main__":
     app()
