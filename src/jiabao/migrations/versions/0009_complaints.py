@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("observed", sa.Integer(), nullable=False),
         sa.Column("expected", sa.Float(), nullable=False),
         sa.Column("method", sa.String(length=60), nullable=False),
-        sa.Column("created_at", jiabao.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint_warnings")),
         sa.UniqueConstraint("month", "key", name=op.f("uq_complaint_warnings_month")),
     )
@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("regulator_ref", sa.String(length=60), nullable=True),
         sa.Column("channel", sa.String(length=20), nullable=False),
         sa.Column("received_on", sa.Date(), nullable=False),
-        sa.Column("received_at", jiabao.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("complainant_kind", sa.String(length=20), nullable=False),
         sa.Column("complainant_person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("complainant_name_enc", sa.LargeBinary(), nullable=True),
@@ -87,7 +87,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=300), nullable=True),
         sa.Column("action_status", sa.String(length=20), nullable=True),
         sa.Column("created_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("updated_at", jiabao.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["category_confirmed_by"], ["users.id"], name=op.f("fk_complaints_category_confirmed_by_users")
         ),
@@ -117,7 +117,7 @@ def upgrade() -> None:
         sa.Column("complaint_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("on", sa.Date(), nullable=False),
-        sa.Column("at", jiabao.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("approved_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("detail", sa.JSON(), nullable=False),
@@ -140,9 +140,9 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("channel", sa.String(length=10), nullable=False),
         sa.Column("recipient_masked", sa.String(length=40), nullable=True),
-        sa.Column("sent_at", jiabao.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("outbox_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("delivered_at", jiabao.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("proof", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["complaint_id"], ["complaints.id"], name=op.f("fk_complaint_letters_complaint_id_complaints")
