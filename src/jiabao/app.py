@@ -25,6 +25,7 @@ from jiabao.web import (
     servicing_pages,
     underwriting_pages,
     visit_pages,
+    voice_pages,
 )
 from jiabao.web.deps import error_page
 
@@ -38,6 +39,7 @@ PAGE_MODULES = (
     servicing_pages,
     claim_pages,
     claim_staff_pages,
+    voice_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -84,7 +84,7 @@ def send_warnings(month: Annotated[str, typer.Option(help="YYYY-MM", callback=_m
 def report_complaints(
     year: Annotated[int, typer.Option(min=2000, max=2100)],
     channel: Annotated[Channel | None, typer.Option(case_sensitive=True)] = None,
-    format: Annotated[Format, typer.Option("--format")] = Format.TEXT,  # noqa: A002 - the documented option
+    format: Annotated[Format, typer.Option("--format")] = Format.TEXT,
 ) -> None:
     """Complaints received in the year, by category and region (count and share in percent)."""
     from jiabao.voice.analysis import annual
@@ -98,7 +98,7 @@ def report_complaints(
 @report_app.command("complaint-warnings")
 def report_warnings(
     month: Annotated[str, typer.Option(help="YYYY-MM", callback=_month)],
-    format: Annotated[Format, typer.Option("--format")] = Format.TEXT,  # noqa: A002
+    format: Annotated[Format, typer.Option("--format")] = Format.TEXT,
 ) -> None:
     """The month's early warnings with observed and expected counts and the method."""
     from jiabao.voice.early_warning import month_warnings
@@ -112,7 +112,7 @@ def report_warnings(
 @report_app.command("kpi")
 def report_kpi(
     year: Annotated[int, typer.Option(min=2000, max=2100)],
-    format: Annotated[Format, typer.Option("--format")] = Format.TEXT,  # noqa: A002
+    format: Annotated[Format, typer.Option("--format")] = Format.TEXT,
 ) -> None:
     """Every KPI of the year with its numerator and denominator (definitions in docs/kpi.md)."""
     from jiabao.reporting.kpis import annual_report

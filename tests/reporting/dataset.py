@@ -28,9 +28,17 @@ def at(day: date, hour: int = 4) -> datetime:
 
 def person(s: Session, birth: date) -> int:
     n = next(_ids)
-    p = Person(name=f"测试{n}", sex="M", birth_date=birth, id_type="resident_id", id_number_enc=b"x",
-               id_number_bidx=f"bidx{n:06d}", id_number_masked="110105********0000",
-               created_at=at(date(2024, 1, 1)), updated_at=at(date(2024, 1, 1)))  # fmt: skip
+    p = Person(
+        name=f"测试{n}",
+        sex="M",
+        birth_date=birth,
+        id_type="resident_id",
+        id_number_enc=b"x",
+        id_number_bidx=f"bidx{n:06d}",
+        id_number_masked="110105********0000",
+        created_at=at(date(2024, 1, 1)),
+        updated_at=at(date(2024, 1, 1)),
+    )
     s.add(p)
     s.flush()
     return p.id
@@ -43,70 +51,170 @@ def household(s: Session, head: int, created: date) -> int:
     return h.id
 
 
-def policy(s: Session, hh: int, holder: int, *, term: int, issued: date, insureds: list[tuple[int, bool | None]],
-           status: str = "in_force") -> int:  # fmt: skip
-    common: dict[str, Any] = {"household_id": hh, "policyholder_person_id": holder, "product_code": "whole_life",
-                              "product_version": 1, "channel": "online", "frequency": "annual", "payment_term": term,
-                              "annual_premium": Decimal(1000), "instalment": Decimal(1000), "basis": "test"}  # fmt: skip
+def policy(
+    s: Session,
+    hh: int,
+    holder: int,
+    *,
+    term: int,
+    issued: date,
+    insureds: list[tuple[int, bool | None]],
+    status: str = "in_force",
+) -> int:
+    common: dict[str, Any] = {
+        "household_id": hh,
+        "policyholder_person_id": holder,
+        "product_code": "whole_life",
+        "product_version": 1,
+        "channel": "online",
+        "frequency": "annual",
+        "payment_term": term,
+        "annual_premium": Decimal(1000),
+        "instalment": Decimal(1000),
+        "basis": "test",
+    }
     app = Application(**common, status="issued", quote={}, created_at=at(issued), updated_at=at(issued))
     s.add(app)
     s.flush()
-    pol = Policy(**common, policy_no=f"PT{next(_ids):08d}", application_id=app.id, status=status,
-                 issued_at=at(issued), effective_date=issued, received_on=issued,
-                 cooling_off_end=issued + timedelta(days=15), updated_at=at(issued))  # fmt: skip
+    pol = Policy(
+        **common,
+        policy_no=f"PT{next(_ids):08d}",
+        application_id=app.id,
+        status=status,
+        issued_at=at(issued),
+        effective_date=issued,
+        received_on=issued,
+        cooling_off_end=issued + timedelta(days=15),
+        updated_at=at(issued),
+    )
     s.add(pol)
     s.flush()
     for pid, automated in insureds:
         decision_id = None
         if automated is not None:
-            d = UnderwritingDecision(application_id=app.id, person_id=pid, kb_version="t", kb_digest="t",
-                                     facts_enc=b"x", result_enc=b"x", conclusion="standard", automated=automated,
-                                     elapsed_ms=1.0, decided_at=at(issued))  # fmt: skip
+            d = UnderwritingDecision(
+                application_id=app.id,
+                person_id=pid,
+                kb_version="t",
+                kb_digest="t",
+                facts_enc=b"x",
+                result_enc=b"x",
+                conclusion="standard",
+                automated=automated,
+                elapsed_ms=1.0,
+                decided_at=at(issued),
+            )
             s.add(d)
             s.flush()
             decision_id = d.id
-        s.add(PolicyInsured(policy_id=pol.id, person_id=pid, sum_assured=Decimal(100000),
-                            annual_premium=Decimal(1000), conclusion="standard", decision_id=decision_id,
-                            start_date=issued))  # fmt: skip
+        s.add(
+            PolicyInsured(
+                policy_id=pol.id,
+                person_id=pid,
+                sum_assured=Decimal(100000),
+                annual_premium=Decimal(1000),
+                conclusion="standard",
+                decision_id=decision_id,
+                start_date=issued,
+            )
+        )
     s.flush()
     return pol.id
 
 
 def premium(s: Session, pol: int, holder: int, amount: int, on: date, kind: str = "first_premium") -> None:
-    s.add(Payment(idempotency_key=f"k{next(_ids)}", kind=kind, direction="in", policy_id=pol,
-                  amount=Decimal(amount), account_enc=b"x", account_masked="6222 **** **** 0000",
-                  holder_person_id=holder, status="succeeded", created_at=at(on)))  # fmt: skip
+    s.add(
+        Payment(
+            idempotency_key=f"k{next(_ids)}",
+            kind=kind,
+            direction="in",
+            policy_id=pol,
+            amount=Decimal(amount),
+            account_enc=b"x",
+            account_masked="6222 **** **** 0000",
+            holder_person_id=holder,
+            status="succeeded",
+            created_at=at(on),
+        )
+    )
 
 
 def service_request(s: Session, pol: int, channel: str, on: date) -> None:
-    s.add(ServiceRequest(policy_id=pol, kind="address", channel=channel, status="completed", requested_at=at(on),
-                         accept_due=on, complete_due=on))  # fmt: skip
+    s.add(
+        ServiceRequest(
+            policy_id=pol,
+            kind="address",
+            channel=channel,
+            status="completed",
+            requested_at=at(on),
+            accept_due=on,
+            complete_due=on,
+        )
+    )
 
 
-def claim(s: Session, hh: int, insured: int, *, channel: str, reported: datetime, paid_hours: float | None,
-          straight: bool) -> None:  # fmt: skip
-    c = Claim(claim_no=f"CT{next(_ids):08d}", idempotency_key=f"c{next(_ids)}", household_id=hh,
-              insured_person_id=insured, channel=channel, claim_type="outpatient", event_date=reported.date(),
-              reported_at=reported, status="paid" if paid_hours is not None else "referred", facts_enc=b"x",
-              claimed_amount=Decimal(100), decision_due=reported.date(), account_enc=b"x", account_masked="x",
-              payee_person_id=insured,
-              paid_at=reported + timedelta(hours=paid_hours) if paid_hours is not None else None)  # fmt: skip
+def claim(
+    s: Session, hh: int, insured: int, *, channel: str, reported: datetime, paid_hours: float | None, straight: bool
+) -> None:
+    c = Claim(
+        claim_no=f"CT{next(_ids):08d}",
+        idempotency_key=f"c{next(_ids)}",
+        household_id=hh,
+        insured_person_id=insured,
+        channel=channel,
+        claim_type="outpatient",
+        event_date=reported.date(),
+        reported_at=reported,
+        status="paid" if paid_hours is not None else "referred",
+        facts_enc=b"x",
+        claimed_amount=Decimal(100),
+        decision_due=reported.date(),
+        account_enc=b"x",
+        account_masked="x",
+        payee_person_id=insured,
+        paid_at=reported + timedelta(hours=paid_hours) if paid_hours is not None else None,
+    )
     s.add(c)
     s.flush()
-    s.add(ClaimAssessment(claim_id=c.id, rule_version="t", outcome="approve_straight_through" if straight else "refer",
-                          automated=True, result_enc=b"x", elapsed_ms=1.0, decided_at=reported))  # fmt: skip
+    s.add(
+        ClaimAssessment(
+            claim_id=c.id,
+            rule_version="t",
+            outcome="approve_straight_through" if straight else "refer",
+            automated=True,
+            result_enc=b"x",
+            elapsed_ms=1.0,
+            decided_at=reported,
+        )
+    )
 
 
 def visit(s: Session, pol: int, status: str, due: date, *, elderly: bool = False) -> None:
     s.add(ReturnVisit(policy_id=pol, status=status, elderly=elderly, due_on=due, created_at=at(due)))
 
 
-def complaint(s: Session, hh: int | None, person_id: int | None, category: str, region: str, on: date,
-              *, elderly: bool = False) -> None:  # fmt: skip
-    s.add(Complaint(ref=f"CT-{next(_ids)}", channel="hotline", received_on=on, received_at=at(on),
-                    complainant_kind="customer", complainant_person_id=person_id, household_id=hh, policy_ids=[],
-                    category=category, product_line="ordinary_life", region=region, summary_enc=b"x",
-                    status="received", elderly=elderly, updated_at=at(on)))  # fmt: skip
+def complaint(
+    s: Session, hh: int | None, person_id: int | None, category: str, region: str, on: date, *, elderly: bool = False
+) -> None:
+    s.add(
+        Complaint(
+            ref=f"CT-{next(_ids)}",
+            channel="hotline",
+            received_on=on,
+            received_at=at(on),
+            complainant_kind="customer",
+            complainant_person_id=person_id,
+            household_id=hh,
+            policy_ids=[],
+            category=category,
+            product_line="ordinary_life",
+            region=region,
+            summary_enc=b"x",
+            status="received",
+            elderly=elderly,
+            updated_at=at(on),
+        )
+    )
 
 
 def build(s: Session) -> dict[str, int]:

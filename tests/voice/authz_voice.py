@@ -42,7 +42,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "facts": "经核实服务符合规范",
         "basis": "服务规范",
         "reasons": "无不当行为",
-    },  # fmt: skip
+    },
     ("POST", "/api/v1/complaints/{complaint_id}/review"): {"reason": "不同意"},
     ("POST", "/api/v1/complaints/{complaint_id}/review-decision"): {"outcome": "upheld", "reasons": "维持原决定"},
     ("POST", "/api/v1/complaints/{complaint_id}/action"): {"root_cause": "培训不足", "action": "加强培训"},

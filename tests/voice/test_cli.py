@@ -18,7 +18,15 @@ from tests.factories import make_family
 HEADER = "ref,received_on,channel,category,region,product_line,household_ref,summary"
 # The annual report's 2021 mix (PRODUCT.md C11): 45 complaints analysed, sales 48.89 %, claims 35.56 %, …
 CATEGORIES = ["sales"] * 22 + ["claims"] * 16 + ["surrender"] * 4 + ["underwriting"] * 2 + ["other"]
-REGIONS = ["east"] * 14 + ["north"] * 8 + ["central"] * 7 + ["northwest"] * 5 + ["northeast"] * 5 + ["south"] * 3 + ["southwest"] * 3  # fmt: skip
+REGIONS = (
+    ["east"] * 14
+    + ["north"] * 8
+    + ["central"] * 7
+    + ["northwest"] * 5
+    + ["northeast"] * 5
+    + ["south"] * 3
+    + ["southwest"] * 3
+)
 
 
 @pytest.fixture

@@ -57,15 +57,23 @@ def test_the_adjuster_who_decided_the_claim_is_recused(client: TestClient, runti
     team = staff(runtime)
     covered, claim_id = family_with_claim(client, runtime)
     # claims_a is the person complained about
-    complaint = file(client, covered.household_id, covered.headers, claim_id=claim_id, category="claims",
-                     subcategory="slow", subject_user_id=team.claims_a.user_id)  # fmt: skip
+    complaint = file(
+        client,
+        covered.household_id,
+        covered.headers,
+        claim_id=claim_id,
+        category="claims",
+        subcategory="slow",
+        subject_user_id=team.claims_a.user_id,
+    )
     assert complaint["handler_id"] == team.claims_b.user_id
     assert complaint["category_confirmed"] is False  # a customer's own choice is still confirmed by staff
     url = f"/api/v1/complaints/{complaint['id']}"
     refused = client.post(f"{url}/decision", json=DECISION, headers=headers_for(client, "claims_a"))
     assert refused.status_code == 403
-    confirmed = client.post(f"{url}/category", json={"category": "claims", "subcategory": "slow"},
-                            headers=headers_for(client, "claims_b"))  # fmt: skip
+    confirmed = client.post(
+        f"{url}/category", json={"category": "claims", "subcategory": "slow"}, headers=headers_for(client, "claims_b")
+    )
     assert confirmed.status_code == 200 and confirmed.json()["category_confirmed"] is True
 
 
@@ -85,19 +93,22 @@ def test_extensions_pauses_and_restart_through_the_api(client: TestClient, runti
     assert client.post(url, json=body, headers=handler).status_code == 422  # approval required (art. 18)
     approved = client.post(url, json=body | {"approved_by": team.admin.user_id}, headers=handler)
     assert approved.status_code == 200 and approved.json()["limit_days"] == 60
-    paused = client.post(url, json={"kind": "pause", "on": today, "reason": "第三方鉴定", "pause_reason": "appraisal"},
-                         headers=handler)  # fmt: skip
+    paused = client.post(
+        url, json={"kind": "pause", "on": today, "reason": "第三方鉴定", "pause_reason": "appraisal"}, headers=handler
+    )
     assert paused.json()["status"] == "paused" and paused.json()["due_on"] is None
     decide = client.post(f"/api/v1/complaints/{complaint['id']}/decision", json=DECISION, headers=handler)
     assert decide.status_code == 409  # not while the clock is paused
     runtime.clock.advance(timedelta(days=10))
-    resumed = client.post(url, json={"kind": "resume", "on": runtime.clock.today().isoformat(), "reason": "鉴定完成"},
-                          headers=handler)  # fmt: skip
+    resumed = client.post(
+        url, json={"kind": "resume", "on": runtime.clock.today().isoformat(), "reason": "鉴定完成"}, headers=handler
+    )
     assert resumed.json()["due_on"] == (received + timedelta(days=70)).isoformat()
     restarted = client.post(
-        url, json={"kind": "restart", "on": runtime.clock.today().isoformat(), "reason": "投诉人提供新的事实"},
+        url,
+        json={"kind": "restart", "on": runtime.clock.today().isoformat(), "reason": "投诉人提供新的事实"},
         headers=handler,
-    )  # fmt: skip
+    )
     assert restarted.json()["limit_days"] == 15
     assert restarted.json()["due_on"] == (runtime.clock.today() + timedelta(days=15)).isoformat()
     late = client.post(url, json={"kind": "extend", "on": "2099-01-01", "reason": "未来"}, headers=handler)
@@ -133,8 +144,11 @@ def test_decision_letter_reaches_the_customer_then_review_within_30_days(client:
         team.admin.user_id,
         team.admin2.user_id,
     )
-    done = client.post(f"{url}/review-decision", json={"outcome": "upheld", "reasons": "利息计算无误"},
-                       headers=headers_for(client, "admin1" if review.json()["handler_id"] == team.admin.user_id else "admin2"))  # fmt: skip
+    done = client.post(
+        f"{url}/review-decision",
+        json={"outcome": "upheld", "reasons": "利息计算无误"},
+        headers=headers_for(client, "admin1" if review.json()["handler_id"] == team.admin.user_id else "admin2"),
+    )
     assert done.status_code == 200 and done.json()["status"] == "closed"
 
 
@@ -160,13 +174,26 @@ def test_withdrawal_ends_the_complaint_that_day(client: TestClient, runtime: Run
 def test_major_and_elderly_complaints_lead_the_queue(client: TestClient, runtime: Runtime) -> None:
     team = staff(runtime)
     covered = child_with_outpatient_cover(client, runtime)
-    elder = make_family(runtime, name="王秀英", seq=21, username="wang", phone="13900005678",
-                        birth=__import__("datetime").date(1950, 1, 1))  # fmt: skip
+    elder = make_family(
+        runtime,
+        name="王秀英",
+        seq=21,
+        username="wang",
+        phone="13900005678",
+        birth=__import__("datetime").date(1950, 1, 1),
+    )
     service = headers_for(client, "service1")
     first = file(client, covered.household_id, covered.headers, category="servicing", summary="客服态度很差")
     old = file(client, elder.household_id, headers_for(client, "wang"), category="servicing", summary="电话一直打不通")
-    group = file(client, covered.household_id, service, channel="counter", category="servicing", group_size=25,
-                 summary="二十五位客户到柜面集体投诉服务态度")  # fmt: skip
+    group = file(
+        client,
+        covered.household_id,
+        service,
+        channel="counter",
+        category="servicing",
+        group_size=25,
+        summary="二十五位客户到柜面集体投诉服务态度",
+    )
     assert old["elderly"] is True and first["elderly"] is False
     assert group["major"] and group["emergency"] and group["major_reasons"] == ["group"]
     queue = client.get("/api/v1/complaints-queue", headers=service).json()

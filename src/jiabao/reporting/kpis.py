@@ -147,7 +147,7 @@ def claims_kpis(session: Session, start: date, end: date) -> list[KpiValue]:
             Claim.paid_at.is_not(None), Claim.paid_at >= _utc(start), Claim.paid_at < _utc(end + timedelta(1))
         )
     ).all()
-    hours = sorted((p - r).total_seconds() / 3600 for r, p in paid)
+    hours = sorted((p - r).total_seconds() / 3600 for r, p in paid if p is not None)
 
     def rank(q: float) -> float | None:
         if not hours:
@@ -211,9 +211,12 @@ def return_visit_success(session: Session, start: date, end: date) -> KpiValue:
 def complaints(session: Session, start: date, end: date) -> KpiValue:
     summary = period_summary(session, start, end)
     return KpiValue(
-        "complaints_total", summary["total"], summary["total"], None,
+        "complaints_total",
+        summary["total"],
+        summary["total"],
+        None,
         breakdown={"by_category": summary["by_category"], "by_region": summary["by_region"]},
-    )  # fmt: skip
+    )
 
 
 def elderly_served(session: Session, start: date, end: date) -> KpiValue:
@@ -229,21 +232,27 @@ def elderly_served(session: Session, start: date, end: date) -> KpiValue:
         served.add(pid)
         if flag:
             through.add(pid)
-    for pid, flag in session.execute(
+    for complainant, flag in session.execute(
         select(Complaint.complainant_person_id, Complaint.elderly).where(
             Complaint.received_on >= start, Complaint.received_on <= end, Complaint.complainant_person_id.in_(elderly)
         )
     ).all():
+        if complainant is None:
+            continue
+        pid = complainant
         served.add(pid)
         if flag:
             through.add(pid)
-    served |= set(session.scalars(_claims_in(start, end).with_only_columns(Claim.insured_person_id).where(
-        Claim.insured_person_id.in_(elderly))))  # fmt: skip
+    served |= set(
+        session.scalars(
+            _claims_in(start, end)
+            .with_only_columns(Claim.insured_person_id)
+            .where(Claim.insured_person_id.in_(elderly))
+        )
+    )
     if served:
-        through |= (
-            set(session.scalars(select(User.person_id).where(User.elderly_mode.is_(True), User.person_id.in_(served))))
-            & served
-        )  # type: ignore[operator]
+        elder_mode = select(User.person_id).where(User.elderly_mode.is_(True), User.person_id.in_(served))
+        through |= {p for p in session.scalars(elder_mode) if p is not None}
     return KpiValue("elderly_served_elderly_channels", len(through), len(through), len(served))
 
 

@@ -153,13 +153,20 @@ def monthly(session: Session, month: str) -> MonthlyReport:
     prev_start = (start - timedelta(days=1)).replace(day=1)
     previous = period_summary(session, prev_start, start - timedelta(days=1))["total"]
     actions = [
-        {"ref": c.ref, "category": c.category, "root_cause": c.root_cause, "action": c.action,
-         "status": c.action_status}
+        {
+            "ref": c.ref,
+            "category": c.category,
+            "root_cause": c.root_cause,
+            "action": c.action,
+            "status": c.action_status,
+        }
         for c in session.scalars(
-            select(Complaint).where(Complaint.root_cause.is_not(None), Complaint.received_on <= end)
-            .order_by(Complaint.received_on.desc()).limit(50)
+            select(Complaint)
+            .where(Complaint.root_cause.is_not(None), Complaint.received_on <= end)
+            .order_by(Complaint.received_on.desc())
+            .limit(50)
         )
-    ]  # fmt: skip
+    ]
     return MonthlyReport(
         month=month,
         total=total,

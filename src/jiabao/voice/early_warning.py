@@ -34,10 +34,15 @@ def month_warnings(session: Session, month: str) -> list[dict[str, Any]]:
     start, end = month_bounds(month)
     rows = session.execute(
         select(
-            Complaint.received_on, Complaint.category, Complaint.region, Complaint.product_line,
-            Complaint.partner_id, Complaint.product_code, Complaint.major,
+            Complaint.received_on,
+            Complaint.category,
+            Complaint.region,
+            Complaint.product_line,
+            Complaint.partner_id,
+            Complaint.product_code,
+            Complaint.major,
         ).where(Complaint.received_on >= first, Complaint.received_on <= end)
-    ).all()  # fmt: skip
+    ).all()
     index = {m: i for i, m in enumerate(months)}
     cells: dict[tuple[str, str, str], list[int]] = {}
     now_rows = []
@@ -60,30 +65,52 @@ def month_warnings(session: Session, month: str) -> list[dict[str, Any]]:
         )
         if signal is not None:
             warnings.append(
-                {"category": category, "region": region, "product_line": line, "observed": signal.observed,
-                 "expected": signal.expected, "method": signal.method}
-            )  # fmt: skip
+                {
+                    "category": category,
+                    "region": region,
+                    "product_line": line,
+                    "observed": signal.observed,
+                    "expected": signal.expected,
+                    "method": signal.method,
+                }
+            )
     partners = Counter(p for _, _, _, p, _, _ in now_rows if p is not None)
     products = Counter(code for _, _, _, _, code, _ in now_rows if code)
     majors = sum(1 for *_, major in now_rows if major)
-    for kind, key, count in method.hard_triggers(dict(partners), dict(products), majors):
-        matching = [r for r in now_rows if (kind == "partner_cluster" and str(r[3]) == key)
-                    or (kind == "product_cluster" and r[4] == key) or (kind == "major_complaint" and r[5])]  # fmt: skip
+    for kind, trigger, count in method.hard_triggers(dict(partners), dict(products), majors):
+        matching = [
+            r
+            for r in now_rows
+            if (kind == "partner_cluster" and str(r[3]) == trigger)
+            or (kind == "product_cluster" and r[4] == trigger)
+            or (kind == "major_complaint" and r[5])
+        ]
         category = Counter(r[0] for r in matching).most_common(1)[0][0]
         region = Counter(r[1] for r in matching).most_common(1)[0][0]
-        entry: dict[str, Any] = {"category": category, "region": region, "observed": count, "expected": 0.0,
-                                 "method": f"hard_trigger:{kind}"}  # fmt: skip
+        entry: dict[str, Any] = {
+            "category": category,
+            "region": region,
+            "observed": count,
+            "expected": 0.0,
+            "method": f"hard_trigger:{kind}",
+        }
         if kind == "partner_cluster":
-            entry["partner_id"] = int(key)
+            entry["partner_id"] = int(trigger)
         elif kind == "product_cluster":
-            entry["product_code"] = key
+            entry["product_code"] = trigger
         warnings.append(entry)
     return warnings
 
 
 def warning_key(w: dict[str, Any]) -> str:
-    parts = [w["method"], w["category"], w["region"], str(w.get("product_line", "")), str(w.get("partner_id", "")),
-             str(w.get("product_code", ""))]  # fmt: skip
+    parts = [
+        w["method"],
+        w["category"],
+        w["region"],
+        str(w.get("product_line", "")),
+        str(w.get("partner_id", "")),
+        str(w.get("product_code", "")),
+    ]
     return "|".join(parts)[:200]
 
 
@@ -97,15 +124,26 @@ def send(session: Session, month: str, *, now: datetime) -> int:
             continue
         session.add(
             ComplaintWarning(
-                month=month, key=key, category=w["category"], region=w["region"],
-                product_line=w.get("product_line"), partner_id=w.get("partner_id"), observed=w["observed"],
-                expected=w["expected"], method=w["method"], created_at=now,
+                month=month,
+                key=key,
+                category=w["category"],
+                region=w["region"],
+                product_line=w.get("product_line"),
+                partner_id=w.get("partner_id"),
+                observed=w["observed"],
+                expected=w["expected"],
+                method=w["method"],
+                created_at=now,
             )
-        )  # fmt: skip
+        )
         fresh.append(w)
     if fresh:
-        enqueue(session, topic="management", at=now, payload={"kind": "complaint_warnings", "month": month,
-                                                               "warnings": fresh})  # fmt: skip
+        enqueue(
+            session,
+            topic="management",
+            at=now,
+            payload={"kind": "complaint_warnings", "month": month, "warnings": fresh},
+        )
     session.flush()
     return len(fresh)
 

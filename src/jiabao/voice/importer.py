@@ -86,11 +86,15 @@ def parse(text: str, households: dict[str, int], today: date) -> list[_Row]:
             raise _problem(n, "received_on", "日期格式应为 YYYY-MM-DD", "Use YYYY-MM-DD") from None
         if received > today or received < today - timedelta(days=366 * 10):
             raise _problem(n, "received_on", "日期不在合理范围", "The date is out of range")
-        parsed: dict[str, object] = {}
-        for field, enum in (("channel", Channel), ("category", Category), ("region", Region),
-                            ("product_line", ProductLine)):  # fmt: skip
+        parsed: dict[str, str] = {}
+        for field, enum in (
+            ("channel", Channel),
+            ("category", Category),
+            ("region", Region),
+            ("product_line", ProductLine),
+        ):
             try:
-                parsed[field] = enum(values[field])
+                parsed[field] = enum(values[field]).value
             except ValueError:
                 allowed = ", ".join(e.value for e in enum)
                 raise _problem(n, field, f"取值应为：{allowed}", f"Must be one of: {allowed}") from None
@@ -103,9 +107,17 @@ def parse(text: str, households: dict[str, int], today: date) -> list[_Row]:
         if not summary or len(summary) > 2000 or any(ord(ch) < 32 and ch not in "\t" for ch in summary):
             raise _problem(n, "summary", "内容为空、过长或含控制字符", "Empty, too long or with control characters")
         rows.append(
-            _Row(ref, received, parsed["channel"], parsed["category"], parsed["region"],  # type: ignore[arg-type]
-                 parsed["product_line"], household_id, summary)  # type: ignore[arg-type]
-        )  # fmt: skip
+            _Row(
+                ref,
+                received,
+                Channel(parsed["channel"]),
+                Category(parsed["category"]),
+                Region(parsed["region"]),
+                ProductLine(parsed["product_line"]),
+                household_id,
+                summary,
+            )
+        )
     return rows
 
 

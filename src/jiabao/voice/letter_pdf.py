@@ -104,8 +104,15 @@ def render_letter(content: LetterContent) -> bytes:
     ]
     out = BytesIO()
     doc = SimpleDocTemplate(
-        out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
-        title=heading, author=COMPANY, invariant=True,
-    )  # fmt: skip
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=heading,
+        author=COMPANY,
+        invariant=True,
+    )
     doc.build(story)
     return out.getvalue()

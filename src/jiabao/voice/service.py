@@ -131,9 +131,14 @@ def _route(ctx: ServiceContext, complaint: Complaint) -> None:
     if complaint.status == Status.RECEIVED.value and routing.handler_id is not None:
         complaint.status = Status.IN_PROGRESS.value
     _event(
-        ctx, complaint, "routed", team=routing.team, handler_id=routing.handler_id,
-        recused=list(routing.recused), escalated=routing.escalated,
-    )  # fmt: skip
+        ctx,
+        complaint,
+        "routed",
+        team=routing.team,
+        handler_id=routing.handler_id,
+        recused=list(routing.recused),
+        escalated=routing.escalated,
+    )
 
 
 def _product_line(ctx: ServiceContext, policy_ids: list[int], claim_id: int | None) -> tuple[str, str | None]:
@@ -262,10 +267,16 @@ def file_complaint(ctx: ServiceContext, household_id: int | None, data: Complain
     _route(ctx, complaint)
     if complaint.major:
         enqueue(
-            ctx.session, topic="management", at=ctx.now(),
-            payload={"kind": "major_complaint", "ref": complaint.ref, "reasons": complaint.major_reasons,
-                     "group_size": complaint.group_size},
-        )  # fmt: skip
+            ctx.session,
+            topic="management",
+            at=ctx.now(),
+            payload={
+                "kind": "major_complaint",
+                "ref": complaint.ref,
+                "reasons": complaint.major_reasons,
+                "group_size": complaint.group_size,
+            },
+        )
     _acknowledge(ctx, complaint)
     ctx.audit("complaint.received", "complaint", complaint.id, {"channel": complaint.channel, "major": complaint.major})
     ctx.session.flush()
@@ -280,10 +291,16 @@ def record_imported(ctx: ServiceContext, complaint: Complaint) -> None:
 
 def _acknowledge(ctx: ServiceContext, complaint: Complaint) -> None:
     enqueue(
-        ctx.session, topic="sms" if complaint.delivery != "email" else "email", at=ctx.now(),
-        payload={"kind": "complaint_received", "person_id": complaint.complainant_person_id, "ref": complaint.ref,
-                 "body": f"您的投诉（编号{complaint.ref}）已受理，我们将在{complaint.due_on}前告知处理结果。"},
-    )  # fmt: skip
+        ctx.session,
+        topic="sms" if complaint.delivery != "email" else "email",
+        at=ctx.now(),
+        payload={
+            "kind": "complaint_received",
+            "person_id": complaint.complainant_person_id,
+            "ref": complaint.ref,
+            "body": f"您的投诉（编号{complaint.ref}）已受理，我们将在{complaint.due_on}前告知处理结果。",
+        },
+    )
 
 
 def load(ctx: ServiceContext, complaint_id: int) -> Complaint:
@@ -328,10 +345,11 @@ def clock(ctx: ServiceContext, complaint_id: int, data: ClockIn) -> Complaint:
         approver = ctx.session.get(User, data.approved_by) if data.approved_by else None
         if approver is None or approver.role != Role.ADMIN.value or approver.id == ctx.principal.user_id:
             raise invalid(
-                "approved_by", "approval_required",
+                "approved_by",
+                "approval_required",
                 "再延长30日须经上级机构或高级管理人员（另一名管理员）批准",
                 "A further 30 days needs another manager's approval",
-            )  # fmt: skip
+            )
         if not data.complainant_told:
             raise invalid(
                 "complainant_told", "required", "再延长须告知投诉人", "The complainant must be told of the extension"
@@ -344,9 +362,15 @@ def clock(ctx: ServiceContext, complaint_id: int, data: ClockIn) -> Complaint:
     complaint.status = (Status.PAUSED if limit.paused else Status.IN_PROGRESS).value
     complaint.updated_at = ctx.now()
     _event(
-        ctx, complaint, data.kind.value, on=data.on, reason=data.reason, approved_by=data.approved_by,
-        pause_reason=data.pause_reason.value if data.pause_reason else None, due_on=str(limit.due),
-    )  # fmt: skip
+        ctx,
+        complaint,
+        data.kind.value,
+        on=data.on,
+        reason=data.reason,
+        approved_by=data.approved_by,
+        pause_reason=data.pause_reason.value if data.pause_reason else None,
+        due_on=str(limit.due),
+    )
     if data.kind is ClockKind.RESTART:
         _route(ctx, complaint)
     ctx.session.flush()
@@ -370,11 +394,18 @@ def _send_letter(ctx: ServiceContext, complaint: Complaint, kind: str, content: 
     topic = {"sms": "sms", "email": "email", "letter": "post"}[channel]
     link = f"/complaints/{complaint.id}/letter.pdf"
     message = enqueue(
-        ctx.session, topic=topic, at=ctx.now(),
-        payload={"kind": f"complaint_{kind}", "person_id": complaint.complainant_person_id, "ref": complaint.ref,
-                 "sha256": digest, "link": link,
-                 "body": f"您的投诉（编号{complaint.ref}）已有处理结果，请查看告知书：{link}"},
-    )  # fmt: skip
+        ctx.session,
+        topic=topic,
+        at=ctx.now(),
+        payload={
+            "kind": f"complaint_{kind}",
+            "person_id": complaint.complainant_person_id,
+            "ref": complaint.ref,
+            "sha256": digest,
+            "link": link,
+            "body": f"您的投诉（编号{complaint.ref}）已有处理结果，请查看告知书：{link}",
+        },
+    )
     ctx.session.flush()
     letter = ComplaintLetter(
         complaint_id=complaint.id,
@@ -401,20 +432,32 @@ def decide(ctx: ServiceContext, complaint_id: int, data: DecisionIn) -> Complain
     today = ctx.clock.today()
     complaint.status, complaint.decided_on, complaint.outcome = Status.DECIDED.value, today, data.outcome
     complaint.decision = {
-        "facts": data.facts, "basis": data.basis, "reasons": data.reasons, "remedy": data.remedy,
-        "decided_by": ctx.principal.user_id, "within_limit": complaint.due_on is None or today <= complaint.due_on,
-    }  # fmt: skip
+        "facts": data.facts,
+        "basis": data.basis,
+        "reasons": data.reasons,
+        "remedy": data.remedy,
+        "decided_by": ctx.principal.user_id,
+        "within_limit": complaint.due_on is None or today <= complaint.due_on,
+    }
     if data.root_cause:
         complaint.root_cause, complaint.action = data.root_cause, data.action
         complaint.action_status = "open" if data.action else None
     complaint.letter_delivered_on = today
     complaint.updated_at = ctx.now()
     content = LetterContent(
-        kind="decision", ref=complaint.ref, complainant=complainant_name(ctx, complaint),
-        received_on=complaint.received_on, decided_on=today, category_zh=LABELS_ZH[complaint.category],
-        outcome=data.outcome, facts=data.facts, basis=data.basis, reasons=data.reasons, remedy=data.remedy,
+        kind="decision",
+        ref=complaint.ref,
+        complainant=complainant_name(ctx, complaint),
+        received_on=complaint.received_on,
+        decided_on=today,
+        category_zh=LABELS_ZH[complaint.category],
+        outcome=data.outcome,
+        facts=data.facts,
+        basis=data.basis,
+        reasons=data.reasons,
+        remedy=data.remedy,
         review_deadline=review_request_deadline(today),
-    )  # fmt: skip
+    )
     letter = _send_letter(ctx, complaint, "decision", content)
     ctx.session.flush()
     _event(ctx, complaint, "decided", outcome=data.outcome, within_limit=complaint.decision["within_limit"])
@@ -457,9 +500,10 @@ def request_review(ctx: ServiceContext, complaint_id: int, data: ReviewIn) -> Co
     complaint.review_due = review_decision_due(today)
     previous = complaint.handler_id
     supervisors = [
-        c for c in _candidates(ctx)
+        c
+        for c in _candidates(ctx)
         if c.role is Role.ADMIN and c.user_id not in _interested(ctx, complaint) and c.user_id != previous
-    ]  # fmt: skip
+    ]
     supervisors.sort(key=lambda c: (c.open_cases, c.user_id))
     complaint.team, complaint.handler_id = "supervisor", supervisors[0].user_id if supervisors else None
     complaint.recused = sorted({*complaint.recused, *([previous] if previous else [])})
@@ -478,14 +522,28 @@ def decide_review(ctx: ServiceContext, complaint_id: int, data: ReviewDecisionIn
         raise Conflict("No review is pending", "没有待核查的申请", code="no_review")
     today = ctx.clock.today()
     complaint.status, complaint.closed_on = Status.CLOSED.value, today
-    complaint.decision = {**complaint.decision, "review": {"outcome": data.outcome, "reasons": data.reasons,
-                                                           "within_limit": today <= (complaint.review_due or today)}}  # fmt: skip
+    complaint.decision = {
+        **complaint.decision,
+        "review": {
+            "outcome": data.outcome,
+            "reasons": data.reasons,
+            "within_limit": today <= (complaint.review_due or today),
+        },
+    }
     content = LetterContent(
-        kind="review", ref=complaint.ref, complainant=complainant_name(ctx, complaint),
-        received_on=complaint.received_on, decided_on=today, category_zh=LABELS_ZH[complaint.category],
-        outcome=data.outcome, facts=str(complaint.decision.get("facts", "")), basis="《银行业保险业消费投诉处理管理办法》第二十条",
-        reasons=data.reasons, remedy="", review_deadline=None,
-    )  # fmt: skip
+        kind="review",
+        ref=complaint.ref,
+        complainant=complainant_name(ctx, complaint),
+        received_on=complaint.received_on,
+        decided_on=today,
+        category_zh=LABELS_ZH[complaint.category],
+        outcome=data.outcome,
+        facts=str(complaint.decision.get("facts", "")),
+        basis="《银行业保险业消费投诉处理管理办法》第二十条",
+        reasons=data.reasons,
+        remedy="",
+        review_deadline=None,
+    )
     _send_letter(ctx, complaint, "review", content)
     _event(ctx, complaint, "review_decided", outcome=data.outcome)
     ctx.session.flush()

@@ -60,7 +60,7 @@ def negbin_tail(observed: int, mean: float, size: float) -> float:
     if observed <= 0:
         return 1.0
     p = size / (size + mean)
-    term = p**size
+    term = float(p**size)
     below = term
     for k in range(1, observed):
         term *= (k - 1 + size) / k * (1 - p)
@@ -180,22 +180,23 @@ def back_test(*, cells: int = 49, months: int = 36, clusters: int = 20, extra: i
         start = int(rng.integers(BASELINE + 2, months - 2))
         planted[int(cell)] = start
         counts[cell, start : start + 2] += rng.poisson(extra, size=2) + 1
-    detected, delays, false_alarms, quiet_cell_months = 0, [], 0, 0
+    detected, false_alarms, quiet_cell_months = 0, 0, 0
+    delays: list[int] = []
     for cell in range(cells):
-        start = planted.get(cell)
+        begins = planted.get(cell)
         found = False
         for t in range(BASELINE, months):
             signal = evaluate_cell([int(x) for x in counts[cell, : t + 1]])
-            in_cluster = start is not None and start <= t < start + 2
-            after = start is not None and t >= start
+            in_cluster = begins is not None and begins <= t < begins + 2
+            after = begins is not None and t >= begins
             if not after:
                 quiet_cell_months += 1
                 if signal is not None:
                     false_alarms += 1
-            elif in_cluster and signal is not None and not found:
+            elif begins is not None and in_cluster and signal is not None and not found:
                 found = True
                 detected += 1
-                delays.append(t - start)  # type: ignore[operator]
+                delays.append(t - begins)
     return BackTest(
         cells=cells,
         months=months,
