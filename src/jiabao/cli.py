@@ -89,6 +89,7 @@ def demo() -> None:
         existing = session.scalar(select(func.count(Household.id))) or 0
     if existing == 0:
         _seed(runtime, runtime.settings.seed_households, 20211231)
+    cli_voice.seed_demo(runtime)
     _print_logins(runtime)
 
 

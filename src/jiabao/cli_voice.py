@@ -35,6 +35,14 @@ def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
 
 
+def seed_demo(runtime: Runtime) -> None:
+    """The demo complaints (idempotent), called by ``jiabao demo``."""
+    from jiabao.demo.voice import seed_complaints
+
+    with unit_of_work(runtime.sessions) as session:
+        seed_complaints(session, runtime.cipher, now=runtime.clock.now())
+
+
 def _runtime() -> Runtime:
     return build_runtime(Settings())
 
