@@ -18,7 +18,6 @@ from jiabao.core.auth import Role
 from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households
 from jiabao.demo.users import ensure_demo_users
-from jiabao.demo.voice import seed_complaints
 from jiabao.runtime import Runtime
 from tests.factories import make_user
 from tests.web.test_pages import log_in
