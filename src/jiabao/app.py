@@ -26,6 +26,7 @@ from jiabao.web import (
     servicing_pages,
     underwriting_pages,
     visit_pages,
+    voice_pages,
 )
 from jiabao.web.deps import error_page
 
@@ -40,6 +41,7 @@ PAGE_MODULES = (
     claim_pages,
     claim_staff_pages,
     risk_ops_pages,
+    voice_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -11,6 +11,7 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from jiabao import cli_screening
+from jiabao import cli_voice
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households
@@ -91,6 +92,7 @@ def demo() -> None:
         existing = session.scalar(select(func.count(Household.id))) or 0
     if existing == 0:
         _seed(runtime, runtime.settings.seed_households, 20211231)
+    cli_voice.seed_demo(runtime)
     _print_logins(runtime)
 
 
@@ -132,6 +134,8 @@ def serve(
     console.print(f"Jiabao on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run("jiabao.asgi:app", host=host, port=port, workers=workers, log_level="info")
 
+
+cli_voice.register(app)
 
 if __name__ == "__main__":
     app()

@@ -16,6 +16,7 @@ from jiabao.api import (
     policy_visits,
     products,
     risk_ops,
+    voice,
 )
 
 api_router = APIRouter(prefix="/api/v1")
@@ -30,3 +31,4 @@ api_router.include_router(policy_servicing.router)
 api_router.include_router(claims.router)
 api_router.include_router(audit.router)
 api_router.include_router(risk_ops.router)
+api_router.include_router(voice.router)

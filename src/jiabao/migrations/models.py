@@ -15,6 +15,7 @@ from jiabao.risk.screening import models as screening_models
 from jiabao.risk.aml import models as aml_models
 from jiabao.risk.fraud import models as fraud_models
 from jiabao.underwriting import models as underwriting_models
+from jiabao.voice import models as voice_models
 
 __all__ = [
     "Base",
@@ -31,5 +32,6 @@ __all__ = [
     "suspension_models",
     "underwriting_models",
     "watch_list_models",
+    "voice_models",
 ]
 metadata = Base.metadata
