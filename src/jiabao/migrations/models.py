@@ -10,6 +10,7 @@ from jiabao.identity import models as identity_models
 from jiabao.policies import models as policy_models
 from jiabao.policies import policy_models as policy_records
 from jiabao.underwriting import models as underwriting_models
+from jiabao.valuation import models as valuation_models
 
 __all__ = [
     "Base",
@@ -21,5 +22,6 @@ __all__ = [
     "policy_models",
     "policy_records",
     "underwriting_models",
+    "valuation_models",
 ]
 metadata = Base.metadata
