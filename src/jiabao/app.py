@@ -24,6 +24,7 @@ from jiabao.web import (
     quote_pages,
     servicing_pages,
     underwriting_pages,
+    valuation_pages,
     visit_pages,
 )
 from jiabao.web.deps import error_page
@@ -38,6 +39,7 @@ PAGE_MODULES = (
     servicing_pages,
     claim_pages,
     claim_staff_pages,
+    valuation_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

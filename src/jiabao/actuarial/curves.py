@@ -175,3 +175,15 @@ def reserve_discount_curve(
     spots = reserve_base_spots(tenors, moving_average(daily_spot_rates, days), ultimate=ultimate)
     curve = YieldCurve.from_spot_rates(spots + premium, 1.0)
     return YieldCurve(curve.forwards, 1.0, f"750MA+{premium * 1e4:.0f}bp")
+
+
+def reserve_curve_from_average(
+    tenors: ArrayLike, averaged_spots: ArrayLike, *, premium: float = 0.0, ultimate: float = ULTIMATE_FORWARD_RATE
+) -> YieldCurve:
+    """The reserve discount curve from an already averaged government curve (e.g. the published 750-day average
+    downloaded from China Bond), + the comprehensive premium."""
+    if not 0.0 <= premium <= MAX_PREMIUM:
+        raise ValueError(f"the comprehensive premium {premium:.2%} is outside [0, {MAX_PREMIUM:.2%}]")
+    spots = reserve_base_spots(tenors, averaged_spots, ultimate=ultimate)
+    curve = YieldCurve.from_spot_rates(spots + premium, 1.0)
+    return YieldCurve(curve.forwards, 1.0, f"750MA+{premium * 1e4:.0f}bp")

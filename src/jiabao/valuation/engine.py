@@ -381,7 +381,8 @@ def future_flow(outgo: FloatArray, elapsed_months: IntArray) -> FloatArray:
     months = outgo.shape[1]
     shifted = np.arange(months)[None, :] - elapsed_months[:, None]
     valid = (shifted >= 0) & (shifted < HORIZON_MONTHS)
-    return np.bincount(shifted[valid], weights=outgo[valid], minlength=HORIZON_MONTHS)[:HORIZON_MONTHS]
+    flow = np.bincount(shifted[valid], weights=outgo[valid], minlength=HORIZON_MONTHS)[:HORIZON_MONTHS]
+    return np.asarray(flow, dtype=np.float64)
 
 
 CHUNK = 1000
