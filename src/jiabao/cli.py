@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 from sqlalchemy import func, select
 
+from jiabao.cli_valuation import valuation_app
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households
@@ -20,6 +21,7 @@ from jiabao.runtime import Runtime, build_runtime
 
 app = typer.Typer(help="Jiabao (家保) family-account insurance platform", no_args_is_help=True)
 console = Console()
+app.add_typer(valuation_app, name="valuation")
 
 
 def _runtime() -> Runtime:

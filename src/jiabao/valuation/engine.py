@@ -421,3 +421,25 @@ def _value_chunk(
     values["ra"] = worst_future - future
     values["fcf0"] = worst_issue  # BEL₀ + RA₀ (the adverse direction at issue)
     return values, future_flow(conditional, lines.elapsed_months)
+
+
+def book_flows(shard: Shard) -> dict[str, FloatArray]:
+    """Only the best-estimate net outgo by month from the valuation date, per product, summed over the shard's
+    lines (conditional on being in force at the valuation date) — what the scenario runs discount."""
+    flows: dict[str, FloatArray] = {}
+    for code in sorted(shard.lines):
+        lines, product = shard.lines[code], shard.products[code]
+        if len(lines) == 0:
+            continue
+        if isinstance(product.pricing, RateTablePricing):
+            flows[code] = _value_short_term(product, lines)[1]
+            continue
+        total = np.zeros(HORIZON_MONTHS)
+        for start in range(0, len(lines), CHUNK):
+            chunk = lines.take(np.arange(start, min(start + CHUNK, len(lines))))
+            outgo, in_force = project(product, shard.tables[code], chunk, shard.assumptions)
+            rows = np.arange(len(chunk))
+            share = np.maximum(in_force[rows, np.minimum(chunk.elapsed_months, in_force.shape[1] - 1)], 1e-12)
+            total += future_flow(outgo / share[:, None], chunk.elapsed_months)
+        flows[code] = total
+    return flows

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
+from jiabao.actuarial.scenarios import HullWhite, generate
 from jiabao.core.auth import Principal, Role
 from jiabao.core.errors import Conflict, NotFound, PermissionDenied
 from jiabao.core.validation.dates import age_on
@@ -27,8 +28,17 @@ from jiabao.products.quoting import table_set_for
 from jiabao.products.schema import Product, RateTablePricing
 from jiabao.products.service import ProductEngine
 from jiabao.valuation import repository as repo
-from jiabao.valuation.engine import RESULT_FIELDS, AssumptionSet, Lines, Shard, ShardResult, value_shard
+from jiabao.valuation.engine import (
+    HORIZON_MONTHS,
+    RESULT_FIELDS,
+    AssumptionSet,
+    Lines,
+    Shard,
+    ShardResult,
+    value_shard,
+)
 from jiabao.valuation.models import AssumptionSetRecord, ValuationRun
+from jiabao.valuation.stochastic import ScenarioResult, ScenarioShard, add_results, scenario_values
 
 ShardFunction = Callable[[Shard], ShardResult]
 MapShards = Callable[[ShardFunction, Sequence[Shard]], list[ShardResult]]
@@ -354,3 +364,58 @@ def view(session: Session, principal: Principal, run_id: int | None = None) -> V
         movement=movement,
         runs=repo.runs(session),
     )
+
+
+# -- stochastic runs --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScenarioSummary:
+    scenarios: int
+    shards: int
+    seconds: float
+    deterministic_bel: float
+    mean: float
+    std: float
+    percentiles: dict[str, float]  # 0.5%, 5%, 50%, 95%, 99.5% of the book's PV of net outgo
+    by_product_mean: dict[str, float]
+
+
+def run_scenarios(
+    session: Session,
+    engine: ProductEngine,
+    assumptions: AssumptionSet,
+    on: date,
+    *,
+    count: int,
+    seed: int,
+    map_shards: Callable[[Callable[[ScenarioShard], ScenarioResult], Sequence[ScenarioShard]], list[ScenarioResult]],
+    partitions: int = 8,
+    model: HullWhite | None = None,
+) -> ScenarioSummary:
+    """Value the book in force on ``count`` Hull–White scenarios (seeded) through ``map_shards``."""
+    started = time.perf_counter()
+    sims = generate(assumptions.curve, scenarios=count, months=HORIZON_MONTHS, model=model, seed=seed)
+    shards = [ScenarioShard(s, sims.discount) for s in build_shards(session, engine, assumptions, on, partitions)]
+    if not shards:
+        raise NotFound(message_en="no policy in force to value", message_zh="没有有效保单可评估")
+    total = reduce_results(map_shards(scenario_values, shards))
+    book = sum(total.by_product.values(), start=np.zeros(count))
+    levels = {"p0.5": 0.5, "p5": 5.0, "p50": 50.0, "p95": 95.0, "p99.5": 99.5}
+    return ScenarioSummary(
+        scenarios=count,
+        shards=len(shards),
+        seconds=time.perf_counter() - started,
+        deterministic_bel=sum(total.deterministic.values()),
+        mean=float(book.mean()),
+        std=float(book.std()),
+        percentiles={k: float(np.percentile(book, v)) for k, v in levels.items()},
+        by_product_mean={code: float(v.mean()) for code, v in sorted(total.by_product.items())},
+    )
+
+
+def reduce_results(results: Sequence[ScenarioResult]) -> ScenarioResult:
+    total = results[0]
+    for item in results[1:]:
+        total = add_results(total, item)
+    return total
