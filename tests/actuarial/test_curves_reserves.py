@@ -201,3 +201,28 @@ def test_statutory_reserve_floors() -> None:
     fpt = np.array([[0.0, 120.0, -5.0, 400.0]])
     cv = np.array([[10.0, 90.0, 0.0, 410.0]])
     assert statutory_reserve(fpt, cv).tolist() == [[10.0, 120.0, 0.0, 410.0]]
+
+
+def test_product_priced_monthly_and_on_a_curve() -> None:
+    """The catalog's whole-life product (death benefit only): the true monthly annual premium is
+    P·Σ ä-terms(1 − L)/Σ ä^{(12)}-terms(1 − L), the loaded premium annuities (AMLCR §6.5), and a flat curve at the
+    filed rate prices like the rate."""
+    from jiabao.actuarial.tables import load_table_library
+    from jiabao.config import default_tables_dir
+    from jiabao.products.catalog import load_catalog
+    from jiabao.products.pricer import Points, price_batch
+    from jiabao.products.quoting import table_set_for
+
+    product = load_catalog().products["whole_life"]
+    tables = table_set_for(product, load_table_library(default_tables_dir()))
+    points = Points(
+        np.array([30, 45]), np.array(["M", "F"]), np.array([20, 10]), np.array([76, 61]), np.zeros(2, int), np.ones(2)
+    )
+    annual = price_batch(product, tables, points)
+    monthly = price_batch(product, tables, points, frequency=12)
+    net = 1.0 - annual.loadings
+    ratio = (annual.pricing.premium * net).sum(axis=1) / (monthly.pricing.premium * net).sum(axis=1)
+    assert np.allclose(monthly.rate_exact / annual.rate_exact, ratio, rtol=1e-12)
+    assert np.all(monthly.rate_exact > annual.rate_exact)
+    on_curve = price_batch(product, tables, points, interest=YieldCurve.flat(product.pricing.interest))
+    assert np.allclose(on_curve.rate_exact, annual.rate_exact, rtol=1e-12)
