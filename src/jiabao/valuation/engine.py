@@ -290,6 +290,87 @@ def _monthly(annual: FloatArray) -> FloatArray:
     return np.asarray(1.0 - np.power(1.0 - np.clip(annual, 0.0, 1.0), 1.0 / 12.0), dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What does not depend on the decrement rates, per line and month: the outgo per policy in force
+    (premiums net of commission, expenses, survival benefits) and per death, per CI and at maturity."""
+
+    other: FloatArray  # annual other-death rate by policy year
+    incidence: FloatArray  # annual CI incidence by policy year
+    covered: NDArray[np.bool_]
+    maturity_month: IntArray
+    per_policy: FloatArray  # outgo per policy in force at the start of the month
+    per_death: FloatArray  # outgo per death in the month (benefit + claim expense)
+    per_ci: FloatArray  # outgo per CI in the month
+    per_maturity: FloatArray  # (lines,): benefit + claim expense per policy reaching the end of cover
+    lapse_monthly: FloatArray  # (months,)
+
+
+def plan(product: Product, table_set: TableSet, lines: Lines, assumptions: AssumptionSet) -> Plan:
+    """The static part of :func:`project` (module docstring; benefits, premiums and expenses by month)."""
+    pricing = product.pricing
+    assert isinstance(pricing, MultiStatePricing)
+    benefits = _benefits(product)
+    years = int(lines.cover_years.max())
+    months = 12 * years + 1
+    other, ix = _annual_rates(product, table_set, lines, years)
+    year_of = np.arange(months) // 12
+    t = np.arange(months)[None, :]
+    covered = t < (12 * lines.cover_years)[:, None]
+    sa, annual = lines.sum_assured[:, None], lines.annual_premium[:, None]
+    due = covered & (t % (12 // lines.per_year)[:, None] == 0) & (t < (12 * lines.payment_term)[:, None])
+    instalment_due = due * (annual * lines.modal_ratio[:, None])
+    paid_to_date = np.cumsum(instalment_due, axis=1)
+    age = lines.issue_age[:, None] + year_of[None, :]
+    claim_load = 1.0 + assumptions.claim_expense_ratio
+    death_pay = (benefits.death_sa * sa + benefits.death_premiums * paid_to_date) * (age < benefits.death_until_age)
+    ci_annuity_years = np.clip(benefits.ci_annuity_until - age, 0, None) if benefits.ci_annuity else 0.0
+    ci_pay = (benefits.ci + benefits.ci_annuity * ci_annuity_years) * sa
+    waiting = t < round(12 * pricing.waiting_period_years)
+    ci_pay = np.where(waiting, paid_to_date, ci_pay)  # in the waiting period: premiums refunded (product terms)
+    survival = np.zeros_like(instalment_due)
+    anniversary = (t % 12 == 0) & covered
+    for multiple, start, end in benefits.survival:
+        survival += anniversary * ((age >= start) & (age < end)) * multiple * sa
+    commission = _commission_rates(pricing, lines, assumptions, year_of)
+    running = assumptions.maintenance_per_year / 12.0 * np.power(1.0 + assumptions.inflation, t / 12.0)
+    per_policy = claim_load * survival + running * covered - instalment_due * (1.0 - commission)
+    per_policy[:, 0] += assumptions.acquisition_per_policy
+    rows = np.arange(len(lines))
+    last_paid = paid_to_date[rows, np.minimum(12 * lines.cover_years, months - 1)]
+    per_maturity = claim_load * (benefits.maturity_sa * lines.sum_assured + benefits.maturity_premiums * last_paid)
+    lapse = np.asarray(assumptions.lapse_by_year)[np.minimum(year_of, len(assumptions.lapse_by_year) - 1)]
+    return Plan(
+        other=other,
+        incidence=ix,
+        covered=covered,
+        maturity_month=(12 * lines.cover_years).astype(np.int64),
+        per_policy=per_policy,
+        per_death=claim_load * death_pay,
+        per_ci=claim_load * ci_pay,
+        per_maturity=per_maturity,
+        lapse_monthly=_monthly(lapse),
+    )
+
+
+def run_decrements(plan: Plan, assumptions: AssumptionSet, stress: float = 0.0) -> tuple[FloatArray, FloatArray]:
+    """(net outgo, policies in force) by month for the plan's lines, mortality and morbidity × (1 + stress)."""
+    lines, months = plan.per_policy.shape
+    year_idx = np.minimum(np.arange(months) // 12, plan.other.shape[1] - 1)
+    factor = 1.0 + stress
+    q_m = _monthly(np.minimum(plan.other * assumptions.mortality_multiplier * factor, 1.0))[:, year_idx]
+    ci_m = _monthly(np.minimum(plan.incidence * assumptions.incidence_multiplier * factor, 1.0))[:, year_idx]
+    step = (1.0 - q_m - ci_m) * (1.0 - plan.lapse_monthly)[None, :]
+    pols = np.ones((lines, months))
+    np.cumprod(step[:, :-1], axis=1, out=pols[:, 1:])
+    rows = np.arange(lines)
+    matured = pols[rows, np.minimum(plan.maturity_month, months - 1)] * (plan.maturity_month < months)
+    pols *= plan.covered
+    outgo = pols * (plan.per_policy + q_m * plan.per_death + ci_m * plan.per_ci)
+    outgo[rows, np.minimum(plan.maturity_month, months - 1)] += matured * plan.per_maturity
+    return np.asarray(outgo, dtype=np.float64), pols
+
+
 def project(
     product: Product,
     table_set: TableSet,
@@ -304,52 +385,7 @@ def project(
     the year (death, CI, then lapse on the survivors); premiums at the start of each instalment month; claims
     in the month of the event; survival benefits on the anniversary; the maturity benefit at the end of cover.
     """
-    pricing = product.pricing
-    assert isinstance(pricing, MultiStatePricing)
-    benefits = _benefits(product)
-    years = int(lines.cover_years.max())
-    months = 12 * years + 1
-    other, ix = _annual_rates(product, table_set, lines, years)
-    factor = 1.0 + stress
-    q_m = _monthly(np.minimum(other * assumptions.mortality_multiplier * factor, 1.0))
-    ci_m = _monthly(np.minimum(ix * assumptions.incidence_multiplier * factor, 1.0))
-    year_of = np.arange(months) // 12
-    year_idx = np.minimum(year_of, years - 1)
-    q_m, ci_m = q_m[:, year_idx], ci_m[:, year_idx]
-    lapse = np.asarray(assumptions.lapse_by_year)[np.minimum(year_of, len(assumptions.lapse_by_year) - 1)]
-    w_m = _monthly(lapse)[None, :]
-    t = np.arange(months)[None, :]
-    covered = t < (12 * lines.cover_years)[:, None]
-    step = (1.0 - q_m - ci_m) * (1.0 - w_m)
-    pols = np.ones((len(lines), months))
-    np.cumprod(step[:, :-1], axis=1, out=pols[:, 1:])
-    at_maturity = pols * (t == (12 * lines.cover_years)[:, None])
-    pols = pols * covered
-    deaths, cis = pols * q_m, pols * ci_m
-    sa, annual = lines.sum_assured[:, None], lines.annual_premium[:, None]
-    months_between = (12 // lines.per_year)[:, None]
-    due = covered & (t % months_between == 0) & (t < (12 * lines.payment_term)[:, None])
-    instalment = annual * lines.modal_ratio[:, None]
-    premiums = pols * due * instalment
-    paid_to_date = np.cumsum(due * instalment, axis=1)
-    age = lines.issue_age[:, None] + year_of[None, :]
-    waiting = t < round(12 * pricing.waiting_period_years)
-    death_pay = (benefits.death_sa * sa + benefits.death_premiums * paid_to_date) * (age < benefits.death_until_age)
-    ci_annuity_years = np.clip(benefits.ci_annuity_until - age, 0, None) if benefits.ci_annuity else 0.0
-    ci_pay = (benefits.ci + benefits.ci_annuity * ci_annuity_years) * sa
-    ci_pay = np.where(waiting, paid_to_date, ci_pay)  # in the waiting period: premiums refunded (product terms)
-    claims = deaths * death_pay + cis * ci_pay
-    anniversary = (t % 12 == 0) & covered
-    for multiple, start, end in benefits.survival:
-        claims = claims + pols * anniversary * ((age >= start) & (age < end)) * multiple * sa
-    claims = claims + at_maturity * (benefits.maturity_sa * sa + benefits.maturity_premiums * paid_to_date)
-    commission_rates = _commission_rates(pricing, lines, assumptions, year_of)
-    expenses = (
-        assumptions.acquisition_per_policy * (t == 0)
-        + assumptions.maintenance_per_year / 12.0 * np.power(1.0 + assumptions.inflation, t / 12.0) * covered
-    ) * pols
-    expenses = expenses + assumptions.claim_expense_ratio * claims + commission_rates * premiums
-    return np.asarray(claims + expenses - premiums, dtype=np.float64), pols
+    return run_decrements(plan(product, table_set, lines, assumptions), assumptions, stress)
 
 
 def _commission_rates(
@@ -370,9 +406,10 @@ def present_values(outgo: FloatArray, elapsed_months: IntArray, curve: YieldCurv
     """(value at the valuation date, value at issue) of each line's outgo on ``curve``; months before the
     valuation date count for nothing in the first."""
     months = outgo.shape[1]
-    at_issue = outgo @ curve.monthly(months)
+    monthly = np.append(curve.monthly(months), 0.0)  # v(m/12) for m = 0..months−1; the extra 0 for m < 0
+    at_issue = outgo @ monthly[:months]
     shifted = np.arange(months)[None, :] - elapsed_months[:, None]
-    disc = np.where(shifted >= 0, curve.discount(np.maximum(shifted, 0) / 12.0), 0.0)
+    disc = monthly[np.where(shifted >= 0, shifted, months)]
     return np.asarray((outgo * disc).sum(axis=1), dtype=np.float64), np.asarray(at_issue, dtype=np.float64)
 
 
@@ -406,7 +443,8 @@ def _value_chunk(
     product: Product, table_set: TableSet, lines: Lines, assumptions: AssumptionSet
 ) -> tuple[dict[str, FloatArray], FloatArray]:
     values = _statutory_values(product, table_set, lines)
-    outgo, in_force = project(product, table_set, lines, assumptions)
+    static = plan(product, table_set, lines, assumptions)
+    outgo, in_force = run_decrements(static, assumptions)
     rows = np.arange(len(lines))
     share = np.maximum(in_force[rows, np.minimum(lines.elapsed_months, in_force.shape[1] - 1)], 1e-12)
     conditional = outgo / share[:, None]  # per life in force at the valuation date
@@ -414,7 +452,7 @@ def _value_chunk(
     at_issue = at_issue * share
     worst_future, worst_issue = future.copy(), at_issue.copy()
     for direction in (1.0, -1.0):
-        stressed, _ = project(product, table_set, lines, assumptions, stress=direction * assumptions.ra_stress)
+        stressed, _ = run_decrements(static, assumptions, direction * assumptions.ra_stress)
         f, i = present_values(stressed / share[:, None], lines.elapsed_months, assumptions.curve)
         worst_future, worst_issue = np.maximum(worst_future, f), np.maximum(worst_issue, i * share)
     values["bel"] = future
