@@ -102,3 +102,34 @@ def test_actuary_page_totals_movements_and_charts(client: TestClient, runtime: R
     assert 'data-testid="chart-cohorts"' in page
     assert "张伟" not in page and "李娜" not in page  # aggregates only: no personal data
     assert client.get("/valuation?run=999999").status_code == 404
+
+
+def test_cli_valuation_run_on_a_process_pool(
+    client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`jiabao valuation run --executor processes` values the same book as the serial service call."""
+    from typer.testing import CliRunner
+
+    from jiabao.cli import app
+
+    issue(client, runtime)
+    on = runtime.clock.today() + timedelta(days=100)
+    serial = _run(runtime, on)
+    settings = runtime.settings
+    for name, value in (
+        ("DATABASE_URL", settings.database_url),
+        ("DATA_DIR", str(settings.data_dir)),
+        ("SECRET_KEY", settings.secret_key),
+        ("PII_KEYS", settings.pii_keys),
+        ("BLIND_INDEX_KEY", settings.blind_index_key),
+        ("ENVIRONMENT", "test"),
+    ):
+        monkeypatch.setenv(f"JIABAO_{name}", value)
+    if settings.tables_dir:
+        monkeypatch.setenv("JIABAO_TABLES_DIR", str(settings.tables_dir))
+    result = CliRunner().invoke(
+        app, ["valuation", "run", "--executor", "processes", "--workers", "2", "--partitions", "2", "--as-of", str(on)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 policies (2 insured lines)" in result.output
+    assert f"{serial.totals['statutory']:,.2f}" in result.output and "processes" in result.output
