@@ -25,6 +25,7 @@ from jiabao.web import (
     risk_ops_pages,
     servicing_pages,
     underwriting_pages,
+    valuation_pages,
     visit_pages,
     voice_pages,
 )
@@ -42,6 +43,7 @@ PAGE_MODULES = (
     claim_staff_pages,
     risk_ops_pages,
     voice_pages,
+    valuation_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from jiabao import cli_screening
 from jiabao import cli_voice
+from jiabao.cli_valuation import valuation_app
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households
@@ -24,6 +25,7 @@ app = typer.Typer(help="Jiabao (家保) family-account insurance platform", no_a
 console = Console()
 app.add_typer(cli_screening.lists_app, name="lists")
 app.add_typer(cli_screening.screen_app, name="screen")
+app.add_typer(valuation_app, name="valuation")
 
 
 def _runtime() -> Runtime:

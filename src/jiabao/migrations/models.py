@@ -16,6 +16,7 @@ from jiabao.risk.aml import models as aml_models
 from jiabao.risk.fraud import models as fraud_models
 from jiabao.underwriting import models as underwriting_models
 from jiabao.voice import models as voice_models
+from jiabao.valuation import models as valuation_models
 
 __all__ = [
     "Base",
@@ -33,5 +34,6 @@ __all__ = [
     "underwriting_models",
     "watch_list_models",
     "voice_models",
+    "valuation_models",
 ]
 metadata = Base.metadata

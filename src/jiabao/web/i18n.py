@@ -9,6 +9,7 @@ from jiabao.web.i18n_cover import COVER_TEXTS
 from jiabao.web.i18n_policies import POLICY_TEXTS
 from jiabao.web.i18n_riskops import RISK_OPS_TEXTS
 from jiabao.web.i18n_voice import VOICE_TEXTS
+from jiabao.web.i18n_valuation import VALUATION_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
     "app.name": ("家保", "Jiabao"),
@@ -280,6 +281,7 @@ TEXTS.update(CLAIM_TEXTS)
 TEXTS.update(COVER_TEXTS)
 TEXTS.update(RISK_OPS_TEXTS)
 TEXTS.update(VOICE_TEXTS)
+TEXTS.update(VALUATION_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:
