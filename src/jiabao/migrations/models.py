@@ -14,6 +14,7 @@ from jiabao.risk.lists import models as watch_list_models
 from jiabao.risk.screening import models as screening_models
 from jiabao.risk.aml import models as aml_models
 from jiabao.risk.fraud import models as fraud_models
+from jiabao.security import models as security_models
 from jiabao.underwriting import models as underwriting_models
 from jiabao.voice import models as voice_models
 from jiabao.valuation import models as valuation_models
@@ -31,6 +32,7 @@ __all__ = [
     "policy_records",
     "screening_models",
     "suspension_models",
+    "security_models",
     "underwriting_models",
     "watch_list_models",
     "voice_models",
