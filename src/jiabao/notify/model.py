@@ -25,6 +25,7 @@ class MessageKind(StrEnum):
     CLAIM_RECEIVED = "claim_received"
     CLAIM_PAID = "claim_paid"
     PREMIUM_WAIVED = "premium_waived"
+    PROTECTION_GAP_WIDENED = "protection_gap_widened"  # advice: a life event or an ended policy widened the gap
 
 
 class Channel(StrEnum):
@@ -108,6 +109,7 @@ REQUIRED_FIELDS: dict[MessageKind, tuple[str, ...]] = {
     MessageKind.CLAIM_RECEIVED: ("claim_number",),
     MessageKind.CLAIM_PAID: ("amount", "claim_number", "masked_account"),
     MessageKind.PREMIUM_WAIVED: ("date",),
+    MessageKind.PROTECTION_GAP_WIDENED: ("amount",),
 }
 
 
