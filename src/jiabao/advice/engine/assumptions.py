@@ -84,6 +84,7 @@ class RecommendAssumptions(_Strict):
     budget_share_of_income: Decimal = Field(gt=0, le=1)
     min_fraction_of_gap: Decimal = Field(ge=0, le=1)
     minor_death_caps: list[MinorCap]
+    kind_order: list[GapKind]
     tiers: list[Tier]
     products: dict[GapKind, list[ProductChoice]]
 

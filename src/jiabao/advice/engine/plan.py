@@ -1,7 +1,8 @@
 """The recommended plan (智能推荐): close the largest gaps first within a budget, breadwinners first. Pure.
 
-Order: members by tier (``recommend.tiers``: breadwinners, other adults, elders, children), within a tier by
-income (largest first), then each member's gaps by weighted size (kind weight × gap/need). For each gap the
+Order: gap kinds in the file's ``kind_order`` (medical and accident first: cheap, and they close a whole gap),
+within a kind members by tier (``recommend.tiers``: breadwinners before dependants), then by income and by the
+size of the gap (largest first). For each gap the
 candidate products of its kind are tried in the file's order; the first the member may buy (issue age, payment
 term, options, amount limits, the minors' death cap of 保监发〔2015〕90号) and that the pricer accepts is bought
 for the gap rounded up to the product's step — or for as much as the remaining budget pays, if that still closes
@@ -16,7 +17,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from jiabao.advice.engine.assumptions import Assumptions, ProductChoice
-from jiabao.advice.engine.gaps import KIND_EN, KIND_ZH, assess, fmt
+from jiabao.advice.engine.gaps import KIND_EN, KIND_ZH, assess, fmt, yuan
 from jiabao.advice.engine.model import (
     ZERO,
     Assessment,
@@ -30,7 +31,7 @@ from jiabao.advice.engine.model import (
     Text,
     Tier,
 )
-from jiabao.products.schema import Category, MultiStatePricing, Product, ProductLine
+from jiabao.products.schema import Category, DeathBenefit, MultiStatePricing, Product, ProductLine
 
 FEN = Decimal("0.01")
 
@@ -122,17 +123,27 @@ def _round_down(amount: Decimal, product: Product) -> Decimal:
     return low + ((amount - low) / step).to_integral_value(rounding=ROUND_DOWN) * step
 
 
-def _upper(product: Product, m: MemberInput, a: Assumptions, cover: Mapping[GapKind, Decimal]) -> tuple[Decimal, bool]:
+def sum_assured_limit(product: Product, m: MemberInput, a: Assumptions, cover: Mapping[GapKind, Decimal]) -> tuple[Decimal, bool]:
     """The largest sum assured the member may buy, and whether the minors' death cap is what limits it."""
     upper = Decimal(product.amounts.max)
     if m.age < 18 and product.amounts.max_minor is not None:
         upper = min(upper, Decimal(product.amounts.max_minor))
     cap = a.minor_death_cap(m.age)
-    if cap is not None and ProductLine.DEATH in product.product_lines:
-        room = cap - cover.get(GapKind.DEATH, ZERO)  # 保监发〔2015〕90号: all death cover of the minor counts
+    multiple = death_multiple(product)
+    if cap is not None and multiple > 0:
+        room = (cap - cover.get(GapKind.DEATH, ZERO)) / multiple  # 保监发〔2015〕90号: all death cover counts
         if room < upper:
             return _round_down(max(room, ZERO), product), True
     return upper, False
+
+
+def death_multiple(product: Product) -> Decimal:
+    """The multiple of the sum assured paid on death (counted toward the minors' cap). A return of premiums
+    does not count (保监发〔2015〕90号: premiums paid and cash values are excluded)."""
+    if isinstance(product.pricing, MultiStatePricing):
+        multiples = [Decimal(str(b.sa_multiple)) for b in product.benefits if isinstance(b, DeathBenefit)]
+        return max(multiples, default=ZERO)
+    return Decimal(1) if ProductLine.DEATH in product.product_lines else ZERO
 
 
 @dataclass
@@ -142,16 +153,16 @@ class _State:
 
 
 def _order(assessment: Assessment, inputs: Mapping[str, MemberInput], a: Assumptions) -> list[tuple[MemberResult, GapKind]]:
+    kinds = {k: i for i, k in enumerate(a.recommend.kind_order)}
     tiers = {t: i for i, t in enumerate(a.recommend.tiers)}
-    weights = a.score.kind_weights
-    items = [(m, r.kind, r) for m in assessment.members for r in m.kinds.values() if r.gap > 0]
+    items = [(m, r.kind, r.gap) for m in assessment.members for r in m.kinds.values() if r.gap > 0]
     items.sort(
         key=lambda x: (
+            kinds.get(x[1], len(kinds)),
             tiers.get(x[0].tier, len(tiers)),
             -inputs[x[0].member_id].annual_income,
+            -x[2],
             x[0].member_id,
-            -weights.get(x[1], ZERO) * x[2].gap / x[2].need,
-            x[1].value,
         )
     )
     return [(m, k) for m, k, _ in items]
@@ -249,7 +260,7 @@ def _close(
         options = choose_options(product, m, choice, member.years_to_replace if kind is GapKind.DEATH else 0)
         if options is None:
             continue
-        upper, capped = _upper(product, m, a, state.covers[m.member_id])
+        upper, capped = sum_assured_limit(product, m, a, state.covers[m.member_id])
         if upper < product.amounts.min:
             reason = "minor_cap" if capped else reason
             continue
@@ -268,7 +279,7 @@ def _close(
             if sa <= 0 or price is None or (not medical and closes < a.recommend.min_fraction_of_gap * gap):
                 reason = "budget"
                 continue
-        closes = min(gap, sa * counts)
+        closes = yuan(min(gap, sa * counts))
         state.remaining -= price
         for covered_kind, share in a.cover_mapping.get(product.category.value, {}).items():
             held = state.covers[m.member_id]
