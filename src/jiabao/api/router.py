@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from jiabao.api import (
+    advice,
     applications,
     audit,
     auth,
@@ -28,3 +29,4 @@ api_router.include_router(policy_visits.router)
 api_router.include_router(policy_servicing.router)
 api_router.include_router(claims.router)
 api_router.include_router(audit.router)
+api_router.include_router(advice.router)
