@@ -33,7 +33,7 @@ def five(runtime: Runtime) -> dict[str, int]:
         "daughter": dict(name="张雨桐", relationship="child", id_number=resident_id(date(2021, 4, 2), "F", 4)),
         "granny": dict(name="王秀英", relationship="parent", id_number=resident_id(date(1952, 2, 2), "F", 5)),
     }
-    for key, fields in members.items():
+    for fields in members.values():
         add_member(runtime, fam.household_id, **fields)
     with unit_of_work(runtime.sessions) as session:
         overview = advice.family.get_overview(ctx_for(runtime, session), fam.household_id)
@@ -143,7 +143,9 @@ def test_life_event_widens_gap_and_messages_family(client: TestClient, runtime: 
         assert mine[0].payload["suggestion"]
     # a death ends the membership; the survivors' gap is re-computed and the history shows every score
     died = client.post(
-        f"{base}/events", headers=headers, json={"kind": "death", "occurred_on": "2026-11-26", "person_id": ids["granny"]}
+        f"{base}/events",
+        headers=headers,
+        json={"kind": "death", "occurred_on": "2026-11-26", "person_id": ids["granny"]},
     )
     assert died.status_code == 201, died.text
     history = client.get(f"{base}/history", headers=headers).json()

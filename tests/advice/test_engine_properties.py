@@ -39,7 +39,9 @@ def members(draw: st.DrawFn) -> MemberInput:
 @st.composite
 def households(draw: st.DrawFn) -> HouseholdInput:
     found = draw(st.lists(members(), min_size=1, max_size=7, unique_by=lambda m: m.member_id))
-    return HouseholdInput(tuple(found), debts=draw(money), liquid_assets=draw(money), existing_premiums=draw(money) / 50)
+    return HouseholdInput(
+        tuple(found), debts=draw(money), liquid_assets=draw(money), existing_premiums=draw(money) / 50
+    )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -69,7 +71,9 @@ def test_plan_within_budget_and_limits(
         upper = product.amounts.max if age >= 18 or product.amounts.max_minor is None else product.amounts.max_minor
         assert product.amounts.min <= line.sum_assured <= upper
         assert (line.sum_assured - product.amounts.min) % product.amounts.step == 0
-        death_bought[line.member_id] = death_bought.get(line.member_id, Decimal(0)) + line.sum_assured * death_multiple(product)
+        death_bought[line.member_id] = death_bought.get(line.member_id, Decimal(0)) + line.sum_assured * death_multiple(
+            product
+        )
     for mid, bought in death_bought.items():
         cap = assumptions.minor_death_cap(ages[mid].age)
         if cap is not None:

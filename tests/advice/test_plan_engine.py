@@ -44,9 +44,13 @@ def test_plan_within_budget_breadwinners_first(assumptions: Assumptions, catalog
         earners = [i for i, mid in enumerate(order) if mid in ("1", "2")]
         others = [i for i, mid in enumerate(order) if mid not in ("1", "2")]
         assert not earners or not others or max(earners) < min(others)
-    assert plan.after.score > 0 and plan.after.total_gap < sum(
-        r.gap for r in recommend(h, assumptions, catalog.products, pricer).after.totals.values()
-    ) + plan.after.total_gap + 1
+    assert (
+        plan.after.score > 0
+        and plan.after.total_gap
+        < sum(r.gap for r in recommend(h, assumptions, catalog.products, pricer).after.totals.values())
+        + plan.after.total_gap
+        + 1
+    )
 
 
 def test_grandparent_gets_senior_products(assumptions: Assumptions, catalog: Catalog, pricer: QuotePricer) -> None:

@@ -13,7 +13,9 @@ from jiabao.products.catalog import Catalog
 
 
 @pytest.mark.parametrize("age", [3, 30, 45, 58, 70, 82])
-def test_scaled_premium_equals_quote(age: int, catalog: Catalog, pricer: QuotePricer, batch_pricer: QuotePricer) -> None:
+def test_scaled_premium_equals_quote(
+    age: int, catalog: Catalog, pricer: QuotePricer, batch_pricer: QuotePricer
+) -> None:
     a = load_assumptions()
     member = MemberInput("m", "成员", age, "F", "self", Decimal(100000), occupation_class=2)
     checked = 0

@@ -46,7 +46,7 @@ class QuotePricer:
             member_id=m.member_id,
             age=m.age,
             sex=Sex(m.sex),
-            relation=RELATIONS.get(m.relationship, "other"),  # type: ignore[arg-type]
+            relation=RELATIONS.get(m.relationship, "other"),
             selections=[selection],
         )
         try:

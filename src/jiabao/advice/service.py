@@ -227,9 +227,10 @@ def gather(ctx: ServiceContext, engine: ProductEngine, household_id: int) -> Gat
         liquid_assets=from_fen(data.get("liquid_assets", 0)),
         existing_premiums=premiums,
     )
-    share = data.get("budget_share")
+    declared_share = data.get("budget_share")
     minors = tuple(m.person_id for m in overview.members if m.age < 18)
-    return Gathered(overview, household, Decimal(share) if share else None, tuple(counted), minors)
+    budget_share = Decimal(declared_share) if declared_share else None
+    return Gathered(overview, household, budget_share, tuple(counted), minors)
 
 
 def _kind_out(r: KindResult) -> KindOut:
@@ -459,7 +460,9 @@ def record_event(ctx: ServiceContext, engine: ProductEngine, household_id: int, 
     access.ensure_may_advise(ctx.principal)
     if data.occurred_on > ctx.clock.today():
         raise InvalidInput(
-            fields=(FieldProblem("occurred_on", "date_in_future", "日期不能晚于今天", "The date cannot be in the future"),)
+            fields=(
+                FieldProblem("occurred_on", "date_in_future", "日期不能晚于今天", "The date cannot be in the future"),
+            )
         )
     overview = family.get_overview(ctx, household_id)
     if data.kind in (LifeEventKind.DEATH, LifeEventKind.CHILD_LEAVES_HOME):

@@ -70,9 +70,7 @@ def reassess(request: Request, ctx: Adviser, household_id: HouseholdId) -> Reass
     return service.reassess(ctx, runtime_of(request).products, household_id, "manual")
 
 
-@router.post(
-    "/households/{household_id}/advice/events", operation_id="advice_event", status_code=201, responses=ERRORS
-)
+@router.post("/households/{household_id}/advice/events", operation_id="advice_event", status_code=201, responses=ERRORS)
 def event(request: Request, ctx: Adviser, household_id: HouseholdId, data: AdviceEventIn) -> ReassessOut:
     """A life event (marriage, birth, a child leaving home, retirement, death), then an immediate re-assessment."""
     return service.record_event(ctx, runtime_of(request).products, household_id, data)

@@ -99,7 +99,11 @@ def _years_to_replace(m: MemberInput, members: tuple[MemberInput, ...], a: Assum
 
 def _death(m: MemberInput, h: HouseholdInput, income_total: Decimal, a: Assumptions) -> tuple[Decimal, int, Text]:
     if not is_earner(m):
-        return ZERO, 0, Text("没有工作收入，身故不会减少家庭收入", "no earned income: a death does not cut the family's income")
+        return (
+            ZERO,
+            0,
+            Text("没有工作收入，身故不会减少家庭收入", "no earned income: a death does not cut the family's income"),
+        )
     share = m.annual_income / income_total if income_total else ZERO
     years, why = _years_to_replace(m, h.members, a)
     d = a.death
@@ -150,14 +154,17 @@ def _medical(m: MemberInput, a: Assumptions) -> tuple[Decimal, Text]:
             f"a {fmt(bill)} hospital bill less the ~{pct(share)} social insurance pays",
         )
     return bill, Text(
-        f"没有社保，一次大病住院约 {fmt(bill)} 需全部自付", f"no social insurance: a {fmt(bill)} bill is all out of pocket"
+        f"没有社保，一次大病住院约 {fmt(bill)} 需全部自付",
+        f"no social insurance: a {fmt(bill)} bill is all out of pocket",
     )
 
 
 def _accident(m: MemberInput, tier: Tier, a: Assumptions) -> tuple[Decimal, Text]:
     c = a.accident
     if tier is Tier.CHILD:
-        return c.child, Text("孩子的意外保障一般由学平险提供，不在此测算", "a child's accident cover comes from school cover")
+        return c.child, Text(
+            "孩子的意外保障一般由学平险提供，不在此测算", "a child's accident cover comes from school cover"
+        )
     floor = c.elder if tier is Tier.ELDER else c.min_adult
     if is_earner(m):
         need = max(floor, m.annual_income * c.income_multiple)
@@ -171,13 +178,15 @@ def _accident(m: MemberInput, tier: Tier, a: Assumptions) -> tuple[Decimal, Text
 def _pension(m: MemberInput, a: Assumptions) -> tuple[Decimal, Text]:
     retire_at = a.roles.retirement_age.get(m.sex, 60)  # type: ignore[call-overload]
     if not is_earner(m) or m.age >= retire_at:
-        return ZERO, Text("不需要补充养老金测算（无工作收入或已到退休年龄）", "no pension need (no income or at retirement)")
+        return ZERO, Text(
+            "不需要补充养老金测算（无工作收入或已到退休年龄）", "no pension need (no income or at retirement)"
+        )
     p = a.pension
     social = p.social_pension_replacement if m.social_insurance else ZERO
     need = max(ZERO, m.annual_income * (p.target_replacement - social))
     return yuan(need), Text(
         f"退休后每年希望有现收入的{pct(p.target_replacement)}，基本养老金约替代{pct(social)}，每年差额",
-        f"a pension of {pct(p.target_replacement)} of income, the basic pension replaces ~{pct(social)}: the yearly gap",
+        f"a pension of {pct(p.target_replacement)} of income; the basic pension replaces ~{pct(social)}",
     )
 
 
@@ -226,8 +235,10 @@ def reasons_of(members: tuple[MemberResult, ...], a: Assumptions) -> tuple[Reaso
             m.member_id,
             r.kind,
             Text(
-                f"{m.name}的{KIND_ZH[r.kind]}保障缺口 {fmt(r.gap)}（需要 {fmt(r.need)}，已有 {fmt(r.cover)}）：{r.basis.zh}。",
-                f"{m.name}: {KIND_EN[r.kind]} gap {fmt(r.gap)} (need {fmt(r.need)}, held {fmt(r.cover)}): {r.basis.en}.",
+                f"{m.name}的{KIND_ZH[r.kind]}保障缺口 {fmt(r.gap)}"
+                f"（需要 {fmt(r.need)}，已有 {fmt(r.cover)}）：{r.basis.zh}。",
+                f"{m.name}: {KIND_EN[r.kind]} gap {fmt(r.gap)} "
+                f"(need {fmt(r.need)}, held {fmt(r.cover)}): {r.basis.en}.",
             ),
         )
         for m, r in ranked[: a.score.reasons]
@@ -235,7 +246,9 @@ def reasons_of(members: tuple[MemberResult, ...], a: Assumptions) -> tuple[Reaso
     if reasons:
         return tuple(reasons)
     if any(r.need > 0 for m in members for r in m.kinds.values()):
-        return (Reason("covered", None, None, Text("全家各项保障已覆盖测算的需要。", "Every measured need is covered.")),)
+        return (
+            Reason("covered", None, None, Text("全家各项保障已覆盖测算的需要。", "Every measured need is covered.")),
+        )
     return (Reason("no_needs", None, None, Text("目前没有测算出保障需要。", "No protection need was found.")),)
 
 

@@ -76,8 +76,9 @@ def choose_options(product: Product, m: MemberInput, choice: ProductChoice, year
     if kind == "years":
         offered = sorted(product.coverage.options)
         long_enough = [c for c in offered if c >= years_needed]
-        preferred = [c for c in choice.coverage if c in offered]
-        coverages = [long_enough[0] if long_enough else offered[-1]] if years_needed else (preferred or offered)
+        preferred: list[int | None] = [c for c in choice.coverage if c in offered]
+        fallback: list[int | None] = list(offered)
+        coverages = [long_enough[0] if long_enough else offered[-1]] if years_needed else (preferred or fallback)
     elif kind == "to_age":
         coverages = [c for c in (choice.coverage or product.coverage.options) if c in product.coverage.options]
         coverages = [c for c in coverages if c is not None and c > m.age]
@@ -123,7 +124,9 @@ def _round_down(amount: Decimal, product: Product) -> Decimal:
     return low + ((amount - low) / step).to_integral_value(rounding=ROUND_DOWN) * step
 
 
-def sum_assured_limit(product: Product, m: MemberInput, a: Assumptions, cover: Mapping[GapKind, Decimal]) -> tuple[Decimal, bool]:
+def sum_assured_limit(
+    product: Product, m: MemberInput, a: Assumptions, cover: Mapping[GapKind, Decimal]
+) -> tuple[Decimal, bool]:
     """The largest sum assured the member may buy, and whether the minors' death cap is what limits it."""
     upper = Decimal(product.amounts.max)
     if m.age < 18 and product.amounts.max_minor is not None:
@@ -152,7 +155,9 @@ class _State:
     covers: dict[str, dict[GapKind, Decimal]]
 
 
-def _order(assessment: Assessment, inputs: Mapping[str, MemberInput], a: Assumptions) -> list[tuple[MemberResult, GapKind]]:
+def _order(
+    assessment: Assessment, inputs: Mapping[str, MemberInput], a: Assumptions
+) -> list[tuple[MemberResult, GapKind]]:
     kinds = {k: i for i, k in enumerate(a.recommend.kind_order)}
     tiers = {t: i for i, t in enumerate(a.recommend.tiers)}
     items = [(m, r.kind, r.gap) for m in assessment.members for r in m.kinds.values() if r.gap > 0]
@@ -168,7 +173,9 @@ def _order(assessment: Assessment, inputs: Mapping[str, MemberInput], a: Assumpt
     return [(m, k) for m, k, _ in items]
 
 
-def _why(m: MemberResult, kind: GapKind, gap: Decimal, product: Product, sa: Decimal, premium: Decimal, closes: Decimal) -> Text:
+def _why(
+    m: MemberResult, kind: GapKind, gap: Decimal, product: Product, sa: Decimal, premium: Decimal, closes: Decimal
+) -> Text:
     basis = m.kinds[kind].basis
     first = Text("家庭经济支柱优先保障；", "breadwinners first; ") if m.tier is Tier.BREADWINNER else Text("", "")
     partial = (
@@ -225,7 +232,8 @@ def _skip(m: MemberResult, kind: GapKind, gap: Decimal, code: str) -> Skipped:
         "budget": Text("预算内无法补上", "not within the budget"),
         "too_small": Text("缺口小于产品最低保额的一半，暂不需要购买", "less than half the smallest amount on sale"),
         "minor_cap": Text(
-            "未成年人身故保险金已达保监发〔2015〕90号规定的上限", "the minors' death cover cap (CIRC 2015 No. 90) is reached"
+            "未成年人身故保险金已达保监发〔2015〕90号规定的上限",
+            "the minors' death cover cap (CIRC 2015 No. 90) is reached",
         ),
     }
     t = texts[code]
@@ -235,7 +243,9 @@ def _skip(m: MemberResult, kind: GapKind, gap: Decimal, code: str) -> Skipped:
         kind,
         gap,
         code,
-        Text(f"{m.name}的{KIND_ZH[kind]}缺口 {fmt(gap)}：{t.zh}。", f"{m.name}: {KIND_EN[kind]} gap {fmt(gap)}: {t.en}."),
+        Text(
+            f"{m.name}的{KIND_ZH[kind]}缺口 {fmt(gap)}：{t.zh}。", f"{m.name}: {KIND_EN[kind]} gap {fmt(gap)}: {t.en}."
+        ),
     )
 
 
@@ -307,7 +317,12 @@ def _close(
 
 
 def _fit(
-    product: Product, m: MemberInput, options: Options, wanted: Decimal, price: Decimal, remaining: Decimal,
+    product: Product,
+    m: MemberInput,
+    options: Options,
+    wanted: Decimal,
+    price: Decimal,
+    remaining: Decimal,
     premium: PremiumFn,
 ) -> tuple[Decimal, Decimal | None]:
     """The largest sum assured (on the product's steps) whose premium fits ``remaining``; (0, None) if none."""
