@@ -16,6 +16,7 @@ from jiabao.config import PROJECT_ROOT, Settings
 from jiabao.core.clock import Clock
 from jiabao.runtime import Runtime, build_runtime
 from jiabao.web import (
+    advice_pages,
     application_pages,
     claim_pages,
     claim_staff_pages,
@@ -38,6 +39,7 @@ PAGE_MODULES = (
     servicing_pages,
     claim_pages,
     claim_staff_pages,
+    advice_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from jiabao.web.i18n_advice import ADVICE_TEXTS
 from jiabao.web.i18n_claims import CLAIM_TEXTS
 from jiabao.web.i18n_policies import POLICY_TEXTS
 
@@ -274,6 +275,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 TEXTS.update(POLICY_TEXTS)
 TEXTS.update(CLAIM_TEXTS)
+TEXTS.update(ADVICE_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:
