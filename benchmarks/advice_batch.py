@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/advice_batch.py [--households 200000] [--seed 20261203]
+    JIABAO_TABLES_DIR=../shared/data .venv/bin/python benchmarks/advice_batch.py [--households 200000]
 
 Synthetic households (not timed to build): a head of 22–75, a spouse in 80% of them, 0–3 children from the
 couple's ages, a grandparent in 25%; incomes log-normal around ¥120,000 (σ 0.6) for earners, retirees on
@@ -26,7 +26,7 @@ from decimal import Decimal
 from jiabao.actuarial.tables import load_table_library
 from jiabao.advice.engine import GapKind, HouseholdInput, MemberInput, assess, load_assumptions, recommend
 from jiabao.advice.pricing import QuotePricer
-from jiabao.config import default_tables_dir
+from jiabao.config import Settings
 from jiabao.products.catalog import load_catalog
 
 TARGET_PER_SECOND = 2_000_000 / (8 * 3600)
@@ -94,7 +94,7 @@ def main() -> None:
     built = time.perf_counter() - start
     assumptions = load_assumptions()
     catalog = load_catalog()
-    pricer = QuotePricer(catalog, load_table_library(default_tables_dir()), date(2026, 12, 3), exact=False)
+    pricer = QuotePricer(catalog, load_table_library(Settings().tables_dir), date(2026, 12, 3), exact=False)
 
     lines = empty = 0
     scores_before: list[int] = []
