@@ -115,10 +115,12 @@ def main() -> None:
     print(f"households: {args.households:,} ({members:,} members; built in {built:.1f} s, not timed)")
     print(f"assess + recommend: {elapsed:.1f} s -> {rate:,.0f} households/s on one core ({1e3 / rate:.2f} ms each)")
     print(f"quoting-engine calls: {pricer.quotes:,} (every other premium scaled from the cache)")
-    print(f"plan lines: {lines / args.households:.2f} per household; no line within budget: {empty / args.households:.1%}")
+    per = lines / args.households
+    print(f"plan lines: {per:.2f} per household; no line within budget: {empty / args.households:.1%}")
     print(f"score: mean {statistics.mean(scores_before):.1f} before, {statistics.mean(scores_after):.1f} with the plan")
     print(f"plans over budget: {over_budget} (must be 0)")
-    print(f"target {TARGET_PER_SECOND:.0f} households/s (2,000,000 overnight in 8 h): ratio {TARGET_PER_SECOND / rate:.3f}")
+    ratio = TARGET_PER_SECOND / rate
+    print(f"target {TARGET_PER_SECOND:.0f} households/s (2,000,000 overnight in 8 h): ratio {ratio:.3f}")
 
 
 if __name__ == "__main__":

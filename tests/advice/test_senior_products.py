@@ -48,7 +48,8 @@ def test_age_limits(code: str, oldest: int, catalog: Catalog, library: TableLibr
     def quote(age: int) -> Decimal:
         sel = ProductSelection(product_code=code, sum_assured=Decimal(100000))
         member = MemberRequest(member_id="g", age=age, sex=Sex.FEMALE, relation="parent", selections=[sel])
-        return quote_household(members=[member], catalog=catalog, tables=library, as_of=date(2026, 12, 3)).annual_premium
+        found = quote_household(members=[member], catalog=catalog, tables=library, as_of=date(2026, 12, 3))
+        return found.annual_premium
 
     assert quote(oldest) > quote(oldest - 15) > 0
     with pytest.raises(QuoteRefused):
