@@ -190,3 +190,29 @@ def test_who_may_see_the_finances(client: TestClient, runtime: Runtime) -> None:
     assert client.get(url, headers=token_for(client, "uw")).status_code == 403  # no need to see incomes
     zero = "/api/v1/households/0/advice/facts"
     assert client.get(zero, headers=token_for(client, "zhang")).status_code == 422  # ids are bounded
+
+
+def test_policy_in_force_counts_and_its_end_widens_the_gap(client: TestClient, runtime: Runtime) -> None:
+    """Cover held here closes part of the gap; when the policy ends (cooling-off cancellation) the daily job
+    re-assesses with the trigger ``policy_ended`` and messages the family."""
+    from tests.policies.flow import issue
+
+    issued = issue(client, runtime)  # family CI 300,000 each for the head and the spouse
+    base = f"/api/v1/households/{issued.household_id}/advice"
+    first = client.post(f"{base}/reassess", headers=issued.headers)
+    assert first.status_code == 201 and first.json()["snapshot"]["trigger"] == "first"
+    result = client.get(f"{base}/assessment", headers=issued.headers).json()
+    head = next(m for m in result["members"] if m["person_id"] == issued.head)
+    kinds = {k["kind"]: k for k in head["kinds"]}
+    assert D(kinds["ci"]["cover"]) == 300000 and D(kinds["death"]["cover"]) == 300000  # family CI: CI and death
+    plan = client.get(f"{base}/plan", headers=issued.headers).json()
+    assert D(plan["existing_premiums"]) > 0  # the policy's premium uses part of the budget
+    cancelled = client.post(f"/api/v1/policies/{issued.policy_id}/cancellation", headers=issued.headers)
+    assert cancelled.status_code == 201, cancelled.text
+    system = make_user(runtime, "advice-job", Role.ADMIN)
+    with unit_of_work(runtime.sessions) as session:
+        page = advice.reassess_due(ctx_for(runtime, session, system), runtime.products, after_id=0, limit=10)
+    assert page.reassessed == 1 and page.messages == 1
+    history = client.get(f"{base}/history", headers=issued.headers).json()
+    assert [h["trigger"] for h in history] == ["first", "policy_ended"]
+    assert history[1]["widened"] and D(history[1]["total_gap"]) > D(history[0]["total_gap"])
