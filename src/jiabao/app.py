@@ -19,6 +19,7 @@ from jiabao.config import PROJECT_ROOT, Settings
 from jiabao.core.clock import Clock
 from jiabao.runtime import Runtime, build_runtime
 from jiabao.web import (
+    advice_pages,
     application_pages,
     claim_pages,
     claim_staff_pages,
@@ -47,6 +48,7 @@ PAGE_MODULES = (
     risk_ops_pages,
     voice_pages,
     valuation_pages,
+    advice_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

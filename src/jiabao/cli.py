@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from jiabao import cli_screening
 from jiabao import cli_voice
 from jiabao.cli_valuation import valuation_app
+from jiabao import cli_advice
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households
@@ -22,6 +23,7 @@ from jiabao.migrations import upgrade
 from jiabao.runtime import Runtime, build_runtime
 
 app = typer.Typer(help="Jiabao (家保) family-account insurance platform", no_args_is_help=True)
+app.add_typer(cli_advice.app, name="advice")
 console = Console()
 app.add_typer(cli_screening.lists_app, name="lists")
 app.add_typer(cli_screening.screen_app, name="screen")

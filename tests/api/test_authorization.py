@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
+from tests.advice import authz_advice
 from tests.api.conftest import token_for
 from tests.factories import add_member, make_family, make_user, resident_id
 from tests.fraud_aml import authz_risk
@@ -76,7 +77,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
 }
 
 
-for _extra in (authz_billing, authz_visits, authz_servicing, authz_risk, authz_voice):
+for _extra in (authz_billing, authz_visits, authz_servicing, authz_risk, authz_voice, authz_advice):
     ALLOWED.update(_extra.ALLOWED)
 
 
@@ -123,6 +124,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         **authz_servicing.BODIES,
         **authz_risk.BODIES,
         **authz_voice.BODIES,
+        **authz_advice.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {
             "conclusion": "standard",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from jiabao.api import (
+    advice,
     applications,
     audit,
     auth,
@@ -32,3 +33,4 @@ api_router.include_router(claims.router)
 api_router.include_router(audit.router)
 api_router.include_router(risk_ops.router)
 api_router.include_router(voice.router)
+api_router.include_router(advice.router)

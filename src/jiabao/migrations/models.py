@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jiabao.advice import models as advice_models
 from jiabao.claims import models as claim_models
 from jiabao.db import audit, outbox
 from jiabao.db.base import Base
@@ -22,6 +23,7 @@ from jiabao.valuation import models as valuation_models
 __all__ = [
     "Base",
     "aml_models",
+    "advice_models",
     "audit",
     "claim_models",
     "family_models",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from jiabao.web.i18n_advice import ADVICE_TEXTS
 from jiabao.web.i18n_claims import CLAIM_TEXTS
 from jiabao.web.i18n_cover import COVER_TEXTS
 from jiabao.web.i18n_policies import POLICY_TEXTS
@@ -282,6 +283,7 @@ TEXTS.update(COVER_TEXTS)
 TEXTS.update(RISK_OPS_TEXTS)
 TEXTS.update(VOICE_TEXTS)
 TEXTS.update(VALUATION_TEXTS)
+TEXTS.update(ADVICE_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:
