@@ -10,10 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 from sqlalchemy import func, select
 
-from jiabao import cli_screening
-from jiabao import cli_voice
+from jiabao import cli_advice, cli_screening, cli_voice
 from jiabao.cli_valuation import valuation_app
-from jiabao import cli_advice
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households

@@ -40,8 +40,8 @@ from jiabao.notify import MessageKind
 from jiabao.policies import messages
 from jiabao.policies.policy_models import Instalment, Payment, Policy
 from jiabao.products.service import ProductEngine
-from jiabao.risk.screening import service as screening
 from jiabao.risk.fraud import hooks as risk
+from jiabao.risk.screening import service as screening
 from jiabao.underwriting.engine import KnowledgeBase
 
 ACCOUNT_COLUMN = "claims.account"

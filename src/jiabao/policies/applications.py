@@ -25,8 +25,8 @@ from jiabao.products import service as products
 from jiabao.products.limits import death_cover
 from jiabao.products.schema import Frequency, Product
 from jiabao.products.service import HouseholdQuoteIn, ProductEngine, QuoteLineIn
-from jiabao.risk.screening import service as screening
 from jiabao.risk.fraud import hooks as risk
+from jiabao.risk.screening import service as screening
 from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import (
     CaseContext,

@@ -9,8 +9,8 @@ from jiabao.web.i18n_claims import CLAIM_TEXTS
 from jiabao.web.i18n_cover import COVER_TEXTS
 from jiabao.web.i18n_policies import POLICY_TEXTS
 from jiabao.web.i18n_riskops import RISK_OPS_TEXTS
-from jiabao.web.i18n_voice import VOICE_TEXTS
 from jiabao.web.i18n_valuation import VALUATION_TEXTS
+from jiabao.web.i18n_voice import VOICE_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
     "app.name": ("家保", "Jiabao"),
