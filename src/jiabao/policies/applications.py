@@ -25,6 +25,8 @@ from jiabao.products import service as products
 from jiabao.products.limits import death_cover
 from jiabao.products.schema import Frequency, Product
 from jiabao.products.service import HouseholdQuoteIn, ProductEngine, QuoteLineIn
+from jiabao.risk.fraud import hooks as risk
+from jiabao.risk.screening import service as screening
 from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import (
     CaseContext,
@@ -431,7 +433,19 @@ def confirm(ctx: ServiceContext, engine: ProductEngine, application_id: int, dat
     application, overview = _load(ctx, application_id)
     death = ProductLine.DEATH in product_lines(engine, application.product_code)
     months = contract_months(engine, application, overview, ctx.clock.today())
+    risk.application_gate(ctx, application)  # 核保风控: pass, or held / declined with a neutral text
     confirmation.confirm(ctx, engine, application, data, death_cover=death, term_months=months)
+    screening.gate(
+        ctx,
+        occasion="application",
+        context=f"application:{application.id}",
+        household_id=application.household_id,
+        parties=screening.parties(
+            application.policyholder_person_id,
+            [i.person_id for i in application.insureds],
+            [b.name for d in data.beneficiaries.values() for b in d.beneficiaries],
+        ),
+    )
     ctx.session.flush()
     return view(ctx, engine, application_id)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,7 +55,7 @@ class BeneficiaryIn(BaseModel):
     name: str = Field(min_length=1, max_length=60)
     relationship: str = Field(default="", max_length=20)
     order: int = Field(default=1, ge=1, le=5)
-    share: Decimal | None = Field(default=None, gt=0, le=100)
+    share: Decimal | None = Field(default=None, gt=0, le=100, decimal_places=2)
 
 
 class DesignationIn(BaseModel):
@@ -89,7 +89,7 @@ class ConfirmIn(BaseModel):
     consents: list[ConsentIn] = Field(default_factory=list)
     disclosures_acknowledged: bool = False
     """Cooling-off, waiting period, surrender loss and the cash-value table were shown and read."""
-    confirm_advice: list[str] = Field(default_factory=list)
+    confirm_advice: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list, max_length=50)
     """Codes of suitability findings the customer overrides by confirming it is their own choice."""
     recording: RecordingIn | None = None
 

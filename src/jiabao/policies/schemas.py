@@ -16,9 +16,9 @@ class InsuredIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     person_id: int
-    sum_assured: Decimal = Field(gt=0, le=Decimal("100000000"))
     declared_death_cover: Decimal | None = Field(default=None, ge=0, le=Decimal("100000000"), decimal_places=2)
     """Death cover this member holds with other insurers (the applicant's declaration; minors' cap)."""
+    sum_assured: Decimal = Field(gt=0, le=Decimal("100000000"), decimal_places=2)
 
 
 class ApplicationIn(BaseModel):

@@ -43,7 +43,7 @@ class QuoteLineIn(BaseModel):
 
     person_id: int
     product_code: str = Field(min_length=1, max_length=40)
-    sum_assured: Decimal = Field(gt=0, le=Decimal("100000000"))
+    sum_assured: Decimal = Field(gt=0, le=Decimal("100000000"), decimal_places=2)
     coverage: int | None = Field(default=None, ge=1, le=120)
     payment_term: int = Field(default=1, ge=1, le=50)
     frequency: Frequency = Frequency.ANNUAL
