@@ -17,6 +17,7 @@ from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
+from jiabao.policies.rules.calendar import is_provisional
 
 ADJUSTERS = frozenset({Role.CLAIMS, Role.ADMIN})
 
@@ -53,6 +54,7 @@ def view(ctx: ServiceContext, claim: Claim, *, replayed: bool = False) -> ClaimO
         approved_amount=claim.approved_amount,
         paid_amount=claim.paid_amount,
         decision_due=claim.decision_due,
+        decision_due_provisional=not claim.complex_case and is_provisional(claim.decision_due),
         payment_due=claim.payment_due,
         notice_due=claim.notice_due,
         account_masked=claim.account_masked,

@@ -58,6 +58,8 @@ class ClaimOut(BaseModel):
     approved_amount: Decimal | None
     paid_amount: Decimal
     decision_due: date
+    decision_due_provisional: bool = False
+    """The deadline counts working days of a year beyond the official holiday data (provisional calendar)."""
     payment_due: date | None
     notice_due: date | None
     account_masked: str

@@ -98,6 +98,10 @@ CLAIM_TEXTS: dict[str, tuple[str, str]] = {
     "claim.rejection": ("拒赔通知", "Rejection notice"),
     "claim.notice_sent": ("拒赔通知书已于此日通过短信和本页送达：", "Notice sent by SMS and on this page on"),
     "claim.complexity": ("案件类型", "Case type"),
+    "claim.provisional": (
+        "（暂定：该年度放假安排尚未公布，按法定节假日估算）",
+        "(provisional: that year's holiday arrangement is not yet published)",
+    ),
     "claim.cx.ordinary": ("一般案件（5个工作日内作出结论）", "Ordinary (decision within 5 working days)"),
     "claim.cx.complex": ("复杂案件（30日内作出结论）", "Complex (decision within 30 days)"),
     "claim.review_right": (
