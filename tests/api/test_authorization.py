@@ -17,7 +17,7 @@ from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.factories import add_member, make_family, make_user, resident_id
-from tests.policies import authz_billing, authz_servicing, authz_visits
+from tests.policies import authz_billing, authz_claimsmoney, authz_servicing, authz_visits
 from tests.policies.flow import ACCOUNT, confirm_body, healthy
 
 CUSTOMER, OTHER_CUSTOMER, PARTNER, OTHER_PARTNER = "customer", "other_customer", "partner", "other_partner"
@@ -74,7 +74,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
 }
 
 
-for _extra in (authz_billing, authz_visits, authz_servicing):
+for _extra in (authz_billing, authz_visits, authz_servicing, authz_claimsmoney):
     ALLOWED.update(_extra.ALLOWED)
 
 
@@ -119,6 +119,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         **authz_billing.BODIES,
         **authz_visits.BODIES,
         **authz_servicing.BODIES,
+        **authz_claimsmoney.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {
             "conclusion": "standard",
