@@ -11,12 +11,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from jiabao.claims.engine import load_rules
 from jiabao.claims.engine.rules import DATA_DIR
+from jiabao.config import Settings
 from jiabao.core.auth import Role
 from jiabao.db.audit import AuditEntry
 from jiabao.db.session import unit_of_work
@@ -39,6 +41,13 @@ class Household:
     spouse: int
     child: int
     headers: dict[str, str]
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """These tests follow large CI advances paid straight through: the adjuster threshold is raised above them
+    (tests/claims/test_claims_evidence.py covers the default ¥50,000)."""
+    return settings.model_copy(update={"claims_advance_adjuster_above": Decimal("1000000")})
 
 
 def _household(client: TestClient, runtime: Runtime) -> Household:

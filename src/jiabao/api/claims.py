@@ -24,7 +24,12 @@ PanelReader = Annotated[ServiceContext, Depends(require(Role.CLAIMS, Role.ADMIN,
 
 def engines(request: Request) -> service.Engines:
     runtime = runtime_of(request)
-    return service.Engines(products=runtime.products, knowledge=runtime.knowledge.get(), rules=runtime.claim_rules)
+    return service.Engines(
+        products=runtime.products,
+        knowledge=runtime.knowledge.get(),
+        rules=runtime.claim_rules,
+        advance_adjuster_above=runtime.settings.claims_advance_adjuster_above,
+    )
 
 
 @router.post("/households/{household_id}/claims", operation_id="claims_submit", status_code=201)

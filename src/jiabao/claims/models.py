@@ -46,6 +46,10 @@ class Claim(Base):
     account_masked: Mapped[str] = mapped_column(String(30))
     payee_person_id: Mapped[int] = mapped_column(IdType, ForeignKey("persons.id"))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Non-medical working data only (deadlines, missing document codes, deductibles used)."""
+    health_enc: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    """Health data, encrypted like the facts (PIPL art. 28): the diseases, the decision's explanation, the
+    rejection notice and the reasons the case is complex (``service.health`` / ``service.set_health``)."""
 
 
 class ClaimAssessment(Base):

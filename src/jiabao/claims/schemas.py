@@ -74,6 +74,8 @@ class ClaimOut(BaseModel):
     complexity: str = "ordinary"
     """``complex`` (30 days) only with ``complexity_reasons``; else ``ordinary`` (5 working days)."""
     complexity_reasons: list[dict[str, str]] = Field(default_factory=list)
+    advance_held: bool = False
+    """A CI advance above the configured amount waits for an adjuster (never paid straight through)."""
     replayed: bool = False
 
 

@@ -26,6 +26,7 @@ from jiabao.claims.engine import (
 from jiabao.claims.engine import (
     Claim as ClaimFacts,
 )
+from jiabao.claims.health import set_health
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimInvoice, ClaimLine
 from jiabao.claims.schemas import ClaimIn
 from jiabao.core import validation as v
@@ -47,6 +48,7 @@ CREATED = "claims.created"
 """``session.info`` key: ids of the claims this unit of work created (a replay is any other claim returned)."""
 FACTS_COLUMN = "claims.facts"
 RESULT_COLUMN = "claim_assessments.result"
+
 STATUS_BY_OUTCOME = {
     Outcome.APPROVE_STRAIGHT_THROUGH: "paid",
     Outcome.CI_ADVANCE_PAYMENT: "advance_paid",
@@ -60,6 +62,8 @@ class Engines:
     products: ProductEngine
     knowledge: KnowledgeBase
     rules: RuleSet
+    advance_adjuster_above: Decimal = Decimal("50000")
+    """A CI advance above this total is never paid without an adjuster (Settings.claims_advance_adjuster_above)."""
 
 
 def _problem(field: str, code: str, zh: str, en: str) -> InvalidInput:
@@ -163,12 +167,13 @@ def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: Claim
         account_enc=ctx.cipher.encrypt(ACCOUNT_COLUMN, card),
         account_masked=mask_bank_card(card),
         payee_person_id=payee,
-        details={"ci_disease": data.ci.disease if data.ci else None},
+        details={},
     )
     ctx.session.add(claim)
     ctx.session.flush()
     claim.claim_no = f"C{today:%Y%m%d}{claim.id:08d}"
     ctx.session.info.setdefault(CREATED, set()).add(claim.id)
+    set_health(ctx, claim, ci_disease=data.ci.disease if data.ci else None)
     decision = _decide(ctx, engines, claim, overview, data)
     _apply(ctx, engines, claim, decision, overview)
     return claim
@@ -202,7 +207,7 @@ def _decide(ctx: ServiceContext, engines: Engines, claim: Claim, overview: House
     grading = grade(engines.rules, facts) if data.ci else None
     if grading is not None and grading.grade is CiGrade.MILD and grading.disease is not None:
         # the mild disease's name, as the engine matches a mild benefit already paid (once per mild disease)
-        claim.details = {**claim.details, "mild_name": grading.disease.mild_zh or grading.disease.zh}
+        set_health(ctx, claim, mild_name=grading.disease.mild_zh or grading.disease.zh)
     ctx.session.add(
         ClaimAssessment(
             claim_id=claim.id,
@@ -230,20 +235,31 @@ def _apply(ctx: ServiceContext, engines: Engines, claim: Claim, decision: Decisi
     claim.status = STATUS_BY_OUTCOME[decision.outcome]
     claim.details = {
         **claim.details,
-        "explanation_zh": decision.explanation_zh,
-        "explanation_en": decision.explanation_en,
         "missing_documents": list(decision.missing_documents),
         "deductibles": {
             line.policy_id: str(line.deductible_applied) for line in decision.lines if line.deductible_applied
         },
-        "complexity_reasons": [
+    }
+    set_health(
+        ctx,
+        claim,
+        explanation_zh=decision.explanation_zh,
+        explanation_en=decision.explanation_en,
+        complexity_reasons=[
             {"code": r.code.value, "text_zh": r.text_zh, "text_en": r.text_en} for r in decision.complexity_reasons
         ],
-    }
+    )
     notice = decision.rejection_notice
     if decision.outcome is Outcome.DECLINE:
         claim.decided_at = ctx.now()
     payable = [line for line in decision.lines if decision.outcome is Outcome.APPROVE_STRAIGHT_THROUGH or line.advance]
+    if decision.outcome is Outcome.CI_ADVANCE_PAYMENT and decision.advance_total > engines.advance_adjuster_above:
+        # a large advance is never paid without an adjuster: the claim waits in the queue with its lines
+        payable, claim.status = [], "referred"
+        claim.details = {
+            **claim.details,
+            "advance_held": {"total": str(decision.advance_total), "limit": str(engines.advance_adjuster_above)},
+        }
     if payable:
         pay_lines(ctx, claim, [(int(line.policy_id), line.benefit.value, line.amount) for line in payable])
     _waive(ctx, claim, decision)
@@ -305,12 +321,8 @@ def send_rejection_notice(
         received_on=claim.reported_at.date(), complexity=complexity, as_of=today, decided_on=today, rejected=True
     )
     claim.notice_due = timeline.rejection_notice.due if timeline.rejection_notice else today
-    claim.details = {
-        **claim.details,
-        "rejection_notice_zh": text_zh,
-        "rejection_notice_en": text_en,
-        "notice_sent_on": today.isoformat(),
-    }
+    claim.details = {**claim.details, "notice_sent_on": today.isoformat()}
+    set_health(ctx, claim, rejection_notice_zh=text_zh, rejection_notice_en=text_en)
     messages.queue(
         ctx,
         MessageKind.CLAIM_DECLINED,

@@ -32,8 +32,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("policy_id", "suspended_on", name=op.f("uq_policy_suspensions_policy_id")),
     )
     op.create_index(op.f("ix_policy_suspensions_policy_id"), "policy_suspensions", ["policy_id"], unique=False)
+    with op.batch_alter_table("claims") as batch:
+        batch.add_column(sa.Column("health_enc", sa.LargeBinary(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("claims") as batch:
+        batch.drop_column("health_enc")
     op.drop_index(op.f("ix_policy_suspensions_policy_id"), table_name="policy_suspensions")
     op.drop_table("policy_suspensions")
