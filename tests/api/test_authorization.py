@@ -135,6 +135,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
     request: dict[str, Any] = {"method": method, "url": url, "params": params}
     if (method, path) in bodies:
         request["json"] = bodies[(method, path)]
+    request |= authz_claimsmoney.MULTIPART.get((method, path), {})
     return request
 
 
@@ -194,6 +195,7 @@ def _application_with_referral(client: TestClient, household_id: int, head: int)
         "referral_id": referral_id,
         "policy_id": policy_id,
         "claim_id": claim.json()["id"],
+        "document_id": authz_claimsmoney.uploaded(client, household_id, headers),
     }
 
 

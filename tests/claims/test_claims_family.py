@@ -25,7 +25,7 @@ from jiabao.db.session import unit_of_work
 from jiabao.policies.policy_models import Instalment, Payment, Policy
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
-from tests.claims.flow import issue_for, outpatient_claim
+from tests.claims.flow import issue_for, outpatient_claim, with_uploads
 from tests.factories import add_member, make_family, make_user, resident_id
 
 D = Decimal
@@ -65,7 +65,7 @@ def _household(client: TestClient, runtime: Runtime) -> Household:
 def _submit(client: TestClient, household: Household, body: dict[str, Any], key: str) -> Any:
     response = client.post(
         f"/api/v1/households/{household.id}/claims",
-        json=body,
+        json=with_uploads(client, household.id, household.headers, body),
         headers=household.headers | {"Idempotency-Key": f"family-claim-{key}"},
     )
     assert response.status_code == 201, response.text

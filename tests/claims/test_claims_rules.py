@@ -13,7 +13,7 @@ from jiabao.db.outbox import OutboxMessage
 from jiabao.db.session import unit_of_work
 from jiabao.policies.policy_models import Payment
 from jiabao.runtime import Runtime
-from tests.claims.flow import child_with_outpatient_cover, outpatient_claim
+from tests.claims.flow import child_with_outpatient_cover, outpatient_claim, with_uploads
 from tests.policies.flow import ACCOUNT
 from tests.web.test_pages import log_in
 
@@ -34,7 +34,7 @@ def test_declined_claim_gets_the_rejection_notice_by_sms_and_on_the_page(client:
     body["diagnoses"] = [{"icd10": "Q21.0", "description": "室间隔缺损", "primary": True}]  # congenital: excluded
     response = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "declined-0001"},
     )
     assert response.status_code == 201, response.text
@@ -63,7 +63,7 @@ def test_referral_above_the_fast_pay_limit_is_not_complex(client: TestClient, ru
     body = outpatient_claim(covered.child, runtime.clock.today(), amount="5000")
     claim = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "ordinary-0001"},
     ).json()
     assert claim["status"] == "referred"
@@ -75,12 +75,12 @@ def test_referral_above_the_fast_pay_limit_is_not_complex(client: TestClient, ru
     risky = outpatient_claim(covered.child, runtime.clock.today(), amount="200", invoice="INV-DUP")
     client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=risky,
+        json=with_uploads(client, covered.household_id, covered.headers, risky),
         headers=covered.headers | {"Idempotency-Key": "ordinary-0002"},
     )
     duplicate = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=risky,
+        json=with_uploads(client, covered.household_id, covered.headers, risky),
         headers=covered.headers | {"Idempotency-Key": "complex-0003"},
     ).json()
     assert duplicate["complexity"] == "complex"  # the same invoice again: an investigation (stated)
@@ -99,7 +99,7 @@ def test_secondary_excluded_condition_does_not_void_the_claim(client: TestClient
     ]
     claim = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "secondary-0001"},
     ).json()
     assert claim["status"] == "paid" and D(claim["paid_amount"]) == D("720.00")  # 800 × 90%
@@ -115,7 +115,7 @@ def test_a_parent_may_be_the_payee_for_a_minor(client: TestClient, runtime: Runt
     }
     claim = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "parent-payee-1"},
     ).json()
     assert claim["status"] == "paid", claim
@@ -133,7 +133,7 @@ def test_decision_due_never_counts_spring_festival_as_working_days(client: TestC
     body = outpatient_claim(covered.child, runtime.clock.today(), amount="5000")
     claim = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "spring-fest-1"},
     ).json()
     assert claim["complexity"] == "ordinary"

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from jiabao.claims import service
+from jiabao.claims import evidence, service
 from jiabao.claims.engine.explain import adjuster_rejection_notice
 from jiabao.claims.health import health
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimLine
@@ -74,6 +74,7 @@ def view(ctx: ServiceContext, claim: Claim, *, replayed: bool = False) -> ClaimO
         explanation_zh=private.get("explanation_zh", ""),
         explanation_en=private.get("explanation_en", ""),
         missing_documents=claim.details.get("missing_documents", []),
+        documents=[vars(d) for d in evidence.for_claim(ctx, claim)],
         waivers=[
             {
                 "policy_id": w["policy_id"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,7 +26,8 @@ class ClaimIn(BaseModel):
     bill_items: list[BillItem] = Field(default_factory=list, max_length=200)
     social_insurance_settled: bool = False
     disability_grades: list[int] = Field(default_factory=list, max_length=10)
-    documents: list[str] = Field(default_factory=list, max_length=30)
+    document_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(default_factory=list, max_length=30)
+    """Uploads (``POST /households/{id}/claim-documents``) this claim rests on: the documents the engine counts."""
     account: str = Field(min_length=12, max_length=30, description="The insured's (or beneficiary's) own bank card")
     payee_person_id: int | None = None
     insured_authorised: bool = False
@@ -68,6 +69,8 @@ class ClaimOut(BaseModel):
     explanation_en: str
     missing_documents: list[str]
     waivers: list[dict[str, Any]]
+    documents: list[dict[str, Any]] = Field(default_factory=list)
+    """The uploaded documents attached (kind, type, size, id; the content is fetched separately)."""
     rejection_notice_zh: str | None = None
     rejection_notice_en: str | None = None
     notice_sent_on: date | None = None

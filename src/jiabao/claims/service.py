@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from jiabao.claims import evidence
 from jiabao.claims import facts_builder as fb
 from jiabao.claims.engine import (
     CiGrade,
@@ -70,7 +71,7 @@ def _problem(field: str, code: str, zh: str, en: str) -> InvalidInput:
     return InvalidInput(fields=(FieldProblem(field, code, zh, en),))
 
 
-def _check(ctx: ServiceContext, overview: HouseholdOut, data: ClaimIn) -> tuple[bool, int, str]:
+def _check(ctx: ServiceContext, overview: HouseholdOut, data: ClaimIn, kinds: list[str]) -> tuple[bool, int, str]:
     """Who files for whom, who is paid, into which account; returns (proxy, payee, card number)."""
     members = {m.person_id: m for m in overview.members + overview.former_members}
     insured = members.get(data.insured_person_id)
@@ -87,7 +88,7 @@ def _check(ctx: ServiceContext, overview: HouseholdOut, data: ClaimIn) -> tuple[
             "Filing for a family member needs the insured's authorisation",
         )
     payee = data.payee_person_id or data.insured_person_id
-    if payee != data.insured_person_id and not _may_be_payee(overview, insured, payee, data):
+    if payee != data.insured_person_id and not _may_be_payee(overview, insured, payee, data, kinds):
         raise _problem(
             "payee_person_id",
             "payee_not_allowed",
@@ -112,7 +113,7 @@ PARENTS_OF: dict[Relationship, frozenset[Relationship]] = {
 """Who is a parent of whom, by the relationships to the household head (与户主关系)."""
 
 
-def _may_be_payee(overview: HouseholdOut, insured: MemberOut, payee: int, data: ClaimIn) -> bool:
+def _may_be_payee(overview: HouseholdOut, insured: MemberOut, payee: int, data: ClaimIn, kinds: list[str]) -> bool:
     """Who may receive the benefit besides the insured (Internet Measures art. 40: the payee's own account):
     a household member for a death benefit (the beneficiary); for a minor insured (under 18), a parent — the
     legal guardian (Civil Code art. 27) — who is an adult member of the household, or another adult member who
@@ -126,7 +127,7 @@ def _may_be_payee(overview: HouseholdOut, insured: MemberOut, payee: int, data: 
     if insured.age >= 18 or chosen.age < 18 or not chosen.active:
         return False
     parent = chosen.relationship in PARENTS_OF.get(insured.relationship, frozenset())
-    return parent or "guardian_proof" in data.documents
+    return parent or "guardian_proof" in kinds
 
 
 def existing(ctx: ServiceContext, key: str) -> Claim | None:
@@ -144,7 +145,14 @@ def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: Claim
     replay = existing(ctx, key)
     if replay is not None:
         return replay
-    proxy, payee, card = _check(ctx, overview, data)
+    try:
+        kinds = evidence.kinds_available(ctx, household_id, data.document_ids)
+    except InvalidInput:
+        replay = existing(ctx, key)  # a concurrent twin with the same key attached them first: its claim
+        if replay is not None:
+            return replay
+        raise
+    proxy, payee, card = _check(ctx, overview, data, kinds)
     now, today = ctx.now(), ctx.clock.today()
     claimed = sum((b.amount - b.social_insurance_paid for b in data.bill_items), Decimal(0))
     claim = Claim(
@@ -174,12 +182,20 @@ def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: Claim
     claim.claim_no = f"C{today:%Y%m%d}{claim.id:08d}"
     ctx.session.info.setdefault(CREATED, set()).add(claim.id)
     set_health(ctx, claim, ci_disease=data.ci.disease if data.ci else None)
-    decision = _decide(ctx, engines, claim, overview, data)
+    evidence.attach(ctx, claim, data.document_ids)
+    decision = _decide(ctx, engines, claim, overview, data, tuple(kinds))
     _apply(ctx, engines, claim, decision, overview)
     return claim
 
 
-def _decide(ctx: ServiceContext, engines: Engines, claim: Claim, overview: HouseholdOut, data: ClaimIn) -> Decision:
+def _decide(
+    ctx: ServiceContext,
+    engines: Engines,
+    claim: Claim,
+    overview: HouseholdOut,
+    data: ClaimIn,
+    documents: tuple[str, ...],
+) -> Decision:
     insured = next(m for m in overview.members + overview.former_members if m.person_id == data.insured_person_id)
     facts = ClaimFacts(
         claim_id=str(claim.id),
@@ -194,7 +210,7 @@ def _decide(ctx: ServiceContext, engines: Engines, claim: Claim, overview: House
         bill_items=tuple(data.bill_items),
         social_insurance_settled=data.social_insurance_settled,
         disability_grades=tuple(data.disability_grades),
-        documents=tuple(data.documents),
+        documents=documents,  # uploaded and attached: evidence, not ticks
         proxy=claim.proxy,
         insured_is_minor=insured.age < 18,
     )

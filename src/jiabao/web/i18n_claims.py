@@ -34,7 +34,11 @@ CLAIM_TEXTS: dict[str, tuple[str, str]] = {
     "claim.bill_invoice": ("发票号", "Invoice number"),
     "claim.social_settled": ("已经社保结算", "Settled through social medical insurance first"),
     "claim.documents": ("所需理赔资料（一次性告知）", "Documents needed (all listed at once)"),
-    "claim.documents_hint": ("请勾选已准备好的资料", "Tick the documents you have"),
+    "claim.documents_hint": (
+        "请上传资料的照片或PDF（JPG、PNG、PDF，每份不超过10MB）；未上传的资料须补交后才能赔付",
+        "Upload a photo or PDF of each document (JPG, PNG or PDF, up to 10 MB each); "
+        "missing ones must follow before payment",
+    ),
     "claim.account": ("领款人本人银行卡号", "The payee's own bank card number"),
     "claim.account_hint": (
         "保险金只支付至被保险人或受益人本人账户",
