@@ -19,6 +19,7 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, P
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.policies.rules.calendar import is_provisional
+from jiabao.risk.screening import service as screening
 
 ADJUSTERS = frozenset({Role.CLAIMS, Role.ADMIN})
 
@@ -165,6 +166,13 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
     )
     if data.approve:
         lines = [(pid, benefits.get(pid, "medical"), amount) for pid, amount in amounts.items()]
+        screening.gate(
+            ctx,
+            occasion="claim_payment",
+            context=f"claim:{claim.id}",
+            household_id=claim.household_id,
+            parties=screening.parties(insureds=[claim.insured_person_id], payee=claim.payee_person_id),
+        )
         service.pay_lines(ctx, claim, lines)
         claim.status = "paid"
     else:

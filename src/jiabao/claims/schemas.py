@@ -86,7 +86,9 @@ class AdjusterDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     approve: bool
-    amounts: dict[int, Decimal] = Field(default_factory=dict)
+    amounts: dict[int, Annotated[Decimal, Field(ge=0, le=Decimal("1000000000"), decimal_places=2)]] = Field(
+        default_factory=dict, max_length=50
+    )
     """Policy id → amount to pay (approve only); the engine's lines are the default."""
     reason: str = Field(min_length=4, max_length=500)
 

@@ -42,6 +42,8 @@ from jiabao.notify import MessageKind
 from jiabao.policies import messages
 from jiabao.policies.policy_models import Instalment, Payment, Policy
 from jiabao.products.service import ProductEngine
+from jiabao.risk.fraud import hooks as risk
+from jiabao.risk.screening import service as screening
 from jiabao.underwriting.engine import KnowledgeBase
 
 ACCOUNT_COLUMN = "claims.account"
@@ -213,6 +215,7 @@ def _decide(
         documents=documents,  # uploaded and attached: evidence, not ticks
         proxy=claim.proxy,
         insured_is_minor=insured.age < 18,
+        risk_score=risk.claim_risk(ctx, claim, data),
     )
     policies = [fb.policy_facts(ctx, engines.products, engines.knowledge, p) for p in fb.policies_of(ctx, overview.id)]
     case = ClaimCase(
@@ -276,6 +279,7 @@ def _apply(ctx: ServiceContext, engines: Engines, claim: Claim, decision: Decisi
             **claim.details,
             "advance_held": {"total": str(decision.advance_total), "limit": str(engines.advance_adjuster_above)},
         }
+    payable = screening.hold_claim_payment(ctx, claim, payable)  # watch-list screening of payee and insured
     if payable:
         pay_lines(ctx, claim, [(int(line.policy_id), line.benefit.value, line.amount) for line in payable])
     _waive(ctx, claim, decision)

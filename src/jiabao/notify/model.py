@@ -26,6 +26,7 @@ class MessageKind(StrEnum):
     CLAIM_PAID = "claim_paid"
     CLAIM_DECLINED = "claim_declined"
     PREMIUM_WAIVED = "premium_waived"
+    PROTECTION_GAP_WIDENED = "protection_gap_widened"  # advice: a life event or an ended policy widened the gap
 
 
 class Channel(StrEnum):
@@ -110,6 +111,7 @@ REQUIRED_FIELDS: dict[MessageKind, tuple[str, ...]] = {
     MessageKind.CLAIM_PAID: ("amount", "claim_number", "masked_account"),
     MessageKind.CLAIM_DECLINED: ("claim_number",),
     MessageKind.PREMIUM_WAIVED: ("date",),
+    MessageKind.PROTECTION_GAP_WIDENED: ("amount",),
 }
 
 

@@ -197,9 +197,9 @@ TEXTS: dict[ReasonCode, tuple[str, str, str]] = {
         "documents still missing: {names}",
         "Basic Service Rules 2010 art. 22",
     ),
-    C.HIGH_RISK: (
-        "风险评分{score}高于自动理赔上限{limit}",
-        "risk score {score} is above the automatic-handling limit {limit}",
+    C.HIGH_RISK: (  # customers see this: neutral, no tipping off (AML Law art. 35); the score is on /risk/claims
+        "本案需由理赔人员进一步审核",
+        "the claim needs a further check by an adjuster",
         "CIRC small-claim guideline 2015",
     ),
     C.EARLY_CLAIM: ("保障开始后{days}天内出险", "the event came {days} days after cover started", "claims practice"),
