@@ -19,7 +19,7 @@ from tests.advice import authz_advice
 from tests.api.conftest import token_for
 from tests.factories import add_member, make_family, make_user, resident_id
 from tests.fraud_aml import authz_risk
-from tests.policies import authz_billing, authz_servicing, authz_visits
+from tests.policies import authz_billing, authz_claimsmoney, authz_servicing, authz_visits
 from tests.policies.flow import ACCOUNT, confirm_body, healthy
 from tests.voice import authz_voice
 
@@ -77,7 +77,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
 }
 
 
-for _extra in (authz_billing, authz_visits, authz_servicing, authz_risk, authz_voice, authz_advice):
+for _extra in (authz_billing, authz_visits, authz_servicing, authz_risk, authz_voice, authz_advice, authz_claimsmoney):
     ALLOWED.update(_extra.ALLOWED)
 
 
@@ -125,6 +125,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         **authz_risk.BODIES,
         **authz_voice.BODIES,
         **authz_advice.BODIES,
+        **authz_claimsmoney.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {
             "conclusion": "standard",
@@ -140,6 +141,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
     request: dict[str, Any] = {"method": method, "url": url, "params": params}
     if (method, path) in bodies:
         request["json"] = bodies[(method, path)]
+    request |= authz_claimsmoney.MULTIPART.get((method, path), {})
     return request
 
 
@@ -199,6 +201,7 @@ def _application_with_referral(client: TestClient, household_id: int, head: int)
         "referral_id": referral_id,
         "policy_id": policy_id,
         "claim_id": claim.json()["id"],
+        "document_id": authz_claimsmoney.uploaded(client, household_id, headers),
     }
 
 
