@@ -22,6 +22,7 @@ from jiabao.web import (
     pages,
     policy_pages,
     quote_pages,
+    screening_pages,
     servicing_pages,
     underwriting_pages,
     visit_pages,
@@ -38,6 +39,7 @@ PAGE_MODULES = (
     servicing_pages,
     claim_pages,
     claim_staff_pages,
+    screening_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

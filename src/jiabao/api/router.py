@@ -15,6 +15,7 @@ from jiabao.api import (
     policy_servicing,
     policy_visits,
     products,
+    screening,
 )
 
 api_router = APIRouter(prefix="/api/v1")
@@ -28,3 +29,4 @@ api_router.include_router(policy_visits.router)
 api_router.include_router(policy_servicing.router)
 api_router.include_router(claims.router)
 api_router.include_router(audit.router)
+api_router.include_router(screening.router)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from jiabao.web.i18n_claims import CLAIM_TEXTS
 from jiabao.web.i18n_policies import POLICY_TEXTS
+from jiabao.web.i18n_screening import SCREENING_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
     "app.name": ("家保", "Jiabao"),
@@ -274,6 +275,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 TEXTS.update(POLICY_TEXTS)
 TEXTS.update(CLAIM_TEXTS)
+TEXTS.update(SCREENING_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:
