@@ -19,6 +19,7 @@ from tests.api.conftest import token_for
 from tests.factories import add_member, make_family, make_user, resident_id
 from tests.policies import authz_billing, authz_servicing, authz_visits
 from tests.policies.flow import ACCOUNT, confirm_body, healthy
+from tests.risk import authz_screening
 
 CUSTOMER, OTHER_CUSTOMER, PARTNER, OTHER_PARTNER = "customer", "other_customer", "partner", "other_partner"
 STAFF = ("underwriter", "claims", "service", "risk", "actuary", "admin", "auditor")
@@ -74,7 +75,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
 }
 
 
-for _extra in (authz_billing, authz_visits, authz_servicing):
+for _extra in (authz_billing, authz_visits, authz_servicing, authz_screening):
     ALLOWED.update(_extra.ALLOWED)
 
 
@@ -119,6 +120,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         **authz_billing.BODIES,
         **authz_visits.BODIES,
         **authz_servicing.BODIES,
+        **authz_screening.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {
             "conclusion": "standard",
@@ -242,6 +244,7 @@ def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: 
     )
     ids = {"household_id": mine.household_id, "member_id": member_id, "person_id": mine.head_person_id, "code": "HTN"}
     ids |= _application_with_referral(client, mine.household_id, mine.head_person_id)
+    ids["case_id"] = authz_screening.make_case(runtime, mine.head_person_id, "张伟")
     users = sorted(ALL)
     headers = {u: token_for(client, u) for u in users}
     routes = sorted(_routes(app), key=lambda r: r == ("POST", "/api/v1/auth/logout"))  # logout revokes: last

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from jiabao.api.deps import require
@@ -18,7 +18,7 @@ from jiabao.risk.screening import service as screening
 router = APIRouter(tags=["screening"])
 Reviewer = Annotated[ServiceContext, Depends(require(Role.RISK, Role.ADMIN))]
 Viewer = Annotated[ServiceContext, Depends(require(Role.RISK, Role.ADMIN, Role.AUDITOR))]
-CaseId = Annotated[int, Query(ge=1, le=2**63 - 1)]
+CaseId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "The role may not use the screening queue"},
     404: {"description": "No such screening case"},
@@ -80,13 +80,13 @@ def queue(
     return [_out(c) for c in screening.queue(ctx, status=status, limit=limit, offset=offset)]
 
 
-@router.get("/screening/case", operation_id="screening_case", responses=ERRORS)
+@router.get("/screening/cases/{case_id}", operation_id="screening_case", responses=ERRORS)
 def case(ctx: Viewer, case_id: CaseId) -> CaseOut:
     """One case: the subject and each matched list entry side by side, with the reasons (the read is audited)."""
     return _out(screening.case_detail(ctx, case_id))
 
 
-@router.post("/screening/case/review", operation_id="screening_review", responses=ERRORS)
+@router.post("/screening/cases/{case_id}/review", operation_id="screening_review", responses=ERRORS)
 def review(ctx: Reviewer, case_id: CaseId, data: ReviewIn) -> CaseOut:
     """The reviewer's decision, recorded and audited."""
     return _out(screening.review(ctx, case_id, data.decision, data.note))

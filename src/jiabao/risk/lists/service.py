@@ -51,13 +51,10 @@ def import_list(
     )
     old: dict[str, str] = {}
     if previous is not None:
-        old = dict(
-            session.execute(
-                select(WatchListEntry.entry_id, WatchListEntry.content_hash).where(
-                    WatchListEntry.version_id == previous.id
-                )
-            ).tuples()
-        )
+        rows = session.execute(
+            select(WatchListEntry.entry_id, WatchListEntry.content_hash).where(WatchListEntry.version_id == previous.id)
+        ).tuples()
+        old = {entry_id: digest for entry_id, digest in rows}
     new = {e.entry_id: e for e in entries}
     hashes = {k: e.content_hash() for k, e in new.items()}
     added = sorted(k for k in new if k not in old)
@@ -174,7 +171,7 @@ def list_versions(session: Session) -> list[tuple[WatchList, WatchListVersion]]:
 
 def current_versions(session: Session) -> dict[str, int]:
     stmt = select(WatchList.code, WatchListVersion.version_no).join(WatchListVersion).where(WatchListVersion.current)
-    return dict(session.execute(stmt).tuples())
+    return {code: no for code, no in session.execute(stmt).tuples()}
 
 
 def version_keys(session: Session) -> list[tuple[int, str, int]]:
