@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,10 +52,10 @@ def import_list(
     )
     old: dict[str, str] = {}
     if previous is not None:
-        rows = session.execute(
+        found = session.execute(
             select(WatchListEntry.entry_id, WatchListEntry.content_hash).where(WatchListEntry.version_id == previous.id)
         ).tuples()
-        old = {entry_id: digest for entry_id, digest in rows}
+        old = {entry_id: digest for entry_id, digest in found}
     new = {e.entry_id: e for e in entries}
     hashes = {k: e.content_hash() for k, e in new.items()}
     added = sorted(k for k in new if k not in old)
@@ -73,6 +74,7 @@ def import_list(
         changed=len(changed),
         removed=len(removed),
         current=True,
+        token=uuid.uuid4().hex,
     )
     session.add(version)
     session.flush()
@@ -174,12 +176,9 @@ def current_versions(session: Session) -> dict[str, int]:
     return {code: no for code, no in session.execute(stmt).tuples()}
 
 
-def version_keys(session: Session) -> list[tuple[int, str, int]]:
-    """What identifies the current list contents: (version id, source, entry count) per current version."""
-    stmt = select(WatchListVersion.id, WatchListVersion.source, WatchListVersion.entry_count).where(
-        WatchListVersion.current
-    )
-    return sorted(session.execute(stmt).tuples())
+def version_keys(session: Session) -> list[str]:
+    """What identifies the current list contents: the random token of each current version."""
+    return sorted(session.scalars(select(WatchListVersion.token).where(WatchListVersion.current)))
 
 
 def version_labels(session: Session) -> list[str]:
