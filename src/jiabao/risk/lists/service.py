@@ -115,14 +115,15 @@ def _decode(cipher: PiiCipher, blob: bytes) -> ParsedEntry:
 def current_entries(session: Session, cipher: PiiCipher, codes: Sequence[str] | None = None) -> list[ListEntry]:
     """Every entry of the current version of each list (or of the lists ``codes``), as the engine sees them."""
     stmt = (
-        select(WatchList.code, WatchListEntry.data_enc)
+        select(WatchList.code, WatchListEntry.data_enc, WatchListEntry.content_hash)
         .join(WatchListVersion, WatchListVersion.list_id == WatchList.id)
         .join(WatchListEntry, WatchListEntry.version_id == WatchListVersion.id)
         .where(WatchListVersion.current)
     )
     if codes:
         stmt = stmt.where(WatchList.code.in_(list(codes)))
-    return [_decode(cipher, blob).to_engine(code) for code, blob in session.execute(stmt).tuples()]
+    rows = session.execute(stmt).tuples()
+    return [_decode(cipher, blob).to_engine(code, digest) for code, blob, digest in rows]
 
 
 def version_entries(
@@ -134,10 +135,15 @@ def version_entries(
     ).first()
     if row is None:
         raise NotFound("名单版本不存在", "No such list version")
-    stmt = select(WatchListEntry.data_enc).where(WatchListEntry.version_id == version_id)
-    if only is not None:
-        stmt = stmt.where(WatchListEntry.entry_id.in_(list(only)))
-    return [_decode(cipher, blob).to_engine(row[0]) for blob in session.scalars(stmt)]
+    stmt = select(WatchListEntry.entry_id, WatchListEntry.data_enc, WatchListEntry.content_hash).where(
+        WatchListEntry.version_id == version_id
+    )
+    wanted = None if only is None else set(only)  # filtered here: thousands of ids make too long an IN list
+    return [
+        _decode(cipher, blob).to_engine(row[0], digest)
+        for entry_id, blob, digest in session.execute(stmt).tuples()
+        if wanted is None or entry_id in wanted
+    ]
 
 
 def changed_entry_ids(session: Session, version_id: int) -> list[str]:
