@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from jiabao.claims import service
-from jiabao.claims.engine import Complexity, claim_timeline
+from jiabao.claims.engine.explain import adjuster_rejection_notice
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimLine
 from jiabao.claims.schemas import AdjusterDecisionIn, ClaimLineOut, ClaimOut, ClaimsPanel
 from jiabao.core.auth import Role
@@ -82,6 +82,10 @@ def view(ctx: ServiceContext, claim: Claim, *, replayed: bool = False) -> ClaimO
             for w in assessment.get("waivers", [])
         ],
         rejection_notice_zh=claim.details.get("rejection_notice_zh"),
+        rejection_notice_en=claim.details.get("rejection_notice_en"),
+        notice_sent_on=claim.details.get("notice_sent_on"),
+        complexity="complex" if claim.complex_case else "ordinary",
+        complexity_reasons=claim.details.get("complexity_reasons", []),
         replayed=replayed,
     )
 
@@ -167,14 +171,8 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
         claim.status = "paid"
     else:
         claim.status, claim.decided_at = "declined", ctx.now()
-        claim.notice_due = claim_timeline(
-            received_on=claim.reported_at.date(),
-            complexity=Complexity.COMPLEX if claim.complex_case else Complexity.ORDINARY,
-            as_of=ctx.clock.today(),
-            decided_on=ctx.clock.today(),
-            rejected=True,
-        ).rejection_notice.due  # type: ignore[union-attr]
-        claim.details = {**claim.details, "rejection_notice_zh": data.reason}
+        zh, en = adjuster_rejection_notice(claim.claim_no, claim.reported_at.date(), data.reason)
+        service.send_rejection_notice(ctx, claim, family.get_overview(ctx, claim.household_id), zh, en)
     ctx.audit("claim.adjuster_decision", "claim", claim.id, {"approve": data.approve})
     return claim
 
