@@ -356,11 +356,9 @@ def generate_report(ctx: ServiceContext, kind: str) -> AmlReport:
         p.id: p for p in ctx.session.scalars(select(Person).where(Person.id.in_({c.person_id for c in waiting})))
     }
     policy_ids = {pid for c in waiting for pid in c.policy_ids}
-    policy_nos = (
-        dict(ctx.session.execute(select(Policy.id, Policy.policy_no).where(Policy.id.in_(policy_ids))).tuples().all())
-        if policy_ids
-        else {}
-    )
+    policy_nos: dict[int, str] = {
+        pid: no for pid, no in ctx.session.execute(select(Policy.id, Policy.policy_no).where(Policy.id.in_(policy_ids)))
+    }
     records = []
     for c in waiting:
         person = persons[c.person_id]
