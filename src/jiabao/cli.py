@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 from sqlalchemy import func, select
 
+from jiabao.cli_riskops import aml_app
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households
@@ -19,6 +20,7 @@ from jiabao.migrations import upgrade
 from jiabao.runtime import Runtime, build_runtime
 
 app = typer.Typer(help="Jiabao (家保) family-account insurance platform", no_args_is_help=True)
+app.add_typer(aml_app, name="aml")
 console = Console()
 
 
