@@ -83,15 +83,22 @@ class Analysis:
 def _attribute_households(
     persons: dict[int, PersonRecord], links: Iterable[AttributeLink]
 ) -> dict[tuple[str, str], tuple[set[int], list[AttributeLink]]]:
-    out: dict[tuple[str, str], tuple[set[int], list[AttributeLink]]] = defaultdict(lambda: (set(), []))
+    households: dict[tuple[str, str], set[int]] = {}
+    items: dict[tuple[str, str], list[AttributeLink]] = {}
+    known = STRONG_WEIGHT.keys() | WEAK_WEIGHT.keys()
     for link in links:
         person = persons.get(link.person_id)
-        if person is None or (link.kind not in STRONG_WEIGHT and link.kind not in WEAK_WEIGHT):
+        if person is None or link.kind not in known:
             continue
-        households, items = out[(link.kind, link.key)]
-        households.add(person.household_id)
-        items.append(link)
-    return out
+        key = (link.kind, link.key)
+        found = households.get(key)
+        if found is None:
+            households[key] = {person.household_id}
+            items[key] = [link]
+        else:
+            found.add(person.household_id)
+            items[key].append(link)
+    return {key: (households[key], items[key]) for key in households}
 
 
 def find_rings(
