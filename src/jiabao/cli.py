@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from jiabao.cli_riskops import aml_app
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
+from jiabao.demo import risk as risk_demo
 from jiabao.demo.seed import seed_households
 from jiabao.demo.users import DEMO_PASSWORD, ensure_demo_users, partner_user_id
 from jiabao.family.models import Household
@@ -90,6 +91,7 @@ def demo() -> None:
         existing = session.scalar(select(func.count(Household.id))) or 0
     if existing == 0:
         _seed(runtime, runtime.settings.seed_households, 20211231)
+        risk_demo.plant_ring(runtime)
     _print_logins(runtime)
 
 
