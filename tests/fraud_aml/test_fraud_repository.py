@@ -55,7 +55,7 @@ def test_hospital_figures(runtime: Runtime) -> None:
                     status="passed",
                     fraud_label=n < 6,
                     created_at=ctx.now(),
-                )  # fmt: skip
+                )
             )
         session.flush()
         latest = claims[20]
