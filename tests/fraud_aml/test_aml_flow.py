@@ -151,3 +151,37 @@ def test_a_report_filed_after_its_due_date_is_late_and_counted_overdue_before(
     assert late["on_time"] is False
     figures = client.get("/api/v1/risk/figures", headers=risk).json()["aml"]
     assert figures["reports_filed"] == 1 and figures["reports_on_time"] == 0 and figures["overdue"] == 0
+
+
+def test_frequent_beneficiary_changes_open_a_case_and_a_non_heir_needs_verification(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """Three beneficiary changes on one policy within a year (CIRC 2007 red flag) → a case for review, even with
+    no money moved; a named beneficiary who is not a first-order heir → identify and verify (AML Law art. 31)."""
+    issued = issue(client, runtime)
+    for i, (name, relationship) in enumerate((("王五", "friend"), ("张小明", "child"), ("赵六", "friend"))):
+        body = {
+            "kind": "beneficiary",
+            "insured_person_id": issued.head,
+            "insured_consent": True,
+            "beneficiaries": [{"name": name, "relationship": relationship, "share": "100"}],
+        }
+        changed = client.post(
+            f"/api/v1/policies/{issued.policy_id}/service-requests", json=body, headers=issued.headers
+        )
+        assert changed.status_code == 201, changed.text
+        runtime.clock.advance(timedelta(days=20 if i < 2 else 0))
+    risk = officer(client, runtime)
+    today = runtime.clock.today()
+    scanned = client.post(
+        "/api/v1/risk/aml/scan",
+        json={"day_from": (today - timedelta(days=60)).isoformat(), "day_to": today.isoformat()},
+        headers=risk,
+    ).json()
+    assert scanned["suspicious"] == 1
+    [case] = client.get("/api/v1/risk/aml/cases", params={"kind": "suspicious"}, headers=risk).json()
+    assert case["rule"] == "frequent_holder_beneficiary_changes" and case["policy_ids"] == [issued.policy_id]
+    assert case["evidence"]["changes"] == "3"
+    cdd = [c for c in client.get("/api/v1/risk/aml/cdd", headers=risk).json() if c["event"] == "beneficiary_change"]
+    assert len(cdd) == 2  # 王五 and 赵六 (friends); 张小明 is the insured's child, a legal heir
+    assert all("beneficiary_identity" in c["required"] for c in cdd)
