@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from jiabao.api import (
+    advice,
     applications,
     audit,
     auth,
@@ -16,6 +17,7 @@ from jiabao.api import (
     policy_visits,
     products,
     risk_ops,
+    voice,
 )
 
 api_router = APIRouter(prefix="/api/v1")
@@ -30,3 +32,5 @@ api_router.include_router(policy_servicing.router)
 api_router.include_router(claims.router)
 api_router.include_router(audit.router)
 api_router.include_router(risk_ops.router)
+api_router.include_router(voice.router)
+api_router.include_router(advice.router)

@@ -67,6 +67,11 @@ TEXTS: dict[ReasonCode, tuple[str, str, str]] = {
         "diagnosis {icd} is excluded at underwriting: {text}",
         "underwriting exclusion on the policy",
     ),
+    C.EXCLUSION_NOT_CAUSAL: (
+        "诊断{icd}属于除外责任（{text}），但并非本次理赔的原因，不影响赔付",
+        "diagnosis {icd} is excluded ({text}) but did not cause this claim, so it does not affect payment",
+        "policy terms (exclusions apply to losses the excluded condition caused); SPC Interp. III art. 25",
+    ),
     C.SUICIDE_WITHIN_2_YEARS: (
         "被保险人于合同成立或复效之日（{start}）起2年内自杀",
         "suicide within 2 years of formation or reinstatement ({start})",
