@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
 from jiabao.runtime import Runtime
+from jiabao.voice.service import classifier
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD
 from tests.voice.flow import family_with_claim, staff
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.e2e
 def test_complaint_about_a_claim_from_filing_to_letter_and_reports(
     page: Page, live_url: str, runtime: Runtime, client: TestClient
 ) -> None:
+    classifier()  # trained once per process (the live server runs in this process): not inside the click's timeout
     team = staff(runtime)
     covered, claim_id = family_with_claim(client, runtime)
     login(page, live_url, "zhang", PASSWORD)
