@@ -52,3 +52,11 @@ def test_report_lists_every_defined_kpi_with_numerator_and_denominator(runtime: 
     for item in report["kpis"].values():
         assert {"value", "numerator", "denominator", "definition", "available"} <= set(item)
     assert report["kpis"]["claims_online_rate"]["value"] is None  # no data: no rate, never a made-up zero
+
+
+def test_docs_list_every_definition() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "kpi.md").read_text(encoding="utf-8")
+    for k in KPIS:
+        assert f"`{k.code}`" in text and k.numerator in text and (k.denominator or "—") in text, k.code
