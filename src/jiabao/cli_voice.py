@@ -88,6 +88,18 @@ def send_warnings(month: Annotated[str, typer.Option(help="YYYY-MM", callback=_m
     typer.echo(f"{sent} new warnings sent for {month}")
 
 
+@complaints_app.command("deadlines")
+def deadline_warnings() -> None:
+    """The daily job: warn handlers 3 days and 1 day before a complaint's deadline, and when it is overdue."""
+    from jiabao.voice.service import deadline_warnings as warn
+
+    runtime = _runtime()
+    with unit_of_work(runtime.sessions) as session:
+        ctx = ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=SYSTEM)
+        sent = warn(ctx)
+    typer.echo(f"{sent} deadline warnings queued")
+
+
 @report_app.command("complaints")
 def report_complaints(
     year: Annotated[int, typer.Option(min=2000, max=2100)],

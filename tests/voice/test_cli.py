@@ -124,3 +124,32 @@ def test_warnings_report_finds_a_planted_cluster(cli: CliRunner, runtime: Runtim
         cli.invoke(app, ["report", "complaint-warnings", "--month", "2025-12", "--format", "json"]).stdout
     )
     assert quiet == {"month": "2025-12", "warnings": []}
+
+
+def test_deadline_warnings_before_and_after_the_last_day(cli: CliRunner, runtime: Runtime, tmp_path: Path) -> None:
+    # imported on 26 November (today in the tests): the last day is 11 December (15 calendar days)
+    path = tmp_path / "d.csv"
+    path.write_text(f"{HEADER}\nD-1,{runtime.clock.today().isoformat()},hotline,claims,east,medical,,理赔慢\n")
+    assert cli.invoke(app, ["complaints", "import", str(path)]).exit_code == 0
+    from datetime import timedelta
+
+    def run() -> str:
+        result = cli.invoke(app, ["complaints", "deadlines"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert run().startswith("0 ")  # 15 days left
+    runtime.clock.advance(timedelta(days=12))  # 3 days left
+    assert run().startswith("1 ") and run().startswith("0 ")  # once per level
+    runtime.clock.advance(timedelta(days=2))  # the day before
+    assert run().startswith("1 ")
+    runtime.clock.advance(timedelta(days=2))  # overdue
+    assert run().startswith("1 ")
+    from sqlalchemy import select
+
+    from jiabao.db.outbox import OutboxMessage
+    from jiabao.db.session import unit_of_work
+
+    with unit_of_work(runtime.sessions) as session:
+        kinds = [m.payload["kind"] for m in session.scalars(select(OutboxMessage)) if m.topic == "staff"]
+    assert kinds == ["complaint_due_in_3_days", "complaint_due_tomorrow", "complaint_overdue"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -25,7 +25,14 @@ from jiabao.policies.policy_models import Policy
 from jiabao.underwriting.models import UnderwritingDecision
 from jiabao.voice import corpus
 from jiabao.voice.classifier import ComplaintClassifier
-from jiabao.voice.deadlines import ClockEvent, ClockKind, review_allowed, review_decision_due, review_request_deadline
+from jiabao.voice.deadlines import (
+    WARN_DAYS,
+    ClockEvent,
+    ClockKind,
+    review_allowed,
+    review_decision_due,
+    review_request_deadline,
+)
 from jiabao.voice.deadlines import time_limit as clock_of
 from jiabao.voice.letter_pdf import LetterContent, render_letter
 from jiabao.voice.major import assess
@@ -594,3 +601,44 @@ def set_action(ctx: ServiceContext, complaint_id: int, data: ActionIn) -> Compla
 
 def summary_text(ctx: ServiceContext, complaint: Complaint) -> str:
     return ctx.cipher.decrypt(SUMMARY_COLUMN, complaint.summary_enc)
+
+
+def deadline_warnings(ctx: ServiceContext) -> int:
+    """Warn each handler (and the supervisor for overdue ones) before a deadline: 3 days before, the day before,
+    and once overdue; each level once per complaint (a ``deadline_warning`` event). Returns messages queued."""
+    today = ctx.clock.today()
+    rows = ctx.session.scalars(
+        select(Complaint).where(
+            Complaint.status.in_([Status.RECEIVED.value, Status.IN_PROGRESS.value]),
+            Complaint.due_on.is_not(None),
+            Complaint.due_on <= today + timedelta(days=WARN_DAYS[0]),
+        )
+    )
+    sent = 0
+    for complaint in rows:
+        assert complaint.due_on is not None
+        left = (complaint.due_on - today).days
+        level = "overdue" if left < 0 else ("due_tomorrow" if left <= WARN_DAYS[1] else "due_in_3_days")
+        done = ctx.session.scalars(
+            select(ComplaintEvent.detail).where(
+                ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == "deadline_warning"
+            )
+        )
+        if any(d.get("level") == level for d in done):
+            continue
+        enqueue(
+            ctx.session,
+            topic="staff",
+            at=ctx.now(),
+            payload={
+                "kind": f"complaint_{level}",
+                "ref": complaint.ref,
+                "handler_id": complaint.handler_id,
+                "due_on": str(complaint.due_on),
+                "copy_supervisor": level == "overdue",
+            },
+        )
+        _event(ctx, complaint, "deadline_warning", level=level, due_on=str(complaint.due_on))
+        sent += 1
+    ctx.session.flush()
+    return sent

@@ -120,5 +120,6 @@ for _event, _pair in {
     "review_decided": ("核查决定", "Review decided"),
     "withdrawn": ("撤回", "Withdrawn"),
     "action": ("整改跟踪", "Action"),
+    "deadline_warning": ("时限预警", "Deadline warning"),
 }.items():
     VOICE_TEXTS[f"vevent.{_event}"] = _pair
