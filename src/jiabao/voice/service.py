@@ -215,6 +215,8 @@ def file_complaint(ctx: ServiceContext, household_id: int | None, data: Complain
         raise invalid(
             "regulator_ref", "required", "监管转办投诉须填写转办编号", "A forwarded complaint needs its reference"
         )
+    if data.subject_user_id is not None and ctx.session.get(User, data.subject_user_id) is None:
+        raise invalid("subject_user_id", "unknown", "被投诉人不存在", "No such staff member or agent")
     today = ctx.clock.today()
     region, partner_id, person_id, name, birth = "east", None, None, data.complainant_name, None
     if household_id is not None:
