@@ -10,7 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 from sqlalchemy import func, select
 
-from jiabao import cli_voice
+from jiabao import cli_advice, cli_screening, cli_voice
+from jiabao.cli_valuation import valuation_app
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo.seed import seed_households
@@ -20,7 +21,11 @@ from jiabao.migrations import upgrade
 from jiabao.runtime import Runtime, build_runtime
 
 app = typer.Typer(help="Jiabao (家保) family-account insurance platform", no_args_is_help=True)
+app.add_typer(cli_advice.app, name="advice")
 console = Console()
+app.add_typer(cli_screening.lists_app, name="lists")
+app.add_typer(cli_screening.screen_app, name="screen")
+app.add_typer(valuation_app, name="valuation")
 
 
 def _runtime() -> Runtime:
