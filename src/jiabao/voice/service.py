@@ -37,7 +37,7 @@ from jiabao.voice.deadlines import time_limit as clock_of
 from jiabao.voice.letter_pdf import LetterContent, render_letter
 from jiabao.voice.major import assess
 from jiabao.voice.models import Complaint, ComplaintEvent, ComplaintLetter
-from jiabao.voice.routing import Candidate, is_elderly, route
+from jiabao.voice.routing import Candidate, Routing, is_elderly, route
 from jiabao.voice.schemas import ActionIn, CategoryIn, ClockIn, ComplaintIn, DecisionIn, ReviewDecisionIn, ReviewIn
 from jiabao.voice.taxonomy import (
     LABELS_ZH,
@@ -292,10 +292,23 @@ def file_complaint(ctx: ServiceContext, household_id: int | None, data: Complain
     return complaint
 
 
-def record_imported(ctx: ServiceContext, complaint: Complaint) -> None:
-    """An imported complaint: its receipt (on the date in the file) and its routing."""
+def routing_pool(ctx: ServiceContext) -> list[Candidate]:
+    """Everyone who may handle complaints, with their open complaints (for a bulk import's routing)."""
+    return _candidates(ctx)
+
+
+def record_imported(ctx: ServiceContext, complaint: Complaint, routing: Routing) -> None:
+    """An imported complaint's receipt (on the date in the file) and its routing, as events (not flushed)."""
     _event(ctx, complaint, "received", on=complaint.received_on, channel=complaint.channel, imported=True)
-    _route(ctx, complaint)
+    _event(
+        ctx,
+        complaint,
+        "routed",
+        team=routing.team,
+        handler_id=routing.handler_id,
+        recused=list(routing.recused),
+        escalated=routing.escalated,
+    )
 
 
 def _acknowledge(ctx: ServiceContext, complaint: Complaint) -> None:
