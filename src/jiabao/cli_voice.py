@@ -55,7 +55,7 @@ def _emit(data: dict[str, Any], fmt: Format) -> None:
 
 
 def _month(value: str) -> str:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value) or not 2000 <= int(value[:4]) <= 2100:
         raise typer.BadParameter("use YYYY-MM")
     return value
 

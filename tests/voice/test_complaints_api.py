@@ -220,3 +220,14 @@ def test_invalid_links_are_field_errors_not_server_errors(client: TestClient, ru
         assert field in response.text
     control = client.post(url, json={"summary": "理赔\x00太慢"}, headers=covered.headers)
     assert control.status_code == 422
+
+
+def test_report_month_out_of_range_is_a_field_error(client: TestClient, runtime: Runtime) -> None:
+    staff(runtime)
+    headers = headers_for(client, "admin1")
+    assert (
+        client.get("/api/v1/reports/complaint-warnings", params={"month": "0000-01"}, headers=headers).status_code
+        == 422
+    )
+    ok = client.get("/api/v1/reports/complaint-warnings", params={"month": "2026-01"}, headers=headers)
+    assert ok.status_code == 200 and ok.json() == {"month": "2026-01", "warnings": []}
