@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from jiabao.actuarial.scenarios import HullWhite, generate
+from jiabao.actuarial.scenarios import HullWhite
 from jiabao.core.auth import Principal, Role
 from jiabao.core.errors import Conflict, NotFound, PermissionDenied
 from jiabao.core.validation.dates import age_on
@@ -29,7 +29,6 @@ from jiabao.products.schema import Product, RateTablePricing
 from jiabao.products.service import ProductEngine
 from jiabao.valuation import repository as repo
 from jiabao.valuation.engine import (
-    HORIZON_MONTHS,
     RESULT_FIELDS,
     AssumptionSet,
     Lines,
@@ -38,7 +37,7 @@ from jiabao.valuation.engine import (
     value_shard,
 )
 from jiabao.valuation.models import AssumptionSetRecord, ValuationRun
-from jiabao.valuation.stochastic import ScenarioResult, ScenarioShard, add_results, scenario_values
+from jiabao.valuation.stochastic import ScenarioResult, ScenarioShard, ScenarioSpec, add_results, scenario_values
 
 ShardFunction = Callable[[Shard], ShardResult]
 MapShards = Callable[[ShardFunction, Sequence[Shard]], list[ShardResult]]
@@ -395,8 +394,8 @@ def run_scenarios(
 ) -> ScenarioSummary:
     """Value the book in force on ``count`` Hull–White scenarios (seeded) through ``map_shards``."""
     started = time.perf_counter()
-    sims = generate(assumptions.curve, scenarios=count, months=HORIZON_MONTHS, model=model, seed=seed)
-    shards = [ScenarioShard(s, sims.discount) for s in build_shards(session, engine, assumptions, on, partitions)]
+    spec = ScenarioSpec.of(assumptions.curve, count, seed, model)
+    shards = [ScenarioShard(s, spec) for s in build_shards(session, engine, assumptions, on, partitions)]
     if not shards:
         raise NotFound(message_en="no policy in force to value", message_zh="没有有效保单可评估")
     total = reduce_results(map_shards(scenario_values, shards))
