@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from jiabao.batch.executor import Executor, ExecutorKind, close, make_executor
+from jiabao.batch.executor import DaskExecutor, Executor, ExecutorKind, close, make_executor
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.runtime import build_runtime
@@ -52,6 +52,13 @@ def _assumptions(curve_csv: Path | None, premium_bp: float, version: str | None)
 def _executor(kind: ExecutorKind, workers: int | None, scheduler: str | None) -> Iterator[Executor]:
     executor = make_executor(kind, workers=workers, scheduler=scheduler)
     try:
+        if isinstance(executor, DaskExecutor):
+            trimmed = {w: v for w, v in executor.worker_trim_settings().items() if v is not None}
+            if trimmed:  # external workers keep their own environment: numpy runs 2-3x slower with it
+                console.print(
+                    f"[yellow]{len(trimmed)} Dask worker(s) run with MALLOC_TRIM_THRESHOLD_ set; start them with "
+                    "distributed.nanny.pre-spawn-environ without that key (docs/valuation.md)[/yellow]"
+                )
         yield executor
     finally:
         close(executor)
