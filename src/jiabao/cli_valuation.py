@@ -15,6 +15,7 @@ from rich.table import Table
 
 from jiabao.batch.executor import DaskExecutor, Executor, ExecutorKind, close, make_executor
 from jiabao.config import Settings
+from jiabao.core.errors import JiabaoError
 from jiabao.db.session import unit_of_work
 from jiabao.runtime import build_runtime
 from jiabao.valuation import service
@@ -84,6 +85,16 @@ def _progress() -> Progress:
     )
 
 
+@contextmanager
+def _fail_cleanly() -> Iterator[None]:
+    """An expected condition (no book, a used assumption version) is a message and exit code 1, not a trace."""
+    try:
+        yield
+    except JiabaoError as error:
+        console.print(f"[red]{error.message_zh}[/red] ({error.message_en})")
+        raise typer.Exit(1) from error
+
+
 @valuation_app.command("run")
 def run(
     executor: ExecutorOption = "serial",
@@ -103,6 +114,7 @@ def run(
         _executor(executor, workers, scheduler) as ex,
         _progress() as progress,
         unit_of_work(runtime.sessions) as session,
+        _fail_cleanly(),
     ):
         summary = service.run_valuation(
             session,
@@ -144,6 +156,7 @@ def scenarios(
         _executor(executor, workers, scheduler) as ex,
         _progress() as progress,
         unit_of_work(runtime.sessions) as session,
+        _fail_cleanly(),
     ):
         summary = service.run_scenarios(
             session,
