@@ -155,6 +155,20 @@ def per_policy(result: ShardResult) -> dict[str, np.ndarray]:
     return out
 
 
+def lock_initial_recognition(policies: dict[str, np.ndarray], known: dict[int, int]) -> None:
+    """FCF₀ is measured once, when a policy is first valued (initial recognition, IFRS 17 §38): a policy already
+    valued keeps the FCF₀ of its earlier run, so its group's CSM at initial recognition does not move with later
+    assumption sets or curves; only new policies get today's figure."""
+    if not known:
+        return
+    ids = policies["policy_id"].tolist()
+    fcf0 = policies["fcf0"]
+    for row, policy_id in enumerate(ids):
+        earlier = known.get(policy_id)
+        if earlier is not None:
+            fcf0[row] = earlier
+
+
 def group_rows(run_id: int, policies: dict[str, np.ndarray]) -> list[dict[str, Any]]:
     """IFRS 17 groups: product × cohort × onerous at initial recognition (FCF₀ > 0)."""
     onerous = policies["fcf0"] > 0
@@ -218,6 +232,8 @@ def run_valuation(
     previous = repo.latest_run(session)
     lines = sum(len(r) for r in results)
     count = len(policies.get("policy_id", ()))
+    if count and previous is not None:
+        lock_initial_recognition(policies, repo.fcf0_by_policy(session, previous.id))
     groups = group_rows(0, policies) if count else []
     totals = {name: int(policies[name].sum()) if count else 0 for name in RESULT_FIELDS}
     totals["csm"] = sum(g["csm_fen"] for g in groups)
