@@ -153,21 +153,26 @@ def plan(product: Product, table_set: TableSet, lines: Lines, assumptions: Assum
 
 
 def run_decrements(plan: Plan, assumptions: AssumptionSet, stress: float = 0.0) -> tuple[FloatArray, FloatArray]:
-    """(net outgo, policies in force) by month for the plan's lines, mortality and morbidity × (1 + stress)."""
+    """(net outgo, expected survivors in the portfolio) by month for the plan's lines, mortality and morbidity
+    × (1 + stress). The survivors are not cut at the end of cover, so that a line valued in its maturity month is
+    conditioned on reaching it (the outgo is cut: nothing is paid after cover but the maturity benefit)."""
     lines, months = plan.per_policy.shape
     year_idx = np.minimum(np.arange(months) // 12, plan.other.shape[1] - 1)
     factor = 1.0 + stress
     q_m = _monthly(np.minimum(plan.other * assumptions.mortality_multiplier * factor, 1.0))[:, year_idx]
     ci_m = _monthly(np.minimum(plan.incidence * assumptions.incidence_multiplier * factor, 1.0))[:, year_idx]
-    step = (1.0 - q_m - ci_m) * (1.0 - plan.lapse_monthly)[None, :]
-    pols = np.ones((lines, months))
-    np.cumprod(step[:, :-1], axis=1, out=pols[:, 1:])
+    total = q_m + ci_m
+    if np.any(total > 1.0):  # where the table closes (q = 1) death and CI share the month's exits
+        scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1.0), 1.0)
+        q_m, ci_m, total = q_m * scale, ci_m * scale, np.minimum(total, 1.0)
+    step = (1.0 - total) * (1.0 - plan.lapse_monthly)[None, :]
+    alive = np.ones((lines, months))
+    np.cumprod(step[:, :-1], axis=1, out=alive[:, 1:])
     rows = np.arange(lines)
-    matured = pols[rows, np.minimum(plan.maturity_month, months - 1)] * (plan.maturity_month < months)
-    pols *= plan.covered
-    outgo = pols * (plan.per_policy + q_m * plan.per_death + ci_m * plan.per_ci)
+    matured = alive[rows, np.minimum(plan.maturity_month, months - 1)] * (plan.maturity_month < months)
+    outgo = (alive * plan.covered) * (plan.per_policy + q_m * plan.per_death + ci_m * plan.per_ci)
     outgo[rows, np.minimum(plan.maturity_month, months - 1)] += matured * plan.per_maturity
-    return np.asarray(outgo, dtype=np.float64), pols
+    return np.asarray(outgo, dtype=np.float64), alive
 
 
 def project(
