@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 from sqlalchemy import func, select
 
+from jiabao import cli_advice, cli_screening, cli_voice
 from jiabao.cli_valuation import valuation_app
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
@@ -20,7 +21,10 @@ from jiabao.migrations import upgrade
 from jiabao.runtime import Runtime, build_runtime
 
 app = typer.Typer(help="Jiabao (家保) family-account insurance platform", no_args_is_help=True)
+app.add_typer(cli_advice.app, name="advice")
 console = Console()
+app.add_typer(cli_screening.lists_app, name="lists")
+app.add_typer(cli_screening.screen_app, name="screen")
 app.add_typer(valuation_app, name="valuation")
 
 
@@ -90,6 +94,7 @@ def demo() -> None:
         existing = session.scalar(select(func.count(Household.id))) or 0
     if existing == 0:
         _seed(runtime, runtime.settings.seed_households, 20211231)
+    cli_voice.seed_demo(runtime)
     _print_logins(runtime)
 
 
@@ -131,6 +136,8 @@ def serve(
     console.print(f"Jiabao on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run("jiabao.asgi:app", host=host, port=port, workers=workers, log_level="info")
 
+
+cli_voice.register(app)
 
 if __name__ == "__main__":
     app()

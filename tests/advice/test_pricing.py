@@ -1,0 +1,36 @@
+"""The batch pricer (one quote per product/age/sex/options, then scaled) gives the quoting engine's premiums."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jiabao.advice.engine import MemberInput, load_assumptions
+from jiabao.advice.engine.plan import choose_options
+from jiabao.advice.pricing import QuotePricer
+from jiabao.products.catalog import Catalog
+
+
+@pytest.mark.parametrize("age", [3, 30, 45, 58, 70, 82])
+def test_scaled_premium_equals_quote(
+    age: int, catalog: Catalog, pricer: QuotePricer, batch_pricer: QuotePricer
+) -> None:
+    a = load_assumptions()
+    member = MemberInput("m", "成员", age, "F", "self", Decimal(100000), occupation_class=2)
+    checked = 0
+    for choices in a.recommend.products.values():
+        for choice in choices:
+            product = catalog.products[choice.code]
+            options = choose_options(product, member, choice, 20)
+            if options is None:
+                continue
+            low, step, high = product.amounts.min, product.amounts.step, product.amounts.max
+            if age < 18 and product.amounts.max_minor is not None:
+                high = product.amounts.max_minor
+            for sa in {low, min(high, low + 7 * step), min(high, low + 123 * step), high}:
+                exact = pricer(product, member, options, Decimal(sa))
+                assert exact is not None
+                assert batch_pricer(product, member, options, Decimal(sa)) == exact, (product.code, sa)
+                checked += 1
+    assert checked >= 3
