@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from jiabao import cli_advice
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
+from jiabao.demo.advice import seed_advice
 from jiabao.demo.seed import seed_households
 from jiabao.demo.users import DEMO_PASSWORD, ensure_demo_users, partner_user_id
 from jiabao.family.models import Household
@@ -91,6 +92,7 @@ def demo() -> None:
     if existing == 0:
         _seed(runtime, runtime.settings.seed_households, 20211231)
     _print_logins(runtime)
+    seed_advice(runtime)
 
 
 @app.command("billing")
