@@ -24,7 +24,7 @@ setup: $(BIN)/jiabao frontend
 
 run: setup
 	$(BIN)/jiabao demo
-	$(BIN)/jiabao serve --host 127.0.0.1 --port 8000
+	JIABAO_PLAIN_HTTP=true $(BIN)/jiabao serve --host 127.0.0.1 --port 8000
 
 # Debian packages the browser tests need: Chromium and a CJK font (installed once, as root).
 system-deps:

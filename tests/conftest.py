@@ -112,6 +112,7 @@ def clock() -> FixedClock:
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         environment="test",
+        plain_http=True,  # the test client and the browser tests talk plain HTTP to 127.0.0.1
         database_url=database_url,
         data_dir=tmp_path,
         secret_key="test-secret-" + uuid.uuid4().hex,

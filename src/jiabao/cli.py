@@ -10,7 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 from sqlalchemy import func, select
 
-from jiabao import cli_advice
+from jiabao import cli_advice, cli_screening, cli_voice
+from jiabao.cli_valuation import valuation_app
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo.advice import seed_advice
@@ -23,6 +24,9 @@ from jiabao.runtime import Runtime, build_runtime
 app = typer.Typer(help="Jiabao (家保) family-account insurance platform", no_args_is_help=True)
 app.add_typer(cli_advice.app, name="advice")
 console = Console()
+app.add_typer(cli_screening.lists_app, name="lists")
+app.add_typer(cli_screening.screen_app, name="screen")
+app.add_typer(valuation_app, name="valuation")
 
 
 def _runtime() -> Runtime:
@@ -91,6 +95,7 @@ def demo() -> None:
         existing = session.scalar(select(func.count(Household.id))) or 0
     if existing == 0:
         _seed(runtime, runtime.settings.seed_households, 20211231)
+    cli_voice.seed_demo(runtime)
     _print_logins(runtime)
     seed_advice(runtime)
 
@@ -133,6 +138,8 @@ def serve(
     console.print(f"Jiabao on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run("jiabao.asgi:app", host=host, port=port, workers=workers, log_level="info")
 
+
+cli_voice.register(app)
 
 if __name__ == "__main__":
     app()

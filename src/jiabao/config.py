@@ -43,7 +43,16 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = 12 * 3600
     session_ttl_seconds: int = 8 * 3600
     seed_households: int = 2000
-    cookie_secure: bool = False
+    plain_http: bool = False
+    """Development only: serve the session cookie without ``Secure`` so the app works over http://127.0.0.1.
+    Off by default (the cookie is ``Secure``); refused in production."""
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    """Largest request body accepted (413 above it)."""
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    """Largest multipart body (document uploads)."""
+    login_max_failures: int = Field(default=5, ge=1)
+    """Failed log-ins per account (or per address, times four) before a temporary lock."""
+    login_lock_seconds: int = Field(default=15 * 60, ge=1)
     log_sql: bool = False
 
     @field_validator("tables_dir", mode="before")

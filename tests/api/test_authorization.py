@@ -18,8 +18,10 @@ from jiabao.runtime import Runtime
 from tests.advice import authz_advice
 from tests.api.conftest import token_for
 from tests.factories import add_member, make_family, make_user, resident_id
+from tests.fraud_aml import authz_risk
 from tests.policies import authz_billing, authz_servicing, authz_visits
 from tests.policies.flow import ACCOUNT, confirm_body, healthy
+from tests.voice import authz_voice
 
 CUSTOMER, OTHER_CUSTOMER, PARTNER, OTHER_PARTNER = "customer", "other_customer", "partner", "other_partner"
 STAFF = ("underwriter", "claims", "service", "risk", "actuary", "admin", "auditor")
@@ -75,7 +77,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
 }
 
 
-for _extra in (authz_billing, authz_visits, authz_servicing, authz_advice):
+for _extra in (authz_billing, authz_visits, authz_servicing, authz_risk, authz_voice, authz_advice):
     ALLOWED.update(_extra.ALLOWED)
 
 
@@ -120,6 +122,8 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         **authz_billing.BODIES,
         **authz_visits.BODIES,
         **authz_servicing.BODIES,
+        **authz_risk.BODIES,
+        **authz_voice.BODIES,
         **authz_advice.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {
@@ -244,6 +248,8 @@ def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: 
     )
     ids = {"household_id": mine.household_id, "member_id": member_id, "person_id": mine.head_person_id, "code": "HTN"}
     ids |= _application_with_referral(client, mine.household_id, mine.head_person_id)
+    ids |= authz_risk.ids(runtime, mine.head_person_id)
+    ids |= authz_voice.setup(client, mine.household_id)
     users = sorted(ALL)
     headers = {u: token_for(client, u) for u in users}
     routes = sorted(_routes(app), key=lambda r: r == ("POST", "/api/v1/auth/logout"))  # logout revokes: last

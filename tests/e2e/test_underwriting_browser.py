@@ -101,6 +101,12 @@ def test_underwriter_resolves_a_referred_case(page: Page, live_url: str, runtime
     page.select_option("[data-testid=human-conclusion]", "rated")
     page.fill("[data-testid=human-reason]", "调阅体检报告：一级高血压，服药控制良好，加费承保")
     page.get_by_test_id("human-decide").click()
+    # Rated without a percentage is refused; the chosen conclusion and the reason are kept (issue 9, item 11).
+    expect(page.get_by_test_id("human-problems")).to_contain_text("加费比例")
+    expect(page.locator("[data-testid=human-conclusion]")).to_have_value("rated")
+    expect(page.get_by_test_id("human-reason")).to_have_value("调阅体检报告：一级高血压，服药控制良好，加费承保")
+    page.fill("[data-testid=human-extra-death]", "50")
+    page.get_by_test_id("human-decide").click()
     expect(page.get_by_test_id("case-resolved")).to_be_visible()
     page.goto(f"{live_url}/underwriting/referrals")
     expect(page.get_by_test_id("queue-empty")).to_be_visible()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from jiabao.api.deps import PrincipalDep, SessionDep, runtime_of
+from jiabao.api.deps import PrincipalDep, SessionDep, client_address, login_policy, runtime_of
 from jiabao.identity import service as identity
 from jiabao.identity.service import Credentials, Preferences, UserOut
+from jiabao.security import login
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -21,9 +22,21 @@ class TokenOut(BaseModel):
 
 @router.post("/token", operation_id="auth_token")
 def issue_token(request: Request, session: SessionDep, credentials: Credentials) -> TokenOut:
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token.
+
+    Failed attempts are audited and throttled per account and per address: growing delays, then a temporary
+    lock (429 with ``Retry-After``); the account's owner is told of a lock."""
     runtime = runtime_of(request)
-    user = identity.authenticate(session, credentials, now=runtime.clock.now())
+    user = login.log_in(
+        runtime.sessions,
+        session,
+        login_policy(request),
+        username=credentials.username,
+        password=credentials.password,
+        address=client_address(request),
+        channel="api",
+        now=runtime.clock.now(),
+    )
     return TokenOut(
         access_token=runtime.tokens.issue(user.id, user.token_version),
         expires_in=runtime.settings.token_ttl_seconds,

@@ -14,6 +14,7 @@ from jiabao.core.errors import NotAuthenticated, PermissionDenied
 from jiabao.db.context import ServiceContext
 from jiabao.identity import service as identity
 from jiabao.runtime import Runtime
+from jiabao.security.login import LoginPolicy
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 
@@ -21,6 +22,20 @@ _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/au
 def runtime_of(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
+
+
+def login_policy(request: Request) -> LoginPolicy:
+    settings = runtime_of(request).settings
+    return LoginPolicy(
+        secret=settings.secret_key.encode(),
+        max_failures=settings.login_max_failures,
+        lock_seconds=settings.login_lock_seconds,
+    )
+
+
+def client_address(request: Request) -> str:
+    """The peer's address as the server sees it (set ``--forwarded-allow-ips`` on uvicorn behind a proxy)."""
+    return request.client.host if request.client else "unknown"
 
 
 def unit_of_work(request: Request) -> Iterator[Session]:
@@ -50,7 +65,10 @@ def current_principal(
     user = identity.user_for_token(session, *decoded) if decoded else None
     if user is None:
         raise NotAuthenticated("The token is not valid or has expired", "登录已失效，请重新登录", code="bad_token")
-    return identity.principal_of(user)
+    principal = identity.principal_of(user)
+    request.state.principal_role = principal.role.value  # for the personal-data filter (jiabao.api.redact)
+    request.state.principal_id = principal.user_id
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -8,10 +8,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SqlTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jiabao.core.errors import (
+    Conflict,
     FieldProblem,
     InvalidInput,
     JiabaoError,
@@ -67,12 +70,22 @@ def language_of(request: Request) -> str:
 def render(request: Request, error: JiabaoError) -> Response:
     if wants_json(request):
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        if error.status == 429:
+            headers = {"Retry-After": str(error.extra.get("retry_after", 1))}
         return JSONResponse({"error": error.as_dict(language_of(request))}, status_code=error.status, headers=headers)
     page_renderer = getattr(request.app.state, "error_page", None)
     if page_renderer is not None:
         response: Response = page_renderer(request, error)
         return response
     return HTMLResponse(f"<h1>{error.message_zh}</h1><p>{error.message_en}</p>", status_code=error.status)
+
+
+def concurrent_change() -> Conflict:
+    return Conflict(
+        "Another request changed this at the same time; reload and try again",
+        "其他操作同时修改了此记录，请刷新后重试",
+        code="concurrent_change",
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -95,6 +108,10 @@ def install(app: FastAPI) -> None:
             mapped = NotAuthenticated()
         elif exc.status_code == 403:
             mapped = PermissionDenied()
+        elif exc.status_code == 400:  # FastAPI could not decode the body: a field problem like any other
+            mapped = InvalidInput(
+                fields=(FieldProblem("body", "json_invalid", "body：请求格式不正确", "body is not valid JSON"),)
+            )
         else:
             mapped = JiabaoError(str(exc.detail), str(exc.detail), code=f"http_{exc.status_code}")
             mapped.status = exc.status_code
@@ -106,6 +123,32 @@ def install(app: FastAPI) -> None:
         error = JiabaoError("The service is busy; please try again", "系统繁忙，请稍后重试", code="busy")
         error.status = 503
         return render(request, error)
+
+    @app.exception_handler(IntegrityError)
+    @app.exception_handler(StaleDataError)
+    async def _raced(request: Request, exc: Exception) -> Response:
+        # Two requests changed the same thing at once and the database refused the second (unique key, version):
+        # the loser is told so, with a reason, instead of a 500 (issue 10, item 3).
+        log.info("concurrent change refused on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return render(request, concurrent_change())
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> Response:
+        text = str(exc.orig).lower() if exc.orig is not None else ""
+        if "locked" in text or "deadlock" in text or "could not serialize" in text:
+            return render(request, concurrent_change())
+        log.exception("database error on %s %s", request.method, request.url.path)
+        error = JiabaoError("The service is busy; please try again", "系统繁忙，请稍后重试", code="busy")
+        error.status = 503
+        return render(request, error)
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        # A value the database or date arithmetic cannot hold (the guards refuse most before they get here).
+        log.info("value out of range on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        problem = FieldProblem("body", "out_of_range", "body：数值超出范围", "body is out of range")
+        return render(request, InvalidInput(fields=(problem,)))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from jiabao.api.households import Reader, Writer
 from jiabao.db.context import ServiceContext
-from jiabao.policies import billing_reinstatement, billing_service, cancellation, surrender
+from jiabao.policies import billing_reinstatement, billing_service, cancellation, surrender, suspensions
 from jiabao.policies.billing_common import channel_of, lock_policy, state
 from jiabao.policies.billing_service import PremiumResult
 
@@ -48,6 +48,13 @@ class InstalmentOut(BaseModel):
     """paid | waived | overdue | due (today) | upcoming"""
 
 
+class SuspensionOut(BaseModel):
+    suspended_on: date
+    notice_due: date
+    ended_on: date | None
+    end_reason: str | None
+
+
 class InstalmentsOut(BaseModel):
     policy_id: int
     status: str
@@ -59,6 +66,8 @@ class InstalmentsOut(BaseModel):
     suspended_on: date | None
     reinstatement_deadline: date | None
     instalments: list[InstalmentOut]
+    suspensions: list[SuspensionOut] = []
+    """Every suspension period (中止), kept after reinstatement: events inside one are not covered."""
 
 
 def _locked(ctx: ServiceContext, call: Callable[[], T]) -> T:
@@ -113,6 +122,12 @@ def instalments(ctx: Reader, policy_id: int) -> InstalmentsOut:
                 else "upcoming",
             )
             for r in locked.instalments
+        ],
+        suspensions=[
+            SuspensionOut(
+                suspended_on=s.suspended_on, notice_due=s.notice_due, ended_on=s.ended_on, end_reason=s.end_reason
+            )
+            for s in suspensions.history(ctx, policy_id)
         ],
     )
 

@@ -16,6 +16,8 @@ from jiabao.api import (
     policy_servicing,
     policy_visits,
     products,
+    risk_ops,
+    voice,
 )
 
 api_router = APIRouter(prefix="/api/v1")
@@ -29,4 +31,6 @@ api_router.include_router(policy_visits.router)
 api_router.include_router(policy_servicing.router)
 api_router.include_router(claims.router)
 api_router.include_router(audit.router)
+api_router.include_router(risk_ops.router)
+api_router.include_router(voice.router)
 api_router.include_router(advice.router)

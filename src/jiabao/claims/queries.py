@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import select
 
 from jiabao.claims import service
-from jiabao.claims.engine import Complexity, claim_timeline
+from jiabao.claims.engine.explain import adjuster_rejection_notice
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimLine
 from jiabao.claims.schemas import AdjusterDecisionIn, ClaimLineOut, ClaimOut, ClaimsPanel
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
+from jiabao.risk.screening import service as screening
 
 ADJUSTERS = frozenset({Role.CLAIMS, Role.ADMIN})
 
@@ -81,6 +82,10 @@ def view(ctx: ServiceContext, claim: Claim, *, replayed: bool = False) -> ClaimO
             for w in assessment.get("waivers", [])
         ],
         rejection_notice_zh=claim.details.get("rejection_notice_zh"),
+        rejection_notice_en=claim.details.get("rejection_notice_en"),
+        notice_sent_on=claim.details.get("notice_sent_on"),
+        complexity="complex" if claim.complex_case else "ordinary",
+        complexity_reasons=claim.details.get("complexity_reasons", []),
         replayed=replayed,
     )
 
@@ -155,18 +160,19 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
     )
     if data.approve:
         lines = [(pid, benefits.get(pid, "medical"), amount) for pid, amount in amounts.items()]
+        screening.gate(
+            ctx,
+            occasion="claim_payment",
+            context=f"claim:{claim.id}",
+            household_id=claim.household_id,
+            parties=screening.parties(insureds=[claim.insured_person_id], payee=claim.payee_person_id),
+        )
         service.pay_lines(ctx, claim, lines)
         claim.status = "paid"
     else:
         claim.status, claim.decided_at = "declined", ctx.now()
-        claim.notice_due = claim_timeline(
-            received_on=claim.reported_at.date(),
-            complexity=Complexity.COMPLEX if claim.complex_case else Complexity.ORDINARY,
-            as_of=ctx.clock.today(),
-            decided_on=ctx.clock.today(),
-            rejected=True,
-        ).rejection_notice.due  # type: ignore[union-attr]
-        claim.details = {**claim.details, "rejection_notice_zh": data.reason}
+        zh, en = adjuster_rejection_notice(claim.claim_no, claim.reported_at.date(), data.reason)
+        service.send_rejection_notice(ctx, claim, family.get_overview(ctx, claim.household_id), zh, en)
     ctx.audit("claim.adjuster_decision", "claim", claim.id, {"approve": data.approve})
     return claim
 

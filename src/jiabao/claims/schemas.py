@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,7 +26,7 @@ class ClaimIn(BaseModel):
     bill_items: list[BillItem] = Field(default_factory=list, max_length=200)
     social_insurance_settled: bool = False
     disability_grades: list[int] = Field(default_factory=list, max_length=10)
-    documents: list[str] = Field(default_factory=list, max_length=30)
+    documents: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list, max_length=30)
     account: str = Field(min_length=12, max_length=30, description="The insured's (or beneficiary's) own bank card")
     payee_person_id: int | None = None
     insured_authorised: bool = False
@@ -67,6 +67,11 @@ class ClaimOut(BaseModel):
     missing_documents: list[str]
     waivers: list[dict[str, Any]]
     rejection_notice_zh: str | None = None
+    rejection_notice_en: str | None = None
+    notice_sent_on: date | None = None
+    complexity: str = "ordinary"
+    """``complex`` (30 days) only with ``complexity_reasons``; else ``ordinary`` (5 working days)."""
+    complexity_reasons: list[dict[str, str]] = Field(default_factory=list)
     replayed: bool = False
 
 
@@ -74,7 +79,9 @@ class AdjusterDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     approve: bool
-    amounts: dict[int, Decimal] = Field(default_factory=dict)
+    amounts: dict[int, Annotated[Decimal, Field(ge=0, le=Decimal("1000000000"), decimal_places=2)]] = Field(
+        default_factory=dict, max_length=50
+    )
     """Policy id → amount to pay (approve only); the engine's lines are the default."""
     reason: str = Field(min_length=4, max_length=500)
 

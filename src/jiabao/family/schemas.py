@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from jiabao.family.enums import LifeEventKind, LifeStage, Relationship, Sex
 
@@ -48,11 +48,30 @@ class MemberUpdate(BaseModel):
     retired: bool | None = None
 
 
+LEAVE_REASONS = (
+    LifeEventKind.MEMBER_LEFT,
+    LifeEventKind.CHILD_LEAVES_HOME,
+    LifeEventKind.DIVORCE,
+    LifeEventKind.DEATH,
+)
+
+
 class MemberLeave(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     left_on: date
-    reason: LifeEventKind = LifeEventKind.MEMBER_LEFT
+    reason: LifeEventKind = Field(
+        default=LifeEventKind.MEMBER_LEFT,
+        description="One of member_left, child_leaves_home, divorce, death (a member cannot leave by being born)",
+        json_schema_extra={"enum": [r.value for r in LEAVE_REASONS]},
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _a_way_of_leaving(cls, value: LifeEventKind) -> LifeEventKind:
+        if value not in LEAVE_REASONS:
+            raise ValueError("is not a way of leaving a household")
+        return value
 
 
 class HouseholdIn(BaseModel):

@@ -17,6 +17,7 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, P
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
+from jiabao.policies import suspensions
 from jiabao.policies.policy_models import Instalment, Payment, Policy, ServiceRequest
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.calendar import SlaKind
@@ -210,9 +211,10 @@ def service_request(
 
 
 def billing_details(policy: Policy) -> dict[str, Any]:
-    """A copy of ``details["billing"]`` (sent messages, suspensions); assign it back with :func:`set_billing`."""
+    """A copy of ``details["billing"]`` (the messages sent); assign it back with :func:`set_billing`. The suspension
+    history is a table (``policy_suspensions``)."""
     current = policy.details.get("billing") or {}
-    return {"sent": list(current.get("sent", [])), "suspensions": list(current.get("suspensions", []))}
+    return {"sent": list(current.get("sent", []))}
 
 
 def set_billing(policy: Policy, billing: dict[str, Any]) -> None:
@@ -221,6 +223,7 @@ def set_billing(policy: Policy, billing: dict[str, Any]) -> None:
 
 def end_policy(ctx: ServiceContext, policy: Policy, *, status: str, reason: str) -> None:
     today = ctx.clock.today()
+    suspensions.close(ctx, policy.id, today, reason)
     policy.status, policy.ended_on, policy.end_reason, policy.updated_at = status, today, reason, ctx.now()
     for insured in policy.insureds:
         if insured.status == "active":

@@ -27,11 +27,10 @@ from sqlalchemy import select
 from jiabao.core.errors import Conflict
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
-from jiabao.policies import messages, payments
+from jiabao.policies import messages, payments, suspensions
 from jiabao.policies.billing_common import (
     Locked,
     bank_card,
-    billing_details,
     channel_of,
     check_key,
     check_replay,
@@ -41,7 +40,6 @@ from jiabao.policies.billing_common import (
     refuse_ended,
     schedule,
     service_request,
-    set_billing,
     state,
 )
 from jiabao.policies.billing_common import premiums as premiums_of
@@ -120,9 +118,7 @@ def reinstate(
         by_seq[line.instalment].paid_on, by_seq[line.instalment].payment_id = today, payment.id
     policy = locked.policy
     policy.reinstated_on = [*policy.reinstated_on, today.isoformat()]
-    billing = billing_details(policy)
-    billing["suspensions"] = [s | {"reinstated_on": today.isoformat()} for s in billing["suspensions"]]
-    set_billing(policy, billing)
+    suspensions.close(ctx, policy.id, today, "reinstated")
     policy.suspended_on, policy.status, policy.updated_at = None, rules.PolicyStatus.IN_FORCE.value, ctx.now()
     ctx.session.flush()
     apply(ctx, locked, today)  # the rules confirm every instalment due by today is paid

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from jiabao.core.errors import Conflict
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
-from jiabao.policies import messages, payments
+from jiabao.policies import messages, payments, surrender, suspensions
 from jiabao.policies.billing_common import (
     ENDED,
     Locked,
@@ -98,14 +98,15 @@ def apply(ctx: ServiceContext, locked: Locked, as_of: date) -> RefreshResult:
         return RefreshResult(policy.id, previous, previous, ())
     current = state(locked, as_of)
     billing = _billing(policy)
-    _store_status(ctx, policy, current, billing)
+    _store_status(ctx, locked, current, billing)
     sent = _messages(ctx, locked, current, billing, as_of)
     set_billing(policy, billing)
     ctx.session.flush()
     return RefreshResult(policy.id, policy.status, previous, tuple(sent))
 
 
-def _store_status(ctx: ServiceContext, policy: Policy, current: rules.BillingState, billing: dict[str, Any]) -> None:
+def _store_status(ctx: ServiceContext, locked: Locked, current: rules.BillingState, billing: dict[str, Any]) -> None:
+    policy = locked.policy
     status = current.status.value
     if status == policy.status:
         return
@@ -113,10 +114,13 @@ def _store_status(ctx: ServiceContext, policy: Policy, current: rules.BillingSta
     if current.status is PolicyStatus.SUSPENDED and current.suspended_on:
         policy.suspended_on = current.suspended_on
         notice = rules.suspension_notice_deadline(current.suspended_on).due
-        billing["suspensions"].append({"suspended_on": current.suspended_on.isoformat(), "notice_due": str(notice)})
+        suspensions.start(ctx, policy.id, current.suspended_on, notice)
         detail |= {"suspended_on": current.suspended_on.isoformat(), "notice_due": notice.isoformat()}
     if current.status is PolicyStatus.TERMINATED and current.terminated_on:
         policy.ended_on, policy.end_reason = current.terminated_on, "not_reinstated"
+        suspensions.close(ctx, policy.id, current.terminated_on, "terminated")
+        terminated = surrender.pay_on_termination(ctx, locked, current.terminated_on)
+        detail["cash_value"] = str(terminated.amount) if terminated else "0.00"
         detail["terminated_on"] = current.terminated_on.isoformat()
     policy.status, policy.updated_at = status, ctx.now()
     ctx.audit("policy.billing_status", "policy", policy.id, detail)

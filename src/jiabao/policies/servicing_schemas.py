@@ -58,7 +58,7 @@ class AddInsuredIn(_Body):
 
     kind: Literal["add_insured"]
     person_id: int
-    sum_assured: Decimal = Field(gt=0, le=Decimal("100000000"))
+    sum_assured: Decimal = Field(gt=0, le=Decimal("100000000"), decimal_places=2)
     answers: dict[str, Any] = Field(default_factory=dict)
     reflexive: dict[str, dict[str, Any]] = Field(default_factory=dict)
     consents: list[ConsentKind] = Field(default_factory=list)

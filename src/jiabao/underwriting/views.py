@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
+from jiabao.core.errors import NotFound
 from jiabao.underwriting.engine import (
     AnswerType,
     KnowledgeBase,
@@ -66,7 +67,9 @@ def questionnaire(kb: KnowledgeBase, qctx: QuestionnaireContext, person_id: int)
 
 
 def reflexive(kb: KnowledgeBase, impairment: str) -> list[QuestionOut]:
-    """The follow-up questions a disclosed condition opens (追问)."""
+    """The follow-up questions a disclosed condition opens (追问). An unknown condition code is a 404."""
+    if impairment not in kb.impairments:
+        raise NotFound(code="impairment_not_found")
     questions = []
     for q in reflexive_questions(kb, impairment):
         if q.type is AnswerType.YES_NO:

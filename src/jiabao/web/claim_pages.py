@@ -4,6 +4,7 @@ tracking, the household's claims, the adjuster queue with the engine's reasoning
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -372,6 +373,7 @@ def _timeline(ctx: ServiceContext, claim: Claim) -> Any:
         as_of=ctx.clock.today(),
         decided_on=decided,
         rejected=claim.status == "declined",
+        notice_sent_on=date.fromisoformat(sent) if (sent := claim.details.get("notice_sent_on")) else None,
         agreed_on=decided if claim.status == "paid" else None,
         paid_on=claim.paid_at.date() if claim.paid_at and claim.status == "paid" else None,
     )

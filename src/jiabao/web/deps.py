@@ -15,6 +15,7 @@ from jiabao.core.auth import Principal
 from jiabao.core.errors import CsrfFailed, JiabaoError, NotAuthenticated
 from jiabao.db.context import ServiceContext
 from jiabao.identity import service as identity
+from jiabao.security import sessions as user_sessions
 from jiabao.web.i18n import translator
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -31,6 +32,10 @@ def csrf_token(request: Request) -> str:
 def optional_principal(request: Request, session: SessionDep) -> Principal | None:
     uid = request.session.get("uid")
     if not isinstance(uid, int):
+        return None
+    now = runtime_of(request).clock.now()
+    if user_sessions.user_of(session, request.session.get("sid"), now=now) != uid:
+        request.session.clear()  # logged out (revoked server-side), expired, or a cookie from before
         return None
     user = identity.user_for_token(session, uid, int(request.session.get("ver", 0)))
     if user is None:

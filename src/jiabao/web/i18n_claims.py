@@ -96,6 +96,10 @@ CLAIM_TEXTS: dict[str, tuple[str, str]] = {
     "claim.waivers": ("豁免保费", "Premiums waived"),
     "claim.waiver_from": ("豁免此日之后到期的保费", "Premiums due after"),
     "claim.rejection": ("拒赔通知", "Rejection notice"),
+    "claim.notice_sent": ("拒赔通知书已于此日通过短信和本页送达：", "Notice sent by SMS and on this page on"),
+    "claim.complexity": ("案件类型", "Case type"),
+    "claim.cx.ordinary": ("一般案件（5个工作日内作出结论）", "Ordinary (decision within 5 working days)"),
+    "claim.cx.complex": ("复杂案件（30日内作出结论）", "Complex (decision within 30 days)"),
     "claim.review_right": (
         "如对结论有异议，您有权要求说明理由并申请人工复核，请联系客服。",
         "If you disagree you may ask for the reasons and for a review by a person: contact us.",

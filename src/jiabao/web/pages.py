@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from jiabao.api.deps import SessionDep, runtime_of
+from jiabao.api.deps import SessionDep, client_address, login_policy, runtime_of
 from jiabao.api.errors import problems_from_pydantic
 from jiabao.core.auth import HOUSEHOLD_WRITERS, Role
 from jiabao.core.errors import FieldProblem, JiabaoError, NotAuthenticated
@@ -17,8 +17,11 @@ from jiabao.family import queries, service
 from jiabao.family.enums import Relationship
 from jiabao.family.schemas import ID_TYPES, MemberIn, MemberUpdate
 from jiabao.identity import service as identity
-from jiabao.identity.service import Credentials, Preferences
+from jiabao.identity.service import Preferences
 from jiabao.policies import views as policy_views
+from jiabao.security import login as throttled_login
+from jiabao.security import sessions as user_sessions
+from jiabao.security.login import TooManyAttempts
 from jiabao.web.deps import Csrf, PageCtx, PagePrincipal, optional_principal, render
 
 router = APIRouter(include_in_schema=False)
@@ -37,19 +40,35 @@ def login_page(request: Request, session: SessionDep, lang: str | None = None) -
 @router.post("/login", dependencies=[Csrf])
 def login(request: Request, session: SessionDep, username: Text = "", password: Text = "") -> Response:
     runtime = runtime_of(request)
+    now = runtime.clock.now()
     try:
-        user = identity.authenticate(
-            session, Credentials(username=username, password=password), now=runtime.clock.now()
+        user = throttled_login.log_in(
+            runtime.sessions,
+            session,
+            login_policy(request),
+            username=username,
+            password=password,
+            address=client_address(request),
+            channel="page",
+            now=now,
+        )
+    except TooManyAttempts as refused:
+        headers = {"Retry-After": str(refused.retry_after)}
+        return render(
+            request, "login.html", None, status_code=429, headers=headers, locked=refused, username=username[:60]
         )
     except (NotAuthenticated, ValidationError):
-        return render(request, "login.html", None, status_code=401, failed=True, username=username)
+        return render(request, "login.html", None, status_code=401, failed=True, username=username[:60])
+    sid = user_sessions.start(session, user_id=user.id, now=now, ttl_seconds=runtime.settings.session_ttl_seconds)
     request.session.clear()
-    request.session.update({"uid": user.id, "ver": user.token_version})
+    request.session.update({"uid": user.id, "ver": user.token_version, "sid": sid})
     return RedirectResponse("/", status_code=303)
 
 
 @router.post("/logout", dependencies=[Csrf])
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep) -> Response:
+    """Ends the session on the server too: the old cookie, replayed, no longer logs anyone in."""
+    user_sessions.end(session, request.session.get("sid"), now=runtime_of(request).clock.now())
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -81,6 +100,8 @@ def home(ctx: PageCtx) -> Response:
         return RedirectResponse("/households", status_code=303)
     if ctx.principal.role is Role.PARTNER:
         return RedirectResponse("/households", status_code=303)
+    if ctx.principal.role is Role.RISK:
+        return RedirectResponse("/risk", status_code=303)
     return RedirectResponse("/staff/search", status_code=303)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from jiabao.claims.engine.codes import BenefitKind, Cause, Circumstance, ClaimType, MildCancerCase, StatusKind
 from jiabao.claims.engine.terms import ProductTerms
@@ -23,25 +23,28 @@ class Frozen(BaseModel):
 
 class Diagnosis(Frozen):
     icd10: str = Field(min_length=3, max_length=10)
-    description: str = ""
+    description: str = Field(default="", max_length=200)
     icd_o3_behaviour: int | None = Field(default=None, ge=0, le=9)
     """ICD-O-3 behaviour code from the pathology report (肿瘤形态学编码的动态编码); prevails over ICD-10 for cancer."""
     first_diagnosed_on: date | None = None
     """When the condition was first diagnosed or treated; before cover started means pre-existing (既往症)."""
+    primary: bool = False
+    """The condition that caused the claim (主要诊断). When no diagnosis is marked, the first one listed is the
+    cause; the others are secondary (合并症) and an exclusion of one of them does not void the claim."""
 
 
 class CiFacts(Frozen):
     """Clinical facts for the 2020 CI definitions. Only the fields of the claimed disease are needed."""
 
-    disease: str
+    disease: str = Field(max_length=40)
     """Code of one of the 28 standard severe diseases (data file ``ci.yaml``), e.g. ``cancer``, ``ami``."""
     diagnosed_on: date
     assessed_on: date | None = None
     """When the lasting effects were assessed (stroke: 180 days after diagnosis)."""
     mild_cancer_case: MildCancerCase | None = None
-    troponin_multiple: float | None = Field(default=None, ge=0)
+    troponin_multiple: float | None = Field(default=None, ge=0, le=100000)
     """cTn as a multiple of the 99th-percentile upper reference limit."""
-    ckmb_multiple: float | None = Field(default=None, ge=0)
+    ckmb_multiple: float | None = Field(default=None, ge=0, le=100000)
     lvef_percent: float | None = Field(default=None, ge=0, le=100)
     lvef_measured_on: date | None = None
     papillary_dysfunction: bool = False
@@ -53,29 +56,35 @@ class CiFacts(Frozen):
     total_aphasia: bool = False
     severe_dysphagia: bool = False
     adl_lost: int | None = Field(default=None, ge=0, le=6)
-    transplant: str | None = None
+    transplant: str | None = Field(default=None, max_length=40)
     """heart, lung, liver, kidney, pancreas, small_intestine or hsct (造血干细胞移植)."""
     cabg_open_chest: bool = False
     ckd_stage: int | None = Field(default=None, ge=1, le=5)
     dialysis_days: int | None = Field(default=None, ge=0)
     gcs: int | None = Field(default=None, ge=3, le=15)
     life_support_hours: int | None = Field(default=None, ge=0)
-    hearing_db_left: float | None = Field(default=None, ge=0)
-    hearing_db_right: float | None = Field(default=None, ge=0)
-    better_eye_acuity: float | None = Field(default=None, ge=0)
-    better_eye_field_deg: float | None = Field(default=None, ge=0)
+    hearing_db_left: float | None = Field(default=None, ge=0, le=200)
+    hearing_db_right: float | None = Field(default=None, ge=0, le=200)
+    better_eye_acuity: float | None = Field(default=None, ge=0, le=10)
+    better_eye_field_deg: float | None = Field(default=None, ge=0, le=360)
     eyes_removed: int = Field(default=0, ge=0, le=2)
     burn_third_degree_percent: float | None = Field(default=None, ge=0, le=100)
 
 
 class BillItem(Frozen):
-    code: str
-    description: str = ""
-    amount: Decimal = Field(ge=0)
-    social_insurance_paid: Decimal = Field(default=ZERO, ge=0)
+    code: str = Field(max_length=40)
+    description: str = Field(default="", max_length=200)
+    amount: Decimal = Field(ge=0, le=Decimal("1000000000"), decimal_places=2)
+    social_insurance_paid: Decimal = Field(default=ZERO, ge=0, le=Decimal("1000000000"), decimal_places=2)
     covered: bool = True
     """False for items the contract does not cover (自费药、美容、营养品 …)."""
-    invoice_number: str = Field(min_length=1)
+    invoice_number: str = Field(min_length=1, max_length=60)
+
+    @model_validator(mode="after")
+    def _share_within_bill(self) -> BillItem:
+        if self.social_insurance_paid > self.amount:
+            raise ValueError("social_insurance_paid cannot exceed the amount of the item")
+        return self
 
 
 class Claim(Frozen):

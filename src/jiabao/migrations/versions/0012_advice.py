@@ -1,7 +1,7 @@
 """advice: financial facts (encrypted) and protection-score snapshots
 
 Revision ID: 0012
-Revises: 0004
+Revises: 0011
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0004"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
