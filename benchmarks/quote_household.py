@@ -62,7 +62,7 @@ def household() -> list[MemberRequest]:
             sex=Sex.MALE,
             relation="child",
             selections=[
-                sel("family_ci", 300_000, **ci),
+                sel("family_ci", 200_000, **ci),  # under 10: death cover ≤ ¥200,000 (保监发〔2015〕90号)
                 sel("children_ci", 300_000, coverage=70, payment_term=20),
                 sel("medical_million", 2_000_000, social_insurance=True),
             ],

@@ -19,6 +19,7 @@ from jiabao.config import PROJECT_ROOT, Settings
 from jiabao.core.clock import Clock
 from jiabao.runtime import Runtime, build_runtime
 from jiabao.web import (
+    advice_pages,
     application_pages,
     audit_pages,
     claim_pages,
@@ -26,9 +27,14 @@ from jiabao.web import (
     pages,
     policy_pages,
     quote_pages,
+    reinstatement_pages,
+    risk_ops_pages,
+    screening_pages,
     servicing_pages,
     underwriting_pages,
+    valuation_pages,
     visit_pages,
+    voice_pages,
 )
 from jiabao.web.deps import error_page
 
@@ -43,6 +49,12 @@ PAGE_MODULES = (
     servicing_pages,
     claim_pages,
     claim_staff_pages,
+    reinstatement_pages,
+    risk_ops_pages,
+    voice_pages,
+    valuation_pages,
+    advice_pages,
+    screening_pages,
     audit_pages,
 )
 

@@ -50,3 +50,24 @@ def test_pv_claims_is_monthly_term_assurance() -> None:
 
 def test_lapse_assumption() -> None:
     assert np.allclose(lapse_rates_basicterm(6), [0.1, 0.08, 0.06, 0.04, 0.02, 0.02])
+
+
+def test_monthly_cash_flow_arrays_discount_to_the_present_values() -> None:
+    """The full monthly arrays (premiums, claims, expenses, commissions) discount to exactly project_term's PVs;
+    commissions are the premiums of the first 12 months; nothing is paid after maturity."""
+    from jiabao.actuarial.projection import project_term_cashflows
+
+    mortality = np.minimum(0.0005 * np.exp(0.08 * np.arange(100))[:, None] * np.ones((1, 6)), 1.0)
+    basis = TermProjectionBasis(mortality, 18, np.linspace(0.02, 0.04, 30), lapse_rates_basicterm(21))
+    rng = np.random.default_rng(0)
+    ages, terms = rng.integers(20, 60, 300), rng.choice([10, 15, 20], 300)
+    sa = rng.integers(1, 10, 300) * 100_000.0
+    pv = project_term(basis, age_at_entry=ages, policy_term=terms, sum_assured=sa)
+    flows = project_term_cashflows(basis, age_at_entry=ages, policy_term=terms, sum_assured=sa)
+    again = flows.present_values()
+    for name in ("pv_premiums", "pv_claims", "pv_expenses", "pv_commissions"):
+        assert np.allclose(getattr(again, name), getattr(pv, name), rtol=1e-12)
+    assert np.allclose(flows.commissions[:, :12], flows.premiums[:, :12]) and not flows.commissions[:, 12:].any()
+    after = np.arange(flows.premiums.shape[1])[None, :] >= 12 * terms[:, None]
+    assert not flows.premiums[after].any() and not flows.claims[after].any()
+    assert np.isclose(flows.by_month()["Net Cashflow"] @ flows.discount, pv.pv_net_cf.sum(), rtol=1e-12)

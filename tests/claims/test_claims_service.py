@@ -22,8 +22,16 @@ from jiabao.policies import billing_service
 from jiabao.policies.policy_models import Payment
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
-from tests.claims.flow import CHILD_ACCOUNT, Covered, child_with_outpatient_cover, issue_for, outpatient_claim
+from tests.claims.flow import (
+    CHILD_ACCOUNT,
+    Covered,
+    child_with_outpatient_cover,
+    issue_for,
+    outpatient_claim,
+    with_uploads,
+)
 from tests.factories import ctx_for, make_user
+from tests.policies.test_billing_helpers import sms_kinds
 
 D = Decimal
 
@@ -31,7 +39,7 @@ D = Decimal
 def _submit(client: TestClient, covered: Covered, body: dict[str, Any], key: str, **headers: str) -> Any:
     response = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": f"test-claim-{key}"} | headers,
     )
     assert response.status_code == 201, response.text
@@ -132,7 +140,12 @@ def test_adjuster_declines_with_rejection_notice_due_within_three_days(client: T
         headers=adjuster,
     ).json()
     assert decided["status"] == "declined" and D(decided["paid_amount"]) == 0
-    assert decided["rejection_notice_zh"] == "发票与病历记载的就诊日期不符，不予赔付"
+    # Insurance Law art. 24: the notice carries the adjuster's reasons and the appeal route, sent the same day
+    assert "发票与病历记载的就诊日期不符，不予赔付" in decided["rejection_notice_zh"]
+    assert "申请复核" in decided["rejection_notice_zh"] and "提起诉讼" in decided["rejection_notice_zh"]
+    assert "arbitration" in decided["rejection_notice_en"]
+    assert decided["notice_sent_on"] == runtime.clock.today().isoformat()
+    assert sms_kinds(runtime)["claim_declined"] == 1
     today = runtime.clock.today()
     assert decided["notice_due"] is not None
     assert today.isoformat() < decided["notice_due"] <= (today + timedelta(days=3)).isoformat()
@@ -280,7 +293,7 @@ def test_proxy_filing_for_an_adult_needs_authorisation(client: TestClient, runti
     body = outpatient_claim(spouse, runtime.clock.today(), invoice="INV-SP-1")
     refused = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "proxy-0001"},
     )
     assert refused.status_code == 422
@@ -298,12 +311,18 @@ def test_proxy_filing_for_an_adult_needs_authorisation(client: TestClient, runti
 def test_payee_must_be_the_insured_with_a_valid_own_card(client: TestClient, runtime: Runtime) -> None:
     covered = child_with_outpatient_cover(client, runtime)
     url = f"/api/v1/households/{covered.household_id}/claims"
-    body = outpatient_claim(covered.child, runtime.clock.today())
-    to_parent = client.post(
-        url, json=body | {"payee_person_id": covered.head}, headers=covered.headers | {"Idempotency-Key": "payee-001"}
+    body = with_uploads(
+        client, covered.household_id, covered.headers, outpatient_claim(covered.child, runtime.clock.today())
     )
-    assert to_parent.status_code == 422
-    assert [f["code"] for f in to_parent.json()["error"]["fields"]] == ["payee_not_allowed"]
+    # an adult's benefit goes to the adult's own account, not to a family member's (Internet Measures art. 40)
+    adult = with_uploads(
+        client, covered.household_id, covered.headers, outpatient_claim(covered.head, runtime.clock.today())
+    )
+    to_child = client.post(
+        url, json=adult | {"payee_person_id": covered.child}, headers=covered.headers | {"Idempotency-Key": "payee-001"}
+    )
+    assert to_child.status_code == 422
+    assert [f["code"] for f in to_child.json()["error"]["fields"]] == ["payee_not_allowed"]
     bad_card = client.post(
         url, json=body | {"account": "6222 0212 3456 789X"}, headers=covered.headers | {"Idempotency-Key": "payee-002"}
     )

@@ -1,13 +1,18 @@
-"""In Chromium: a customer applies for a family CI policy for three members, answers the questionnaires, pays,
-sees the policy in the household view, completes the electronic return visit and changes a beneficiary online."""
+"""In Chromium: a customer applies for a family CI policy for three members, answers the questionnaires (the head is
+rated for controlled hypertension, the child declined), pays, sees one premium figure on the confirm page, the policy
+page, the PDF and the next bill (issue 9), sees the policy in the household view, completes the electronic return
+visit and changes a beneficiary online."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from jiabao.db.outbox import OutboxMessage
@@ -30,13 +35,41 @@ def check_if_present(page: Page, selector: str) -> None:
         page.check(selector)
 
 
-def answer_questionnaire(page: Page, height: str, weight: str) -> None:
+def answer_questionnaire(
+    page: Page, height: str, weight: str, disclose: tuple[str, str, dict[str, str]] | None = None
+) -> None:
     page.fill("input[name=q-height_cm]", height)
     page.fill("input[name=q-weight_kg]", weight)
     fill_if_present(page, "input[name=q-cigarettes_per_day]", "0")
     check_if_present(page, "input[name=q-alcohol][value=none]")
     check_if_present(page, "input[name=q-occupation_class][value=c1]")
+    if disclose is not None:
+        question, code, answers = disclose
+        page.check(f"input[name=q-{question}-{code}]")
+        block = page.get_by_test_id(f"reflexive-{code}")
+        for qid, value in answers.items():
+            block.locator(f"input[name=r-{code}-{qid}][value={value}]").check()
     page.get_by_test_id("submit-questionnaire").click()
+
+
+def expected_premium(runtime: Runtime, household_id: int) -> tuple[Decimal, dict[str, int]]:
+    """The correct annual premium: the two adults quoted without the declined child, the head +25% (Table 1)."""
+    from fastapi.testclient import TestClient
+
+    from jiabao.app import create_app
+    from tests.api.conftest import token_for
+
+    with TestClient(create_app(runtime=runtime)) as client:
+        headers = token_for(client, "zhang")
+        members = client.get(f"/api/v1/households/{household_id}/members", headers=headers).json()
+        ids = {m["relationship"]: int(m["person_id"]) for m in members}
+        head, spouse = ids["self"], ids["spouse"]
+        lines = [{"person_id": p, "product_code": "family_ci", "sum_assured": "300000", "coverage": 30,
+                  "payment_term": 20} for p in (head, spouse)]  # fmt: skip
+        quote = client.post(f"/api/v1/households/{household_id}/quote", json={"lines": lines}, headers=headers).json()
+    standard = {m["person_id"]: Decimal(m["annual_premium"]) for m in quote["members"]}
+    rated = (standard[head] * Decimal("1.25")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return rated + standard[spouse], ids
 
 
 def sms_code(runtime: Runtime) -> str:
@@ -48,6 +81,7 @@ def sms_code(runtime: Runtime) -> str:
 
 
 def test_family_ci_from_application_to_beneficiary_change(page: Page, live_url: str, runtime: Runtime) -> None:
+    runtime.knowledge.get()  # load the knowledge base up front: seconds on a busy machine, beyond a click's timeout
     family = make_family(runtime)
     spouse = add_member(
         runtime,
@@ -76,12 +110,24 @@ def test_family_ci_from_application_to_beneficiary_change(page: Page, live_url: 
     page.get_by_test_id("apply-submit").click()
     expect(page.get_by_test_id("application-status")).to_have_text("待健康告知")
 
-    for height, weight in (("172", "66"), ("163", "52"), ("140", "33")):
+    rated = ("disclose_cardiovascular", "HTN", {"bp_max": "lt140_90", "complications": "no"})
+    declined = ("disclose_congenital", "TOF", {"severity": "severe"})
+    for height, weight, disclose in (("172", "66", rated), ("163", "52", None), ("140", "33", declined)):
         page.locator("[data-testid^=open-questionnaire-]").first.click()
-        answer_questionnaire(page, height, weight)
-    expect(page.get_by_test_id("application-status")).to_have_text("核保通过")
+        answer_questionnaire(page, height, weight, disclose)
+    # Never 核保通过 while a member is declined: the child is removed and the family re-priced.
+    expect(page.get_by_test_id("application-status")).to_have_text("核保完成，部分成员未获承保")
+    correct, ids = expected_premium(runtime, family.household_id)
+    premium, child = f"¥{correct:,.2f}", ids["child"]
+    expect(page.get_by_test_id(f"removed-{child}")).to_be_visible()
+    expect(page.get_by_test_id(f"conclusion-{family.head_person_id}")).to_contain_text("加费承保")
 
     page.get_by_test_id("open-confirm").click()
+    expect(page.get_by_test_id("confirm-charge")).to_have_text(premium)
+    expect(page.get_by_test_id("total-instalment")).to_contain_text(premium)
+    expect(page.get_by_test_id(f"member-extra-{family.head_person_id}")).to_contain_text("25%")
+    expect(page.get_by_test_id(f"premium-line-{child}")).to_have_count(0)  # not listed, not charged
+    expect(page.get_by_test_id(f"beneficiary-{child}")).to_have_count(0)
     for box in page.locator("input[type=checkbox][name^=consent-], input[type=checkbox][name^=advice-]").all():
         box.check()
     page.get_by_test_id("confirm-disclosures").check()
@@ -90,6 +136,14 @@ def test_family_ci_from_application_to_beneficiary_change(page: Page, live_url: 
     page.get_by_test_id("pay-submit").click()
     expect(page.get_by_test_id("policy-status")).to_have_text("有效")
     policy_no = page.get_by_test_id("policy-no").inner_text()
+    expect(page.get_by_test_id("total-instalment")).to_contain_text(premium)
+    expect(page.get_by_test_id("next-due-amount")).to_have_text(premium)  # the next bill
+    expect(page.get_by_test_id(f"premium-line-{child}")).to_have_count(0)
+    pdf_url = page.get_by_test_id("policy-pdf").get_attribute("href")
+    pdf = page.request.get(f"{live_url}{pdf_url}")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert premium.removeprefix("¥") in text and "张小宝" not in text and "25%" in text
 
     page.goto(f"{live_url}/households/{family.household_id}")
     expect(page.get_by_test_id("household-policies")).to_contain_text(policy_no)

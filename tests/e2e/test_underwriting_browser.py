@@ -25,6 +25,7 @@ def answer_healthy(page: Page) -> None:
 
 
 def test_customer_discloses_controlled_hypertension(page: Page, live_url: str, runtime: Runtime) -> None:
+    runtime.knowledge.get()  # load the knowledge base up front: seconds on a busy machine, beyond a click's timeout
     family = make_family(runtime)
     login(page, live_url, family.customer_username, PASSWORD)
     page.get_by_test_id("open-apply").click()
@@ -100,6 +101,12 @@ def test_underwriter_resolves_a_referred_case(page: Page, live_url: str, runtime
     expect(page.locator("body")).to_contain_text("李娜")
     page.select_option("[data-testid=human-conclusion]", "rated")
     page.fill("[data-testid=human-reason]", "调阅体检报告：一级高血压，服药控制良好，加费承保")
+    page.get_by_test_id("human-decide").click()
+    # Rated without a percentage is refused; the chosen conclusion and the reason are kept (issue 9, item 11).
+    expect(page.get_by_test_id("human-problems")).to_contain_text("加费比例")
+    expect(page.locator("[data-testid=human-conclusion]")).to_have_value("rated")
+    expect(page.get_by_test_id("human-reason")).to_have_value("调阅体检报告：一级高血压，服药控制良好，加费承保")
+    page.fill("[data-testid=human-extra-death]", "50")
     page.get_by_test_id("human-decide").click()
     expect(page.get_by_test_id("case-resolved")).to_be_visible()
     page.goto(f"{live_url}/underwriting/referrals")

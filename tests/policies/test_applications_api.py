@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -97,11 +98,19 @@ def test_family_ci_application_from_questionnaire_to_conclusions(client: TestCli
     decided = client.post(
         f"/api/v1/underwriting/referrals/{queue[0]['id']}/decision",
         headers=uw_headers,
-        json={"conclusion": "rated", "reason": "复查血压记录：一级高血压，控制良好，加费承保"},
+        json={
+            "conclusion": "rated",
+            "reason": "复查血压记录：一级高血压，控制良好，加费承保",
+            "extra_premium_percent": {"ci": 50},
+        },
     )
     assert decided.status_code == 200, decided.text
     assert decided.json()["status"] == "accepted"
-    assert decided.json()["insureds"][1]["conclusion"] == "rated"
+    wife_after = decided.json()["insureds"][1]
+    assert wife_after["conclusion"] == "rated" and wife_after["extra_premium_percent"] == 50
+    assert Decimal(wife_after["annual_premium"]) == (Decimal(wife_after["standard_premium"]) * Decimal("1.5")).quantize(
+        Decimal("0.01")
+    )
     assert client.get("/api/v1/underwriting/referrals", headers=uw_headers).json() == []
     with unit_of_work(runtime.sessions) as session:
         actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == str(app["id"]))).all()

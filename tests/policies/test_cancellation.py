@@ -51,7 +51,14 @@ def test_day_sixteen_is_a_surrender_and_the_counter_records_its_channel(client: 
     late = client.post(f"{url}/cancellation", headers=staff)
     assert late.status_code == 409 and late.json()["error"]["code"] == "cooling_off_over"
     offer = client.get(f"{url}/surrender-quote", headers=issued.headers).json()
-    assert offer["kind"] == "surrender" and offer["policy_year"] == 0 and Decimal(offer["amount"]) == 0
+    # day 16 of the first policy year: each insured's cash value 16/365 of the way to CV_1 (7号 item 9)
+    members = policy_row(runtime, issued.policy_id).details["quote"]["members"]
+    each = [
+        sum(Decimal(str(r["cash_value"])) for ln in m["lines"] for r in ln["cash_values"] if r["policy_year"] == 1)
+        for m in members
+    ]
+    assert offer["kind"] == "surrender" and offer["policy_year"] == 0
+    assert Decimal(offer["amount"]) == sum((cv * 16 / 365).quantize(Decimal("0.01")) for cv in each)
     assert policy_row(runtime, issued.policy_id).status == "in_force"
 
 

@@ -1,5 +1,5 @@
-"""Surrender (退保): the cash value at the end of the last policy year both elapsed and paid for, summed over the
-insureds; paid within 30 days; the entry is shown in every status."""
+"""Surrender (退保): the cash value at the position both elapsed and paid for (interpolated between anniversaries),
+summed over the insureds; paid within 30 days; the entry is shown in every status."""
 
 from __future__ import annotations
 
@@ -19,16 +19,21 @@ def _cash_value(quote: dict[str, Any], year: int) -> Decimal:
     return sum((Decimal(r["cash_value"]) for r in rows), Decimal(0))
 
 
-def test_first_year_surrender_pays_nothing_and_records_no_payment(client: TestClient, runtime: Runtime) -> None:
+def test_first_year_surrender_pays_the_interpolated_cash_value(client: TestClient, runtime: Runtime) -> None:
+    """7号 item 9: between anniversaries the cash value is interpolated — not ¥0 in the first policy year."""
     issued = issue(client, runtime)
-    on(runtime, date(2027, 6, 1))  # after cooling-off, no policy year completed
+    on(runtime, date(2027, 6, 1))  # after cooling-off: 187 days into the first policy year (365 days)
+    cv1 = _cash_value(policy_row(runtime, issued.policy_id).details["quote"], 1)
+    expected = (cv1 * 187 / 365).quantize(Decimal("0.01"))
     done = client.post(f"/api/v1/policies/{issued.policy_id}/surrender", headers=issued.headers)
     assert done.status_code == 201, done.text
     body = done.json()
-    assert Decimal(body["quote"]["amount"]) == 0 and body["payment_id"] is None
-    assert body["quote"]["deduction"] == body["quote"]["premium_paid"]  # the whole premium is the surrender loss
-    assert [p.direction for p in payments(runtime, issued.policy_id)] == ["in"]
-    assert requests(runtime, issued.policy_id)[-1].result["cash_value"] == "0.00"
+    assert expected > 0 and Decimal(body["quote"]["amount"]) == expected
+    assert Decimal(body["quote"]["position_years"]) == Decimal("0.5123") and body["payment_id"] is not None
+    premium = Decimal(body["quote"]["premium_paid"])
+    assert Decimal(body["quote"]["deduction"]) == premium - expected  # the surrender loss
+    assert [p.direction for p in payments(runtime, issued.policy_id)] == ["in", "out"]
+    assert requests(runtime, issued.policy_id)[-1].result["cash_value"] == str(expected)
     assert policy_row(runtime, issued.policy_id).status == "surrendered"
 
 

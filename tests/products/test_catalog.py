@@ -14,7 +14,7 @@ from jiabao.products.schema import Category, ProductLine
 def test_shipped_catalog(tmp_path: Path) -> None:
     catalog = load_catalog()
     assert {p.category for p in catalog.products.values()} == set(Category) - {Category.CRITICAL_ILLNESS}
-    assert len(catalog.codes()) == 11
+    assert len(catalog.codes()) == 13
     assert catalog.products["outpatient_medical"].medical is not None
     assert catalog.products["accident_rider"].rider_of == ["family_term_life", "whole_life"]
     family = catalog.products["family_ci"]

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from jiabao.actuarial.contingencies import survival
+from jiabao.actuarial.curves import Interest, YieldCurve, as_curve
 
 FloatArray = NDArray[np.float64]
 
@@ -42,8 +43,9 @@ class Exposure:
     ages: NDArray[np.int64]
     cover: FloatArray  # 1 while covered
     pay: FloatArray  # 1 in premium-paying years
-    interest: float
+    interest: Interest  # a flat annual rate or a yield curve (jiabao.actuarial.curves)
     waiting_years: float = 0.0
+    frequency: int = 1  # premium instalments a year (1, 2, 4, 12); UDD within the year
 
 
 @dataclass
@@ -67,6 +69,9 @@ class Densities:
     death_mid: FloatArray  # l_t q_t v^{t+½}
     first_year_benefit: float  # (1−w)·v^{w/2}: year-1 weight of a trigger benefit vs mid-year
     first_year_refund: float  # w·v^{w/2−½}: year-1 weight of a waiting-period refund vs mid-year
+    premium_start: FloatArray  # EPV factor of 1 a year paid ``frequency`` times in year t (= d_start when annual)
+    half_year: FloatArray  # v(t)/v(t+½) by year: moves a value from the start to the middle of year t
+    end_of_year: FloatArray  # v(t+1)/v(t+½) by year: moves a mid-year payment to the year-end
 
 
 ExtraBlocks = Callable[[Components, Exposure], None]
@@ -76,12 +81,14 @@ ExtraBlocks = Callable[[Components, Exposure], None]
 def densities(exposure: Exposure) -> Densities:
     """Survival curves and discounted decrement densities for :class:`Exposure`."""
     n = exposure.q.shape[1]
-    v = 1.0 / (1.0 + exposure.interest)
+    curve = as_curve(exposure.interest)
     lives = survival(exposure.q)
     healthy = survival(exposure.other_death + exposure.trigger)
-    start = np.power(v, np.arange(n, dtype=np.float64))
-    mid = start * np.sqrt(v)
+    years = np.arange(n, dtype=np.float64)
+    start = curve.discount(years)
+    mid = curve.discount(years + 0.5)
     w = exposure.waiting_years
+    half = float(curve.discount(0.5))
     return Densities(
         lives=lives,
         healthy=healthy,
@@ -89,16 +96,32 @@ def densities(exposure: Exposure) -> Densities:
         trigger_mid=healthy[:, :n] * exposure.trigger * mid * exposure.cover,
         other_death_mid=healthy[:, :n] * exposure.other_death * mid * exposure.cover,
         death_mid=lives[:, :n] * exposure.q * mid * exposure.cover,
-        first_year_benefit=(1.0 - w) * v ** (w / 2.0),
-        first_year_refund=w * v ** (w / 2.0 - 0.5),
+        first_year_benefit=(1.0 - w) * float(curve.discount((1.0 + w) / 2.0)) / half,
+        first_year_refund=w * float(curve.discount(w / 2.0)) / half,
+        premium_start=_instalments(exposure, lives, curve, years) * exposure.cover,
+        half_year=start / mid,
+        end_of_year=curve.discount(years + 1.0) / mid,
     )
+
+
+def _instalments(exposure: Exposure, lives: FloatArray, curve: YieldCurve, years: FloatArray) -> FloatArray:
+    """Σ_{k<m} (1/m)·v(t + k/m)·ₜ₊ₖ/ₘp_x for each year t (UDD: ₜ₊ₛp = ₜp(1 − s·q)), AMLCR §5.11."""
+    m = exposure.frequency
+    n = exposure.q.shape[1]
+    if m == 1:
+        return lives[:, :n] * curve.discount(years)
+    total = np.zeros_like(exposure.q)
+    for k in range(m):  # loop over the instalments within a year, not over policies
+        s = k / m
+        total += lives[:, :n] * (1.0 - s * exposure.q) * curve.discount(years + s) / m
+    return total
 
 
 def empty_components(dens: Densities, exposure: Exposure) -> Components:
     zeros = np.zeros_like(dens.d_start)
     return Components(
         in_force=dens.d_start,
-        premium=dens.d_start * exposure.pay,
+        premium=dens.premium_start * exposure.pay,
         sa=zeros.copy(),
         survival_sa=zeros.copy(),
         premium_linked=zeros.copy(),
@@ -184,7 +207,7 @@ def add_death_benefit(
     """
     density = dens.other_death_mid if healthy_only else dens.death_mid
     if end_of_year:
-        density = density / np.sqrt(1.0 + exposure.interest)
+        density = density * dens.end_of_year
     if mask is not None:
         density = density * mask
     comp.sa += sa_multiple * density
@@ -198,7 +221,7 @@ def add_premium_waiver(comp: Components, dens: Densities, exposure: Exposure, *,
     """
     later = reverse_cumsum(comp.premium) - comp.premium
     with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(dens.d_start > 0, later / dens.d_start, 0.0) * np.sqrt(1.0 + exposure.interest)
+        factor = np.where(dens.d_start > 0, later / dens.d_start, 0.0) * dens.half_year
     n = comp.sa.shape[1]
     comp.premium_linked += dens.trigger_mid * factor * _waiting_weights(dens, subject_to_waiting, n)
 
@@ -212,8 +235,7 @@ def add_maturity_benefit(
     """
     n_years = exposure.cover.sum(axis=1).astype(np.int64)
     rows = np.arange(len(n_years))
-    v = 1.0 / (1.0 + exposure.interest)
-    value = dens.lives[rows, n_years] * np.power(v, n_years.astype(np.float64))
+    value = dens.lives[rows, n_years] * as_curve(exposure.interest).discount(n_years.astype(np.float64))
     last = np.maximum(n_years - 1, 0)
     comp.sa[rows, last] += sa_multiple * value
     comp.premium_linked[rows, last] += premium_multiple * value * premiums_paid(exposure)[rows, last]

@@ -5,7 +5,8 @@ Conventions (AMLCR = Dickson, Hardy & Waters, *Actuarial Mathematics for Life Co
 * ``q`` is a matrix ``(points, years)``: ``q[p, t]`` is the probability that model point ``p`` dies in policy
   year ``t+1`` given alive at its start (age ``x_p + t``). Build it with
   :func:`jiabao.actuarial.tables.rates_by_policy_year`.
-* ``i`` is an annual effective rate, a scalar or one rate per point; v = 1/(1+i).
+* ``i`` is an annual effective rate, a scalar or one rate per point (v = 1/(1+i)), or a
+  :class:`~jiabao.actuarial.curves.YieldCurve` (term structure; a flat curve gives the same values as its rate).
 * ``term`` and ``deferral`` are whole years, scalars or one per point; ``term=None`` means to the table's end.
 * Fractional ages follow UDD (uniform distribution of deaths): ₛp_{x+t} = 1 − s·q_{x+t} for 0 ≤ s ≤ 1.
 """
@@ -16,6 +17,8 @@ from enum import StrEnum
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from jiabao.actuarial.curves import YieldCurve
 
 FloatArray = NDArray[np.float64]
 
@@ -37,9 +40,11 @@ def survival(q: FloatArray) -> FloatArray:
     return out
 
 
-def discount(i: ArrayLike, times: FloatArray) -> FloatArray:
-    """v^t for each time; shape ``(len(times),)`` for scalar ``i``, ``(points, len(times))`` for one rate per
-    point."""
+def discount(i: ArrayLike | YieldCurve, times: FloatArray) -> FloatArray:
+    """v^t for each time; shape ``(len(times),)`` for scalar ``i`` or a curve, ``(points, len(times))`` for one
+    rate per point."""
+    if isinstance(i, YieldCurve):
+        return i.discount(times)
     rate = np.asarray(i, dtype=np.float64)
     if rate.ndim == 0:
         return np.asarray(np.power(1.0 + rate, -times), dtype=np.float64)
@@ -54,8 +59,14 @@ def year_mask(shape: tuple[int, int], term: ArrayLike | None, deferral: ArrayLik
     return np.asarray((t >= start) & (t < end), dtype=np.float64) * np.ones(shape)
 
 
-def _interest_factor(i: ArrayLike, timing: Timing) -> FloatArray:
-    rate = np.asarray(i, dtype=np.float64)
+def _interest_factor(i: ArrayLike | YieldCurve, timing: Timing, years: int) -> FloatArray:
+    """i/δ or i/i^{(12)}: a scalar, one per point ``(points, 1)``, or one per year ``(years,)`` for a curve
+    (the year's one-year forward rate)."""
+    if isinstance(i, YieldCurve):
+        rate = i.forward_by_year(years)
+    else:
+        rate = np.asarray(i, dtype=np.float64)
+        rate = rate if rate.ndim == 0 else rate.reshape(-1, 1)
     if timing is Timing.IMMEDIATE_UDD:
         return np.asarray(rate / np.log1p(rate), dtype=np.float64)
     if timing is Timing.MONTHLY_UDD:
@@ -63,13 +74,9 @@ def _interest_factor(i: ArrayLike, timing: Timing) -> FloatArray:
     return np.asarray(1.0, dtype=np.float64)
 
 
-def _per_point(values: FloatArray) -> FloatArray:
-    return values if values.ndim == 0 else values.reshape(-1)
-
-
 def assurance(
     q: FloatArray,
-    i: ArrayLike,
+    i: ArrayLike | YieldCurve,
     *,
     term: ArrayLike | None = None,
     deferral: ArrayLike = 0,
@@ -89,11 +96,11 @@ def assurance(
         mask = mask * np.maximum(np.arange(n)[None, :] - np.asarray(deferral).reshape(-1, 1) + 1, 0)
     offset = 0.5 if timing is Timing.MID_YEAR else 1.0
     v = discount(i, np.arange(n, dtype=np.float64) + offset)
-    density = survival(q)[:, :n] * q * v
-    return np.asarray((density * mask).sum(axis=1) * _per_point(_interest_factor(i, timing)), dtype=np.float64)
+    density = survival(q)[:, :n] * q * v * _interest_factor(i, timing, n)
+    return np.asarray((density * mask).sum(axis=1), dtype=np.float64)
 
 
-def pure_endowment(q: FloatArray, i: ArrayLike, n: ArrayLike) -> FloatArray:
+def pure_endowment(q: FloatArray, i: ArrayLike | YieldCurve, n: ArrayLike) -> FloatArray:
     """ₙE_x = v^n ₙp_x (AMLCR eq. 4.11)."""
     tpx = survival(q)
     n_arr = np.broadcast_to(np.asarray(n, dtype=np.int64), (tpx.shape[0],))
@@ -103,7 +110,7 @@ def pure_endowment(q: FloatArray, i: ArrayLike, n: ArrayLike) -> FloatArray:
 
 
 def endowment_assurance(
-    q: FloatArray, i: ArrayLike, n: ArrayLike, *, timing: Timing = Timing.END_OF_YEAR
+    q: FloatArray, i: ArrayLike | YieldCurve, n: ArrayLike, *, timing: Timing = Timing.END_OF_YEAR
 ) -> FloatArray:
     """A_{x:n} = A¹_{x:n} + ₙE_x (AMLCR eq. 4.12); the timing applies to the death part only."""
     return assurance(q, i, term=n, timing=timing) + pure_endowment(q, i, n)
@@ -111,7 +118,7 @@ def endowment_assurance(
 
 def annuity_due(
     q: FloatArray,
-    i: ArrayLike,
+    i: ArrayLike | YieldCurve,
     *,
     term: ArrayLike | None = None,
     deferral: ArrayLike = 0,
@@ -137,7 +144,7 @@ def annuity_due(
     return total
 
 
-def annuity_immediate(q: FloatArray, i: ArrayLike, *, term: ArrayLike | None = None) -> FloatArray:
+def annuity_immediate(q: FloatArray, i: ArrayLike | YieldCurve, *, term: ArrayLike | None = None) -> FloatArray:
     """a_{x:n} = ä_{x:n} − 1 + ₙE_x (AMLCR eq. 5.12); whole life a_x = ä_x − 1."""
     q = np.asarray(q, dtype=np.float64)
     due = annuity_due(q, i, term=term)
@@ -146,10 +153,9 @@ def annuity_immediate(q: FloatArray, i: ArrayLike, *, term: ArrayLike | None = N
     return due - 1.0 + pure_endowment(q, i, term)
 
 
-def certain_and_life_annuity_due(q: FloatArray, i: ArrayLike, certain: int) -> FloatArray:
+def certain_and_life_annuity_due(q: FloatArray, i: ArrayLike | YieldCurve, certain: int) -> FloatArray:
     """ä_{\\overline{x:n}|} = ä_{n|} + ₙ|ä_x: n years certain, then for life (AMLCR §5.6)."""
-    rate = float(np.asarray(i))
-    certain_part = sum((1.0 + rate) ** -k for k in range(certain))
+    certain_part = float(np.sum(discount(i, np.arange(certain, dtype=np.float64))))
     return certain_part + annuity_due(q, i, deferral=certain)
 
 
@@ -171,7 +177,9 @@ def last_survivor_survival(*qs: FloatArray) -> FloatArray:
     return np.asarray(1.0 - dead, dtype=np.float64)
 
 
-def annuity_due_from_survival(tpx: FloatArray, i: ArrayLike, *, term: ArrayLike | None = None) -> FloatArray:
+def annuity_due_from_survival(
+    tpx: FloatArray, i: ArrayLike | YieldCurve, *, term: ArrayLike | None = None
+) -> FloatArray:
     """ä = Σ_{t<n} v^t ₜp for any status given its survival curve (e.g. :func:`last_survivor_survival`)."""
     n = tpx.shape[1] - 1
     mask = year_mask((tpx.shape[0], n), term)

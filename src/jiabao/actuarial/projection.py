@@ -110,3 +110,62 @@ def project_term(
         pv_expenses=pv_expenses,
         pv_commissions=basis.first_year_commission * premium_pp * pv_first_year_if,
     )
+
+
+@dataclass(frozen=True)
+class TermCashFlows:
+    """Monthly expected cash flows per model point, each ``(points, months)`` (month t = 0..12·max term), as
+    lifelib's ``BasicTerm_M`` ``result_cf`` columns: premiums, claims (deaths), expenses and commissions."""
+
+    premium_pp: FloatArray
+    premiums: FloatArray
+    claims: FloatArray
+    expenses: FloatArray
+    commissions: FloatArray
+    discount: FloatArray  # (months,)
+
+    @property
+    def net_cf(self) -> FloatArray:
+        return self.premiums - self.claims - self.expenses - self.commissions
+
+    def by_month(self) -> dict[str, FloatArray]:
+        """Σ over model points, month by month (the shape of lifelib's ``result_cf()``)."""
+        return {
+            "Premiums": self.premiums.sum(axis=0),
+            "Claims": self.claims.sum(axis=0),
+            "Expenses": self.expenses.sum(axis=0),
+            "Commissions": self.commissions.sum(axis=0),
+            "Net Cashflow": self.net_cf.sum(axis=0),
+        }
+
+    def present_values(self) -> TermProjectionResult:
+        d = self.discount
+        return TermProjectionResult(
+            premium_pp=self.premium_pp,
+            pv_premiums=self.premiums @ d,
+            pv_claims=self.claims @ d,
+            pv_expenses=self.expenses @ d,
+            pv_commissions=self.commissions @ d,
+        )
+
+
+def project_term_cashflows(
+    basis: TermProjectionBasis, *, age_at_entry: IntArray, policy_term: IntArray, sum_assured: FloatArray
+) -> TermCashFlows:
+    """The same projection as :func:`project_term`, keeping every monthly cash flow (not only present values)."""
+    age_at_entry = np.asarray(age_at_entry, dtype=np.int64)
+    policy_term = np.asarray(policy_term, dtype=np.int64)
+    months = int(12 * policy_term.max() + 1)
+    pols_if, q_month = in_force(basis, age_at_entry, policy_term, months)
+    disc = _discount_factors(basis.annual_spot_rates, months)
+    sa = np.asarray(sum_assured, dtype=np.float64)[:, None]
+    pols_death = pols_if * q_month
+    claims = sa * pols_death
+    premium_pp = np.around((1.0 + basis.premium_loading) * (claims @ disc) / (pols_if @ disc), 2)
+    premiums = premium_pp[:, None] * pols_if
+    t = np.arange(months)
+    maint = basis.expense_maintenance / 12.0 * np.power(1.0 + basis.inflation, t / 12.0)
+    expenses = pols_if * maint[None, :]
+    expenses[:, 0] += basis.expense_acquisition * pols_if[:, 0]
+    commissions = basis.first_year_commission * premiums * (t < 12)[None, :]
+    return TermCashFlows(premium_pp, premiums, claims, expenses, commissions, disc)

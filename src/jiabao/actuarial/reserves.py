@@ -121,3 +121,62 @@ def cash_value_table(
     factor = cash_value_factor(np.arange(1, n + 1), payment_term, k)
     mcv = factor * np.maximum(pvr, 0.0)
     return CashValueTable(policy_value_reserve=pvr, factor=factor, minimum_cash_value=mcv)
+
+
+def policy_expenses(comp: Components, *, initial: float, renewal: float) -> FloatArray:
+    """Per-policy expenses at the start of each year while in force, as EPVs by year: D_t·(initial if t = 0 else
+    renewal) — the same shape as the other components (AMLCR §6.6)."""
+    amounts = np.where(np.arange(comp.in_force.shape[1]) == 0, initial, renewal)
+    return np.asarray(comp.in_force * amounts[None, :], dtype=np.float64)
+
+
+def gross_premium_reserve(
+    comp: Components,
+    *,
+    sum_assured: float | FloatArray,
+    gross: float | FloatArray,
+    premium_expense_rates: FloatArray | None = None,
+    expenses: FloatArray | None = None,
+) -> FloatArray:
+    """Gross premium policy value (AMLCR §7.5): EPV of future benefits + expenses − gross premiums, at t = 0..n.
+
+    ₜV^g = (S·Σ_{s≥t}(B_s + SB_s) + G·Σ_{s≥t} B^P_s + Σ_{s≥t} E_s − G·Σ_{s≥t} D^{(m)}_s pay_s (1 − e_s)) / D_t,
+    where e_s are expenses as a share of premium (commission, premium-related costs) and E_s per-policy expenses
+    (:func:`policy_expenses`). Premiums follow the exposure's frequency (monthly, quarterly… under UDD).
+    """
+    values = prospective_reserve(
+        comp, sum_assured=sum_assured, benefit_premium=gross, valuation_premium=gross, loadings=premium_expense_rates
+    )
+    if expenses is not None:
+        values[:, :-1] += _divide(reverse_cumsum(expenses), comp.in_force)
+    return values
+
+
+def loss_variance(
+    q: FloatArray,
+    end_of_year_discount: FloatArray,
+    *,
+    death_benefit: FloatArray,
+    policy_value_next: FloatArray,
+) -> FloatArray:
+    """Var(L₀) of the future loss at issue by Hattendorf's theorem (AMLCR §7.7, eq. 7.13 generalised):
+
+    Var(L₀) = Σ_t v(t+1)² · ₜp_x · q_{x+t}(1 − q_{x+t}) · (b_{t+1} − ₜ₊₁V)²
+
+    for a policy whose only random cash flow in year t+1 is the death benefit b_{t+1} at the year-end, with
+    policy values ₜ₊₁V on the same basis as the loss (so cash flows that do not depend on the death, premiums and
+    expenses at the start of the year, cancel). ``end_of_year_discount`` is v(t+1) by year, shape ``(years,)``;
+    the other arguments are ``(points, years)``.
+    """
+    q = np.asarray(q, dtype=np.float64)
+    tpx = np.ones_like(q)
+    np.cumprod(1.0 - q[:, :-1], axis=1, out=tpx[:, 1:])
+    risk = (death_benefit - policy_value_next) ** 2 * q * (1.0 - q)
+    return np.asarray((np.asarray(end_of_year_discount)[None, :] ** 2 * tpx * risk).sum(axis=1), dtype=np.float64)
+
+
+def statutory_reserve(fpt: FloatArray, cash_value: FloatArray) -> FloatArray:
+    """The statutory (法定) reserve: the one-year full preliminary term reserve (7号 item 14), floored at the
+    cash value payable on surrender and at zero — a reserve never below what the policyholder can take away
+    (7号; the floor is reported in actuarial.md §4.5 and applied here prudently). Shapes broadcast."""
+    return np.asarray(np.maximum(np.maximum(fpt, cash_value), 0.0), dtype=np.float64)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from jiabao.api.deps import require, runtime_of, service_context
 from jiabao.api.households import Reader, Writer
@@ -17,7 +17,7 @@ from jiabao.policies import referrals as referral_outcomes
 from jiabao.policies.schemas import ApplicationIn, ApplicationOut, QuestionnaireIn
 from jiabao.underwriting import service as uw
 from jiabao.underwriting import views
-from jiabao.underwriting.engine import Conclusion, search_impairments
+from jiabao.underwriting.engine import Conclusion, ProductLine, search_impairments
 
 router = APIRouter(tags=["applications & underwriting"])
 Underwriter = Annotated[ServiceContext, Depends(require(Role.UNDERWRITER, Role.ADMIN))]
@@ -101,9 +101,19 @@ class ReferralOut(BaseModel):
     facts: dict[str, Any] | None = None
 
 
+ExtraPercent = Annotated[int, Field(ge=0, le=500)]
+ClauseCode = Annotated[str, Field(min_length=4, max_length=40, pattern=r"^EX_[A-Z0-9_]+$")]
+
+
 class ReferralDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     conclusion: Conclusion
     reason: str = Field(min_length=4, max_length=500)
+    extra_premium_percent: dict[ProductLine, ExtraPercent] = Field(default_factory=dict)
+    """The rating (加费, % of the standard premium) per product line; required for rated conclusions."""
+    exclusions: list[ClauseCode] = Field(default_factory=list, max_length=10)
+    """Exclusion clause codes from the knowledge base (exclusions.yaml); required for exclusion conclusions."""
 
 
 @router.get("/underwriting/referrals", operation_id="referrals_list")
@@ -127,6 +137,15 @@ def referral(ctx: Underwriter, referral_id: int) -> ReferralOut:
 @router.post("/underwriting/referrals/{referral_id}/decision", operation_id="referrals_decide")
 def decide(request: Request, ctx: Underwriter, referral_id: int, data: ReferralDecisionIn) -> ApplicationOut:
     """The underwriter's conclusion with a reason; recorded beside (not over) the engine's decision."""
-    human = uw.resolve(ctx, referral_id, conclusion=data.conclusion, reason=data.reason)
-    referral_outcomes.apply_human_decision(ctx, human)
+    runtime = runtime_of(request)
+    human = uw.resolve(
+        ctx,
+        runtime.knowledge.get(),
+        referral_id,
+        conclusion=data.conclusion,
+        reason=data.reason,
+        extra_premium_percent={line.value: pct for line, pct in data.extra_premium_percent.items()},
+        exclusions=data.exclusions,
+    )
+    referral_outcomes.apply_human_decision(ctx, runtime_of(request).products, human)
     return applications.view(ctx, runtime_of(request).products, human.application_id)

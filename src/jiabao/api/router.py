@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from jiabao.api import (
+    advice,
     applications,
     audit,
     auth,
@@ -16,6 +17,9 @@ from jiabao.api import (
     policy_visits,
     privacy,
     products,
+    risk_ops,
+    screening,
+    voice,
 )
 
 api_router = APIRouter(prefix="/api/v1")
@@ -29,4 +33,8 @@ api_router.include_router(policy_visits.router)
 api_router.include_router(policy_servicing.router)
 api_router.include_router(claims.router)
 api_router.include_router(audit.router)
+api_router.include_router(risk_ops.router)
+api_router.include_router(voice.router)
+api_router.include_router(advice.router)
+api_router.include_router(screening.router)
 api_router.include_router(privacy.router)

@@ -21,10 +21,12 @@ from jiabao.claims.engine import (
     StatusKind,
     product_terms,
 )
+from jiabao.claims.health import health
 from jiabao.claims.models import Claim, ClaimInvoice, ClaimLine
 from jiabao.db.context import ServiceContext
 from jiabao.family.enums import Relationship
 from jiabao.family.schemas import HouseholdOut
+from jiabao.policies import suspensions
 from jiabao.policies.policy_models import Instalment, Policy, PolicyInsured
 from jiabao.products.service import ProductEngine
 from jiabao.underwriting import service as uw
@@ -121,7 +123,7 @@ def policy_facts(ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, 
         policyholder_id=str(policy.policyholder_person_id),
         issue_date=policy.effective_date,
         end_date=policy.ended_on or end,
-        status_history=_history(policy),
+        status_history=_history(ctx, policy),
         insureds=tuple(
             _cover(ctx, kb, i).model_copy(
                 update={
@@ -139,11 +141,22 @@ def policy_facts(ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, 
     )
 
 
-def _history(policy: Policy) -> tuple[StatusEvent, ...]:
-    events = []
-    if policy.suspended_on:
+def _history(ctx: ServiceContext, policy: Policy) -> tuple[StatusEvent, ...]:
+    """Every suspension period from ``policy_suspensions`` (a reinstatement does not erase one: an event inside a
+    past period stays unpaid, Insurance Law arts. 36–37), the reinstatements and the end of the policy."""
+    events: list[StatusEvent] = []
+    for period in suspensions.history(ctx, policy.id):
+        events.append(StatusEvent(kind=StatusKind.SUSPENDED, on=period.suspended_on))
+        if period.ended_on is not None and period.end_reason in ("reinstated", "deemed_reinstated"):
+            events.append(StatusEvent(kind=StatusKind.REINSTATED, on=period.ended_on))
+    if policy.suspended_on and all(e.on != policy.suspended_on for e in events):
         events.append(StatusEvent(kind=StatusKind.SUSPENDED, on=policy.suspended_on))
-    events += [StatusEvent(kind=StatusKind.REINSTATED, on=date.fromisoformat(d)) for d in policy.reinstated_on]
+    known = {e.on for e in events if e.kind is StatusKind.REINSTATED}
+    events += [
+        StatusEvent(kind=StatusKind.REINSTATED, on=day)
+        for day in (date.fromisoformat(d) for d in policy.reinstated_on)
+        if day not in known
+    ]
     if policy.ended_on:
         events.append(StatusEvent(kind=StatusKind.TERMINATED, on=policy.ended_on))
     return tuple(sorted(events, key=lambda e: e.on))
@@ -194,13 +207,14 @@ def _paid_benefits(ctx: ServiceContext, policy_id: int) -> tuple[PaidBenefit, ..
             amount=line.amount,
             paid_on=(claim.paid_at or claim.reported_at).date(),
             claim_id=str(claim.id),
-            ci_disease=line_detail(claim, "ci_disease"),
-            mild_name=line_detail(claim, "mild_name") if line.benefit == BenefitKind.CI_MILD.value else None,
+            ci_disease=line_detail(ctx, claim, "ci_disease"),
+            mild_name=line_detail(ctx, claim, "mild_name") if line.benefit == BenefitKind.CI_MILD.value else None,
         )
         for line, claim in rows
     )
 
 
-def line_detail(claim: Claim, key: str) -> str | None:
-    value = claim.details.get(key)
+def line_detail(ctx: ServiceContext, claim: Claim, key: str) -> str | None:
+    """A health detail of an earlier claim (the disease, the mild disease's name), from its encrypted record."""
+    value = health(ctx, claim).get(key)
     return str(value) if value else None

@@ -150,6 +150,8 @@ class PolicyDocument:
     cooling_off_disclosure: str | None = None  # None: the standard disclosure in the document's language
     surrender_disclosure: str | None = None  # None: the standard disclosure in the document's language
     extra: tuple[str, ...] = field(default=())  # further notes printed under "important notes"
+    special_terms: tuple[str, ...] = field(default=())
+    """Underwriting terms agreed for the insureds (extra premium, exclusions), printed as 特别约定."""
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.insured) <= MAX_INSURED:
@@ -172,6 +174,7 @@ class PolicyDocument:
             if text:
                 yield text
         yield from self.extra
+        yield from self.special_terms
 
     def premium_totals(self) -> dict[PaymentFrequency, Decimal]:
         """Sum of the members' instalments per payment frequency, in a stable order."""

@@ -52,6 +52,7 @@ def _story(doc: PolicyDocument, lang: str, st: Styles) -> list[Flowable]:
     story += _schedule(doc, lang, st)
     story += _members(doc, lang, st)
     story += _cover(doc, lang, st)
+    story += _special_terms(doc, lang, st)
     story += _beneficiaries(doc, lang, st)
     story += _notes(doc, lang, st)
     for table in doc.cash_values:
@@ -127,6 +128,12 @@ def _cover(doc: PolicyDocument, lang: str, st: Styles) -> list[Flowable]:
         rows.append([name, "", _money(format_yuan(total), st), format_frequency(freq, lang), "", ""])
     widths = [0.18, 0.18, 0.18, 0.12, 0.16, 0.18]
     return [_section(label(lang, "cover"), st), _table(rows, widths, st)]
+
+
+def _special_terms(doc: PolicyDocument, lang: str, st: Styles) -> list[Flowable]:
+    if not doc.special_terms:
+        return []
+    return [_section(label(lang, "special_terms"), st), *(Paragraph(_text(t), st.body) for t in doc.special_terms)]
 
 
 def _beneficiaries(doc: PolicyDocument, lang: str, st: Styles) -> list[Flowable]:

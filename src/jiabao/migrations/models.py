@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jiabao.advice import models as advice_models
 from jiabao.claims import models as claim_models
 from jiabao.db import audit, outbox
 from jiabao.db.base import Base
@@ -9,19 +10,34 @@ from jiabao.family import models as family_models
 from jiabao.identity import models as identity_models
 from jiabao.policies import models as policy_models
 from jiabao.policies import policy_models as policy_records
+from jiabao.policies import suspension_models
+from jiabao.risk.aml import models as aml_models
+from jiabao.risk.fraud import models as fraud_models
+from jiabao.risk.lists import models as watch_list_models
+from jiabao.risk.screening import models as screening_models
 from jiabao.security import models as security_models
 from jiabao.underwriting import models as underwriting_models
+from jiabao.valuation import models as valuation_models
+from jiabao.voice import models as voice_models
 
 __all__ = [
     "Base",
+    "advice_models",
+    "aml_models",
     "audit",
     "claim_models",
     "family_models",
+    "fraud_models",
     "identity_models",
     "outbox",
     "policy_models",
     "policy_records",
+    "screening_models",
     "security_models",
+    "suspension_models",
     "underwriting_models",
+    "valuation_models",
+    "voice_models",
+    "watch_list_models",
 ]
 metadata = Base.metadata

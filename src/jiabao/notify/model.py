@@ -24,7 +24,9 @@ class MessageKind(StrEnum):
     REINSTATEMENT_DONE = "reinstatement_done"
     CLAIM_RECEIVED = "claim_received"
     CLAIM_PAID = "claim_paid"
+    CLAIM_DECLINED = "claim_declined"
     PREMIUM_WAIVED = "premium_waived"
+    PROTECTION_GAP_WIDENED = "protection_gap_widened"  # advice: a life event or an ended policy widened the gap
 
 
 class Channel(StrEnum):
@@ -107,7 +109,9 @@ REQUIRED_FIELDS: dict[MessageKind, tuple[str, ...]] = {
     MessageKind.REINSTATEMENT_DONE: ("date",),
     MessageKind.CLAIM_RECEIVED: ("claim_number",),
     MessageKind.CLAIM_PAID: ("amount", "claim_number", "masked_account"),
+    MessageKind.CLAIM_DECLINED: ("claim_number",),
     MessageKind.PREMIUM_WAIVED: ("date",),
+    MessageKind.PROTECTION_GAP_WIDENED: ("amount",),
 }
 
 

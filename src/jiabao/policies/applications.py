@@ -3,6 +3,9 @@ through smart underwriting, and move the application on as the conclusions come 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -13,19 +16,24 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies import confirmation
-from jiabao.policies.confirmation import ConfirmIn
+from jiabao.policies import confirmation, premiums, views
+from jiabao.policies.confirmation import ConfirmIn, covered
 from jiabao.policies.models import Application, ApplicationInsured
+from jiabao.policies.rules.cover import cover_end, cover_years_option, term_months
 from jiabao.policies.schemas import ApplicationIn, ApplicationOut, InsuredOut, QuestionnaireIn
 from jiabao.products import service as products
-from jiabao.products.schema import Product
+from jiabao.products.limits import death_cover
+from jiabao.products.schema import Frequency, Product
 from jiabao.products.service import HouseholdQuoteIn, ProductEngine, QuoteLineIn
+from jiabao.risk.fraud import hooks as risk
+from jiabao.risk.screening import service as screening
 from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import (
     CaseContext,
     Channel,
     Conclusion,
     CoverRequest,
+    InForceCover,
     KnowledgeBase,
     PremiumMode,
     ProductLine,
@@ -33,6 +41,7 @@ from jiabao.underwriting.engine import (
     age_at,
 )
 from jiabao.underwriting.models import UnderwritingDecision
+from jiabao.underwriting.terms import Terms, terms_of
 
 CHANNEL_BY_ROLE = {Role.CUSTOMER: Channel.ONLINE, Role.PARTNER: Channel.PARTNER}
 
@@ -66,21 +75,19 @@ def start(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: A
         )
     product = _product(engine, data.product_code)
     members = {m.person_id: m for m in overview.members}
-    lines = [
-        QuoteLineIn(
-            person_id=i.person_id,
-            product_code=product.code,
-            sum_assured=i.sum_assured,
-            coverage=data.coverage,
-            payment_term=data.payment_term,
-            frequency=data.frequency,
-            # product options taken from the member's record: social insurance (medical), occupation (accident)
-            social_insurance=members[i.person_id].social_insurance if product.medical else None,
-            occupation_class=(members[i.person_id].occupation_class or 1) if product.occupation_classes else None,
-        )
-        for i in data.insureds
-    ]
-    quote = products.quote(ctx, engine, household_id, HouseholdQuoteIn(lines=lines))
+    lines = _quote_lines(
+        product, members, [(i.person_id, i.sum_assured) for i in data.insureds],
+        coverage=data.coverage, payment_term=data.payment_term, frequency=data.frequency,
+    )  # fmt: skip
+    # The minors' death-cover cap is checked here, before any questionnaire (保监发〔2015〕90号).
+    declared = {i.person_id: i.declared_death_cover for i in data.insureds if i.declared_death_cover}
+    quote = products.quote(
+        ctx,
+        engine,
+        household_id,
+        HouseholdQuoteIn(lines=lines, declared_death_cover=declared),
+        in_force_death_cover=views.death_cover_in_force(ctx, engine, household_id),
+    )
     channel = data.channel if ctx.principal.role is not Role.CUSTOMER and data.channel else None
     now = ctx.now()
     application = Application(
@@ -92,7 +99,7 @@ def start(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: A
         status="underwriting",
         frequency=data.frequency.value,
         payment_term=data.payment_term,
-        coverage=data.coverage,
+        coverage=cover_years_option(product.coverage.kind, data.coverage),
         annual_premium=quote.annual_premium,
         instalment=quote.chosen_instalments.get(data.frequency, quote.annual_premium),
         basis=quote.bases[0] if quote.bases else "",
@@ -111,12 +118,40 @@ def start(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: A
                 person_id=insured.person_id,
                 sum_assured=insured.sum_assured,
                 annual_premium=premiums[insured.person_id],
+                standard_premium=premiums[insured.person_id],
+                extra_premium_percent=0,
+                declared_death_cover=insured.declared_death_cover,
                 uw_status="questionnaire",
             )
         )
     ctx.session.flush()
     ctx.audit("application.start", "application", application.id, {"product": product.code})
     return view(ctx, engine, application.id)
+
+
+def _quote_lines(
+    product: Product,
+    members: dict[int, MemberOut],
+    insureds: list[tuple[int, Decimal]],
+    *,
+    coverage: int | None,
+    payment_term: int,
+    frequency: Frequency,
+) -> list[QuoteLineIn]:
+    return [
+        QuoteLineIn(
+            person_id=pid,
+            product_code=product.code,
+            sum_assured=amount,
+            coverage=coverage,
+            payment_term=payment_term,
+            frequency=frequency,
+            # product options taken from the member's record: social insurance (medical), occupation (accident)
+            social_insurance=members[pid].social_insurance if product.medical else None,
+            occupation_class=(members[pid].occupation_class or 1) if product.occupation_classes else None,
+        )
+        for pid, amount in insureds
+    ]
 
 
 def _load(ctx: ServiceContext, application_id: int) -> tuple[Application, HouseholdOut]:
@@ -148,7 +183,8 @@ def view(ctx: ServiceContext, engine: ProductEngine, application_id: int) -> App
         instalment=application.instalment,
         basis=application.basis,
         insureds=[
-            _insured_out(i, members[i.person_id], decisions.get(i.decision_id or 0), ctx) for i in application.insureds
+            _insured_out(i, members[i.person_id], decisions.get(i.decision_id or 0), ctx, application.frequency)
+            for i in application.insureds
         ],
         created_at=application.created_at,
     )
@@ -162,7 +198,11 @@ def _decisions(ctx: ServiceContext, ids: list[int]) -> dict[int, UnderwritingDec
 
 
 def _insured_out(
-    row: ApplicationInsured, member: MemberOut, decision: UnderwritingDecision | None, ctx: ServiceContext
+    row: ApplicationInsured,
+    member: MemberOut,
+    decision: UnderwritingDecision | None,
+    ctx: ServiceContext,
+    frequency: str,
 ) -> InsuredOut:
     result: dict[str, Any] = uw.result_of(ctx, decision) if decision else {}
     return InsuredOut(
@@ -171,6 +211,13 @@ def _insured_out(
         age=member.age,
         sum_assured=row.sum_assured,
         annual_premium=row.annual_premium,
+        instalment=premiums.modal(row.annual_premium, frequency),
+        standard_premium=row.standard_premium,
+        extra_premium_percent=row.extra_premium_percent or 0,
+        flat_extra=row.flat_extra or None,
+        flat_extra_years=row.flat_extra_years,
+        exclusions=row.exclusions or [],
+        covered=row.uw_status != "removed",
         uw_status=row.uw_status,
         conclusion=row.conclusion,
         automated=decision.automated if decision else None,
@@ -216,13 +263,14 @@ def submit_questionnaire(
     if insured.uw_status != "questionnaire":
         raise Conflict("This questionnaire was already answered", "该被保险人已完成健康告知", code="already_answered")
     mode = PremiumMode.SINGLE if application.payment_term == 1 else PremiumMode.REGULAR
-    covers = [
-        CoverRequest(
-            line=line, sum_assured=insured.sum_assured, premium_mode=mode, product_code=application.product_code
-        )
-        for line in qctx.lines
-    ]
-    facts = uw.build_facts(kb, qctx, person_id=person_id, answers=data.answers, reflexive=data.reflexive, covers=covers)
+    product = _product(engine, application.product_code)
+    covers = death_counted_covers(product, qctx.lines, insured.sum_assured, mode)
+    held = views.death_cover_in_force(ctx, engine, application.household_id).get(person_id, Decimal(0))
+    held += insured.declared_death_cover or Decimal(0)
+    in_force = [InForceCover(line=ProductLine.DEATH, sum_assured=held, death_sum_assured=held)] if held else []
+    facts = uw.build_facts(
+        kb, qctx, person_id=person_id, answers=data.answers, reflexive=data.reflexive, covers=covers, in_force=in_force
+    )
     overview = family.get_overview(ctx, application.household_id)  # cached for this unit of work
     holder = _member(overview, application.policyholder_person_id, "policyholder_person_id")
     case = CaseContext(
@@ -234,15 +282,41 @@ def submit_questionnaire(
     row = uw.decide_and_record(ctx, kb, application_id=application.id, person_id=person_id, facts=facts, case=case)
     insured.decision_id, insured.conclusion = row.id, row.conclusion
     insured.uw_status = "referred" if row.conclusion == Conclusion.REFERRED else "decided"
-    refresh_status(application)
+    set_terms(ctx, engine, application, insured, row)
+    settle(ctx, engine, application)
     application.updated_at = ctx.now()
     ctx.session.flush()
     return view(ctx, engine, application.id)
 
 
+DEATH_LINES = (ProductLine.DEATH, ProductLine.ACCIDENT)
+
+
+def death_counted_covers(
+    product: Product, lines: Iterable[ProductLine], sum_assured: Decimal, mode: PremiumMode
+) -> list[CoverRequest]:
+    """The cover requests for the engine, each stating what it pays on death: the product's death benefit once
+    (on its first death or accident line), nothing on the others — a benefit that only returns premiums or the
+    cash value counts 0 toward the minors' cap (保监发〔2015〕90号)."""
+    ordered = sorted(lines, key=lambda line: line.value)
+    first = next((line for line in ordered if line in DEATH_LINES), None)
+    return [
+        CoverRequest(
+            line=line,
+            sum_assured=sum_assured,
+            death_sum_assured=death_cover(product, sum_assured) if line is first else Decimal(0),
+            premium_mode=mode,
+            product_code=product.code,
+        )
+        for line in ordered
+    ]
+
+
 def request_review(ctx: ServiceContext, engine: ProductEngine, application_id: int, person_id: int) -> ApplicationOut:
     """Ask for a person to review an automated conclusion (申请人工核保); the insured goes back to referred."""
     application, _ = _load(ctx, application_id)
+    if application.status not in UNDERWRITTEN:
+        raise Conflict("The application is past underwriting", "投保单已进入确认或缴费环节", code="not_underwriting")
     insured = next((i for i in application.insureds if i.person_id == person_id), None)
     if insured is None or insured.decision_id is None:
         raise Conflict("There is no conclusion to review yet", "尚无可复核的承保结论", code="nothing_to_review")
@@ -250,30 +324,98 @@ def request_review(ctx: ServiceContext, engine: ProductEngine, application_id: i
     assert decision is not None  # FK
     uw.request_review(ctx, decision)
     insured.uw_status = "referred"
-    refresh_status(application)
+    settle(ctx, engine, application)
     application.updated_at = ctx.now()
     ctx.session.flush()
     return view(ctx, engine, application_id)
 
 
-def refresh_status(application: Application) -> None:
-    """underwriting → referred / accepted / declined, from the insureds' conclusions."""
+UNDERWRITTEN = frozenset({"underwriting", "referred", "accepted", "accepted_partly", "declined"})
+"""Statuses in which conclusions may still change (before the confirmation step)."""
+
+
+def set_terms(
+    ctx: ServiceContext,
+    engine: ProductEngine,
+    application: Application,
+    insured: ApplicationInsured,
+    decision: UnderwritingDecision,
+) -> None:
+    """The decision's rating, flat extra and exclusions on the insured's premium and cover (standard otherwise)."""
+    standard = insured.standard_premium if insured.standard_premium is not None else insured.annual_premium
+    terms = Terms()
+    if decision.conclusion and Conclusion(decision.conclusion) in uw.ACCEPTABLE:
+        lines = [line.value for line in product_lines(engine, application.product_code)]
+        terms = terms_of(uw.result_of(ctx, decision), lines)
+    premiums.apply_terms(insured, standard, terms)
+
+
+def settle(ctx: ServiceContext, engine: ProductEngine, application: Application) -> None:
+    """underwriting → referred / accepted / accepted_partly / declined, from the insureds' conclusions.
+
+    Once every insured is decided, a declined or postponed member is removed from the application (it is never
+    confirmed, issued or charged for them), the remaining family is re-priced without them, and the application's
+    premium becomes the sum of the covered members' charged premiums (issue 9, item 1)."""
     statuses = [i.uw_status for i in application.insureds]
     if "questionnaire" in statuses:
         application.status = "underwriting"
-    elif "referred" in statuses:
+        return
+    if "referred" in statuses:
         application.status = "referred"
-    elif any(Conclusion(i.conclusion) in uw.ACCEPTABLE for i in application.insureds if i.conclusion):
-        application.status = "accepted"
-    else:
+        return
+    kept = covered(application)
+    for insured in application.insureds:
+        insured.uw_status = "decided" if insured in kept else "removed"
+    if not kept:
         application.status = "declined"
+        return
+    _reprice(ctx, engine, application, kept)
+    application.annual_premium = sum((i.annual_premium for i in kept), Decimal("0.00"))
+    application.instalment = premiums.instalment(kept, application.frequency)
+    application.status = "accepted" if len(kept) == len(application.insureds) else "accepted_partly"
 
 
-def apply_human_decision(ctx: ServiceContext, decision: UnderwritingDecision, application: Application) -> None:
+def _reprice(
+    ctx: ServiceContext, engine: ProductEngine, application: Application, kept: list[ApplicationInsured]
+) -> None:
+    """Quote the covered members again when the priced family differs (family terms depend on who is in it)."""
+    priced = {int(m["person_id"]) for m in application.quote.get("members", [])}
+    if priced == {i.person_id for i in kept}:
+        return
+    product = _product(engine, application.product_code)
+    overview = family.get_overview(ctx, application.household_id)
+    lines = _quote_lines(
+        product,
+        {m.person_id: m for m in overview.members},
+        [(i.person_id, i.sum_assured) for i in kept],
+        coverage=application.coverage,
+        payment_term=application.payment_term,
+        frequency=Frequency(application.frequency),
+    )
+    declared = {i.person_id: i.declared_death_cover for i in kept if i.declared_death_cover}
+    quote = products.quote(
+        ctx,
+        engine,
+        application.household_id,
+        HouseholdQuoteIn(lines=lines, declared_death_cover=declared),
+        in_force_death_cover=views.death_cover_in_force(ctx, engine, application.household_id),
+    )
+    standard = {m.person_id: m.annual_premium for m in quote.members}
+    for insured in kept:
+        premiums.restandard(insured, standard[insured.person_id])
+    application.quote = quote.model_dump(mode="json")
+    application.basis = quote.bases[0] if quote.bases else application.basis
+    ctx.audit("application.reprice", "application", application.id, {"insureds": sorted(standard)})
+
+
+def apply_human_decision(
+    ctx: ServiceContext, engine: ProductEngine, decision: UnderwritingDecision, application: Application
+) -> None:
     """After an underwriter resolves a referral: move the insured and its (loaded) application on."""
     insured = next(i for i in application.insureds if i.person_id == decision.person_id)
     insured.decision_id, insured.conclusion, insured.uw_status = decision.id, decision.conclusion, "decided"
-    refresh_status(application)
+    set_terms(ctx, engine, application, insured, decision)
+    settle(ctx, engine, application)
     application.updated_at = ctx.now()
     ctx.session.flush()
 
@@ -288,9 +430,22 @@ def list_for_household(ctx: ServiceContext, engine: ProductEngine, household_id:
 
 def confirm(ctx: ServiceContext, engine: ProductEngine, application_id: int, data: ConfirmIn) -> ApplicationOut:
     """Beneficiaries, consents, suitability, disclosures and the recording: then the application awaits payment."""
-    application, _ = _load(ctx, application_id)
+    application, overview = _load(ctx, application_id)
     death = ProductLine.DEATH in product_lines(engine, application.product_code)
-    confirmation.confirm(ctx, engine, application, data, death_cover=death)
+    months = contract_months(engine, application, overview, ctx.clock.today())
+    risk.application_gate(ctx, application)  # 核保风控: pass, or held / declined with a neutral text
+    confirmation.confirm(ctx, engine, application, data, death_cover=death, term_months=months)
+    screening.gate(
+        ctx,
+        occasion="application",
+        context=f"application:{application.id}",
+        household_id=application.household_id,
+        parties=screening.parties(
+            application.policyholder_person_id,
+            [i.person_id for i in application.insureds],
+            [b.name for d in data.beneficiaries.values() for b in d.beneficiaries],
+        ),
+    )
     ctx.session.flush()
     return view(ctx, engine, application_id)
 
@@ -298,4 +453,18 @@ def confirm(ctx: ServiceContext, engine: ProductEngine, application_id: int, dat
 def requirements(ctx: ServiceContext, engine: ProductEngine, application_id: int) -> dict[str, Any]:
     application, overview = _load(ctx, application_id)
     death = ProductLine.DEATH in product_lines(engine, application.product_code)
-    return confirmation.requirements(application, overview, death_cover=death, on=ctx.clock.today())
+    today = ctx.clock.today()
+    months = contract_months(engine, application, overview, today)
+    return confirmation.requirements(application, overview, death_cover=death, on=today, term_months=months)
+
+
+def contract_months(engine: ProductEngine, application: Application, overview: HouseholdOut, start: date) -> int | None:
+    """The contract's cover period in months if issued on ``start``: the longest insured's, from the product's
+    cover kind (one year is 12 months whatever the request said; "to age N" ends on the anniversary at N)."""
+    kind = _product(engine, application.product_code).coverage.kind
+    births = {m.person_id: m.birth_date for m in overview.members + overview.former_members}
+    months = [
+        term_months(start, cover_end(kind, application.coverage, start=start, birth_date=births[i.person_id]))
+        for i in (covered(application) or application.insureds)
+    ]
+    return None if None in months else max(m for m in months if m is not None)

@@ -17,6 +17,7 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, P
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
+from jiabao.policies import suspensions
 from jiabao.policies.policy_models import Instalment, Payment, Policy, ServiceRequest
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.calendar import SlaKind
@@ -41,7 +42,9 @@ class Locked:
         return next(m for m in members if m.person_id == self.policy.policyholder_person_id)
 
 
-def lock_policy(ctx: ServiceContext, policy_id: int, *, write: bool = True) -> Locked:
+def lock_policy(
+    ctx: ServiceContext, policy_id: int, *, write: bool = True, writers: frozenset[Role] = HOUSEHOLD_WRITERS
+) -> Locked:
     """The policy row FOR UPDATE (PostgreSQL; SQLite serialises writers anyway) with the household's access rules:
     a policy of a household the caller may not see is a 404, a role that may not change it a 403."""
     stmt = select(Policy).where(Policy.id == policy_id).options(selectinload(Policy.insureds))
@@ -49,7 +52,7 @@ def lock_policy(ctx: ServiceContext, policy_id: int, *, write: bool = True) -> L
     if policy is None:
         raise NotFound("Policy not found", "未找到该保单", code="policy_not_found")
     household = family.get_overview(ctx, policy.household_id)
-    if write and ctx.principal.role not in HOUSEHOLD_WRITERS:
+    if write and ctx.principal.role not in writers:
         raise PermissionDenied("Your role may not change policies", "您的角色不能办理保单业务")
     return Locked(policy, household, instalments(ctx, policy.id))
 
@@ -210,9 +213,10 @@ def service_request(
 
 
 def billing_details(policy: Policy) -> dict[str, Any]:
-    """A copy of ``details["billing"]`` (sent messages, suspensions); assign it back with :func:`set_billing`."""
+    """A copy of ``details["billing"]`` (the messages sent); assign it back with :func:`set_billing`. The suspension
+    history is a table (``policy_suspensions``)."""
     current = policy.details.get("billing") or {}
-    return {"sent": list(current.get("sent", [])), "suspensions": list(current.get("suspensions", []))}
+    return {"sent": list(current.get("sent", []))}
 
 
 def set_billing(policy: Policy, billing: dict[str, Any]) -> None:
@@ -221,6 +225,7 @@ def set_billing(policy: Policy, billing: dict[str, Any]) -> None:
 
 def end_policy(ctx: ServiceContext, policy: Policy, *, status: str, reason: str) -> None:
     today = ctx.clock.today()
+    suspensions.close(ctx, policy.id, today, reason)
     policy.status, policy.ended_on, policy.end_reason, policy.updated_at = status, today, reason, ctx.now()
     for insured in policy.insureds:
         if insured.status == "active":

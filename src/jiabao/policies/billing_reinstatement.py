@@ -17,6 +17,7 @@ Interest rate: :data:`DEFAULT_ANNUAL_RATE` = 5% a year, simple, actual/365 (prod
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,13 +27,13 @@ from sqlalchemy import select
 
 from jiabao.core.errors import Conflict
 from jiabao.core.idempotency import scoped_key
+from jiabao.core.pii import mask_bank_card
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
-from jiabao.policies import messages, payments
+from jiabao.policies import messages, payments, suspensions
 from jiabao.policies.billing_common import (
     Locked,
     bank_card,
-    billing_details,
     channel_of,
     check_key,
     check_replay,
@@ -42,7 +43,6 @@ from jiabao.policies.billing_common import (
     refuse_ended,
     schedule,
     service_request,
-    set_billing,
     state,
 )
 from jiabao.policies.billing_common import premiums as premiums_of
@@ -112,18 +112,16 @@ def reinstate(
     apply(ctx, locked, today)
     _refuse_under_review(ctx, locked)
     due = _back_premiums(locked, today, annual_rate)
-    if risk_increased:
-        return _refer(ctx, locked, due)
     number = bank_card(account)
+    if risk_increased:
+        return _refer(ctx, locked, due, number)
     payment = _charge(ctx, locked, key, number, due)
     by_seq = {r.seq: r for r in locked.instalments}
     for line in due.lines:
         by_seq[line.instalment].paid_on, by_seq[line.instalment].payment_id = today, payment.id
     policy = locked.policy
     policy.reinstated_on = [*policy.reinstated_on, today.isoformat()]
-    billing = billing_details(policy)
-    billing["suspensions"] = [s | {"reinstated_on": today.isoformat()} for s in billing["suspensions"]]
-    set_billing(policy, billing)
+    suspensions.close(ctx, policy.id, today, "reinstated")
     policy.suspended_on, policy.status, policy.updated_at = None, rules.PolicyStatus.IN_FORCE.value, ctx.now()
     ctx.session.flush()
     apply(ctx, locked, today)  # the rules confirm every instalment due by today is paid
@@ -184,8 +182,10 @@ def _refuse_under_review(ctx: ServiceContext, locked: Locked) -> None:
         )
 
 
-def _refer(ctx: ServiceContext, locked: Locked, due: rules.BackPremiums) -> ReinstatementResult:
-    """Risk rose significantly: a person decides (the insurer may refuse only then; silence for 30 days is consent)."""
+def _refer(ctx: ServiceContext, locked: Locked, due: rules.BackPremiums, number: str) -> ReinstatementResult:
+    """Risk rose significantly: a person decides (the insurer may refuse only then; silence for 30 days is consent).
+    The account is kept encrypted with the request (same column and key as ``payments.account``) so that an
+    acceptance — by the underwriter or by silence — can collect the back premiums."""
     today = ctx.clock.today()
     request = service_request(
         ctx,
@@ -198,6 +198,8 @@ def _refer(ctx: ServiceContext, locked: Locked, due: rules.BackPremiums) -> Rein
             "declaration": "simplified",
             "review": "underwriter",
             "consent_by_silence_on": (today + timedelta(days=SILENCE_IS_CONSENT_DAYS)).isoformat(),
+            "account_enc_b64": base64.b64encode(ctx.cipher.encrypt(payments.ACCOUNT_COLUMN, number)).decode(),
+            "account_masked": mask_bank_card(number),
         },
         result={"outcome": "referred", "quoted": _amounts(due)},
         complete_due=today + timedelta(days=SILENCE_IS_CONSENT_DAYS),

@@ -20,7 +20,7 @@ from jiabao.core.errors import Conflict
 from jiabao.core.idempotency import scoped_key
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
-from jiabao.policies import messages, payments
+from jiabao.policies import messages, payments, surrender, suspensions
 from jiabao.policies.billing_common import (
     ENDED,
     Locked,
@@ -72,14 +72,18 @@ def refresh(ctx: ServiceContext, policy_id: int, *, as_of: date | None = None) -
 
 
 def refresh_all(ctx: ServiceContext, as_of: date, *, after_id: int = 0, limit: int | None = None) -> RefreshSummary:
-    """The nightly job: every live policy with an id above ``after_id`` (at most ``limit``), in id order.
+    """The nightly job: every live policy with an id above ``after_id`` (at most ``limit``), in id order. First,
+    referred reinstatements left unrefused for more than 30 days are reinstated (consent by silence).
 
     Batch-friendly: the caller may commit per page and resume from ``last_id``; each policy is locked while it is
     recomputed, so a premium paid at the same moment is never overwritten.
     """
     stmt = select(Policy.id).where(Policy.id > after_id, Policy.status.not_in(ENDED)).order_by(Policy.id)
     ids = list(ctx.session.scalars(stmt.limit(limit) if limit else stmt))
-    changed: dict[str, int] = {}
+    from jiabao.policies import reinstatement_review  # it builds on this module: imported when the job runs
+
+    deemed = reinstatement_review.accept_by_silence(ctx, as_of, policy_ids=ids)  # SPC Interp. III art. 8
+    changed: dict[str, int] = {"deemed_reinstated": len(deemed)} if deemed else {}
     sent = 0
     for policy_id in ids:
         result = refresh(ctx, policy_id, as_of=as_of)
@@ -99,14 +103,15 @@ def apply(ctx: ServiceContext, locked: Locked, as_of: date) -> RefreshResult:
         return RefreshResult(policy.id, previous, previous, ())
     current = state(locked, as_of)
     billing = _billing(policy)
-    _store_status(ctx, policy, current, billing)
+    _store_status(ctx, locked, current, billing)
     sent = _messages(ctx, locked, current, billing, as_of)
     set_billing(policy, billing)
     ctx.session.flush()
     return RefreshResult(policy.id, policy.status, previous, tuple(sent))
 
 
-def _store_status(ctx: ServiceContext, policy: Policy, current: rules.BillingState, billing: dict[str, Any]) -> None:
+def _store_status(ctx: ServiceContext, locked: Locked, current: rules.BillingState, billing: dict[str, Any]) -> None:
+    policy = locked.policy
     status = current.status.value
     if status == policy.status:
         return
@@ -114,10 +119,13 @@ def _store_status(ctx: ServiceContext, policy: Policy, current: rules.BillingSta
     if current.status is PolicyStatus.SUSPENDED and current.suspended_on:
         policy.suspended_on = current.suspended_on
         notice = rules.suspension_notice_deadline(current.suspended_on).due
-        billing["suspensions"].append({"suspended_on": current.suspended_on.isoformat(), "notice_due": str(notice)})
+        suspensions.start(ctx, policy.id, current.suspended_on, notice)
         detail |= {"suspended_on": current.suspended_on.isoformat(), "notice_due": notice.isoformat()}
     if current.status is PolicyStatus.TERMINATED and current.terminated_on:
         policy.ended_on, policy.end_reason = current.terminated_on, "not_reinstated"
+        suspensions.close(ctx, policy.id, current.terminated_on, "terminated")
+        terminated = surrender.pay_on_termination(ctx, locked, current.terminated_on)
+        detail["cash_value"] = str(terminated.amount) if terminated else "0.00"
         detail["terminated_on"] = current.terminated_on.isoformat()
     policy.status, policy.updated_at = status, ctx.now()
     ctx.audit("policy.billing_status", "policy", policy.id, detail)

@@ -15,13 +15,18 @@ from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.enums import Relationship
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies.models import Application
+from jiabao.policies.models import Application, ApplicationInsured
 from jiabao.policies.policy_models import DualRecording
 from jiabao.policies.rules import dual_recording as dr
 from jiabao.policies.rules import suitability as fit
 from jiabao.policies.rules.servicing import Beneficiary, BeneficiaryDesignation, validate_beneficiaries
 from jiabao.products.service import ProductEngine
-from jiabao.underwriting.engine import Channel
+from jiabao.underwriting.engine import Channel, Conclusion
+
+ACCEPTED_CONCLUSIONS = frozenset(
+    {Conclusion.STANDARD, Conclusion.RATED, Conclusion.EXCLUSION, Conclusion.RATED_WITH_EXCLUSION}
+)
+READY = frozenset({"accepted", "accepted_partly"})
 
 SALES_CHANNEL = {
     Channel.ONLINE: dr.SalesChannel.INTERNET,
@@ -89,6 +94,16 @@ class ConfirmIn(BaseModel):
     recording: RecordingIn | None = None
 
 
+def covered(application: Application) -> list[ApplicationInsured]:
+    """The insureds the policy will cover: accepted (with or without terms) and not removed. A declined or
+    postponed member is left out of the confirmation, the policy, the PDF and the premium schedule."""
+    return [
+        i
+        for i in application.insureds
+        if i.uw_status == "decided" and i.conclusion and Conclusion(i.conclusion) in ACCEPTED_CONCLUSIONS
+    ]
+
+
 def relation(holder: MemberOut, insured: MemberOut) -> fit.InsuredRelation:
     """The insured's relation to the policyholder, from both members' relationships to the household head."""
     if holder.person_id == insured.person_id:
@@ -102,12 +117,16 @@ def relation(holder: MemberOut, insured: MemberOut) -> fit.InsuredRelation:
     return fit.InsuredRelation.SUPPORTED_RELATIVE
 
 
-def requirements(application: Application, overview: HouseholdOut, *, death_cover: bool, on: date) -> dict[str, Any]:
-    """Consents required per insured, the suitability findings and the recording requirement, for the page/API."""
+def requirements(
+    application: Application, overview: HouseholdOut, *, death_cover: bool, on: date, term_months: int | None
+) -> dict[str, Any]:
+    """Consents required per insured, the suitability findings and the recording requirement, for the page/API.
+
+    ``term_months`` is the contract's cover period (None: whole life), from the product's definition."""
     members = {m.person_id: m for m in overview.members}
     holder = members[application.policyholder_person_id]
     consents = []
-    for insured in application.insureds:
+    for insured in covered(application):
         member = members[insured.person_id]
         needed = fit.insured_requirements(
             relation=relation(holder, member), insured_birth_date=member.birth_date, on=on, death_cover=death_cover
@@ -127,7 +146,7 @@ def requirements(application: Application, overview: HouseholdOut, *, death_cove
     recording = dr.recording_requirement(
         dr.SaleFacts(
             channel=SALES_CHANNEL[Channel(application.channel)],
-            term_months=application.coverage * 12 if application.coverage else None,
+            term_months=term_months,
             policyholder_birth_date=holder.birth_date,
             application_date=on,
         )
@@ -147,7 +166,7 @@ def requirements(application: Application, overview: HouseholdOut, *, death_cove
 
 
 def _designations(application: Application, data: ConfirmIn) -> dict[int, BeneficiaryDesignation]:
-    insured_ids = {i.person_id for i in application.insureds}
+    insured_ids = {i.person_id for i in covered(application)}
     problems = [
         FieldProblem(f"beneficiaries.{pid}", "not_insured", "不是本投保单的被保险人", "Not an insured here")
         for pid in data.beneficiaries
@@ -170,14 +189,20 @@ def _designations(application: Application, data: ConfirmIn) -> dict[int, Benefi
 
 
 def confirm(
-    ctx: ServiceContext, engine: ProductEngine, application: Application, data: ConfirmIn, *, death_cover: bool
+    ctx: ServiceContext,
+    engine: ProductEngine,
+    application: Application,
+    data: ConfirmIn,
+    *,
+    death_cover: bool,
+    term_months: int | None,
 ) -> None:
     """Check everything the policyholder must confirm; on success the application awaits payment."""
-    if application.status != "accepted":
+    if application.status not in READY:
         raise Conflict("The application is not ready to confirm", "投保单当前状态不能确认", code="not_accepted")
     overview = family.get_overview(ctx, application.household_id)
     today = ctx.clock.today()
-    needed = requirements(application, overview, death_cover=death_cover, on=today)
+    needed = requirements(application, overview, death_cover=death_cover, on=today, term_months=term_months)
     problems: list[FieldProblem] = []
     designations: dict[int, BeneficiaryDesignation] = {}
     try:

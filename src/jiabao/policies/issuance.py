@@ -16,7 +16,8 @@ from jiabao.core.idempotency import scoped_key
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.notify import MessageKind
-from jiabao.policies import messages, payments
+from jiabao.policies import messages, payments, premiums
+from jiabao.policies.confirmation import covered as covered_insureds
 from jiabao.policies.models import Application
 from jiabao.policies.policy_models import (
     BeneficiaryDesignation,
@@ -28,7 +29,8 @@ from jiabao.policies.policy_models import (
 )
 from jiabao.policies.rules import return_visit as rv
 from jiabao.policies.rules.cooling_off import cooling_off_period
-from jiabao.policies.rules.schedule import Frequency, add_years, due_date, instalment_count
+from jiabao.policies.rules.cover import cover_end, term_months
+from jiabao.policies.rules.schedule import Frequency, due_date, instalment_count
 from jiabao.products.service import ProductEngine
 from jiabao.underwriting.engine import Conclusion
 
@@ -133,7 +135,12 @@ def issue(ctx: ServiceContext, engine: ProductEngine, application: Application, 
     """Issue the policy: insureds, beneficiaries, premium schedule (first paid), return visit, messages."""
     product = engine.catalog.products[application.product_code]
     today, now = ctx.clock.today(), ctx.now()
-    covered = [i for i in application.insureds if i.conclusion and Conclusion(i.conclusion) in ACCEPTED]
+    covered = covered_insureds(application)
+    births = {m.person_id: m.birth_date for m in family.get_overview(ctx, application.household_id).members}
+    ends = {
+        i.person_id: cover_end(product.coverage.kind, application.coverage, start=today, birth_date=births[i.person_id])
+        for i in covered
+    }
     period = cooling_off_period(today, days=product.free_look_days)
     policy = Policy(
         policy_no=f"P{today:%Y%m%d}{application.id:08d}",
@@ -160,19 +167,22 @@ def issue(ctx: ServiceContext, engine: ProductEngine, application: Application, 
     )
     ctx.session.add(policy)
     ctx.session.flush()
+    rows = []
     for insured in covered:
-        ctx.session.add(
-            PolicyInsured(
-                policy_id=policy.id,
-                person_id=insured.person_id,
-                sum_assured=insured.sum_assured,
-                annual_premium=insured.annual_premium,
-                conclusion=insured.conclusion or "",
-                decision_id=insured.decision_id,
-                start_date=today,
-                end_date=add_years(today, application.coverage) if application.coverage else None,
-            )
+        row = PolicyInsured(
+            policy_id=policy.id,
+            person_id=insured.person_id,
+            sum_assured=insured.sum_assured,
+            annual_premium=insured.annual_premium,
+            conclusion=insured.conclusion or "",
+            decision_id=insured.decision_id,
+            start_date=today,
+            end_date=ends[insured.person_id],
+            status="active",
         )
+        premiums.copy_terms(insured, row)
+        ctx.session.add(row)
+        rows.append(row)
         designation = application.details.get("beneficiaries", {}).get(
             str(insured.person_id), {"legal_heirs": True, "beneficiaries": []}
         )
@@ -187,8 +197,9 @@ def issue(ctx: ServiceContext, engine: ProductEngine, application: Application, 
                 insured_consent=True,
             )
         )
-    _schedule(ctx, policy, payment, today)
-    if rv.return_visit_required(application.coverage * 12 if application.coverage else None):
+    _schedule(ctx, policy, rows, payment, today)
+    months = [term_months(today, end) for end in ends.values()]
+    if rv.return_visit_required(None if None in months else max(m for m in months if m is not None)):
         ctx.session.add(
             ReturnVisit(
                 policy_id=policy.id,
@@ -222,16 +233,21 @@ def issue(ctx: ServiceContext, engine: ProductEngine, application: Application, 
     return policy
 
 
-def _schedule(ctx: ServiceContext, policy: Policy, payment: Payment, today: date) -> None:
+def _schedule(ctx: ServiceContext, policy: Policy, rows: list[PolicyInsured], payment: Payment, today: date) -> None:
+    """Every instalment is the sum of the insureds' parts charged on its due date (``policies.premiums``)."""
     frequency = Frequency(policy.frequency)
     for i in range(instalment_count(policy.payment_term, frequency)):
         paid = i == 0
+        due = due_date(today, frequency, i)
+        amount = sum(
+            (premiums.modal(premiums.annual_on(r, today, due), policy.frequency) for r in rows), Decimal("0.00")
+        )
         ctx.session.add(
             Instalment(
                 policy_id=policy.id,
                 seq=i + 1,
-                due_date=due_date(today, frequency, i),
-                amount=policy.instalment,
+                due_date=due,
+                amount=amount,
                 paid_on=today if paid else None,
                 payment_id=payment.id if paid else None,
                 waived=False,

@@ -58,5 +58,16 @@ class ApplicationInsured(Base):
     """questionnaire | decided | referred"""
     conclusion: Mapped[str | None] = mapped_column(String(30), default=None)
     decision_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("uw_decisions.id"), default=None)
+    standard_premium: Mapped[Decimal | None] = mapped_column(Fen, default=None)
+    """The premium at standard rates (标准保费); ``annual_premium`` adds the underwriting extras to it."""
+    extra_premium_percent: Mapped[int | None] = mapped_column(Integer, default=None)
+    """The rating (加费) in percent of the standard premium, from the underwriting decision."""
+    flat_extra: Mapped[Decimal | None] = mapped_column(Fen, default=None)
+    """Flat extra premium a year (‰ of the sum assured), charged for ``flat_extra_years`` (None: every year)."""
+    flat_extra_years: Mapped[int | None] = mapped_column(Integer, default=None)
+    exclusions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    """Exclusion clauses (除外责任) agreed at underwriting: [{code, line, wording_zh, wording_en}]."""
+    declared_death_cover: Mapped[Decimal | None] = mapped_column(Fen, default=None)
+    """Death cover with other insurers the applicant declared for this insured (minors' cap, 保监发〔2015〕90号)."""
 
     application: Mapped[Application] = relationship(back_populates="insureds", lazy="raise")

@@ -66,6 +66,13 @@ class PolicyInsured(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date, default=None)
     status: Mapped[str] = mapped_column(String(20), default="active")
+    standard_premium: Mapped[Decimal | None] = mapped_column(Fen, default=None)
+    """The premium at standard rates; ``annual_premium`` is what is charged (see ``policies.premiums``)."""
+    extra_premium_percent: Mapped[int | None] = mapped_column(Integer, default=None)
+    flat_extra: Mapped[Decimal | None] = mapped_column(Fen, default=None)
+    flat_extra_years: Mapped[int | None] = mapped_column(Integer, default=None)
+    exclusions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    """Exclusion clauses (除外责任) printed on the policy: [{code, line, wording_zh, wording_en}]."""
 
 
 class BeneficiaryDesignation(Base):

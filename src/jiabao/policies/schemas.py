@@ -16,6 +16,8 @@ class InsuredIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     person_id: int
+    declared_death_cover: Decimal | None = Field(default=None, ge=0, le=Decimal("100000000"), decimal_places=2)
+    """Death cover this member holds with other insurers (the applicant's declaration; minors' cap)."""
     sum_assured: Decimal = Field(gt=0, le=Decimal("100000000"), decimal_places=2)
 
 
@@ -48,6 +50,16 @@ class InsuredOut(BaseModel):
     age: int
     sum_assured: Decimal
     annual_premium: Decimal
+    """What is charged for this member a year: the standard premium with the underwriting terms."""
+    instalment: Decimal
+    """This member's part of each instalment at the application's frequency (they add up to ``instalment``)."""
+    standard_premium: Decimal | None = None
+    extra_premium_percent: int = 0
+    flat_extra: Decimal | None = None
+    flat_extra_years: int | None = None
+    exclusions: list[dict[str, str]] = []
+    covered: bool
+    """False once the member was declined or postponed and removed from the application."""
     uw_status: str
     conclusion: str | None
     automated: bool | None

@@ -19,6 +19,7 @@ from jiabao.policies.policy_models import BeneficiaryDesignation, Payment, Polic
 from jiabao.policies.rules.servicing import Beneficiary, Channel, ServicingItem, validate_beneficiaries
 from jiabao.policies.servicing_common import active_insureds, finish, open_request, problem, raise_if
 from jiabao.policies.servicing_schemas import BeneficiaryChangeIn, ContactIn, PaymentAccountIn
+from jiabao.risk.screening import service as screening
 
 
 def change_contact(
@@ -67,6 +68,15 @@ def change_beneficiary(
 ) -> ServiceRequest:
     """A new designation version for one insured; earlier versions stay as they were (history)."""
     raise_if(_designation_problems(policy, data))
+    screening.gate(
+        ctx,
+        occasion="beneficiary_change",
+        context=f"policy:{policy.id}",
+        household_id=policy.household_id,
+        parties=screening.parties(
+            insureds=[data.insured_person_id], beneficiaries=[b.name for b in data.beneficiaries]
+        ),
+    )
     designation = validate_beneficiaries(
         [Beneficiary(b.name, b.order, b.share) for b in data.beneficiaries], legal_heirs=data.legal_heirs
     )

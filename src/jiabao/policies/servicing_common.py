@@ -19,7 +19,7 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, PermissionD
 from jiabao.db.context import ServiceContext
 from jiabao.db.outbox import enqueue
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies import views
+from jiabao.policies import premiums, views
 from jiabao.policies.policy_models import Instalment, Policy, PolicyInsured, ServiceRequest
 from jiabao.policies.rules.servicing import SERVICING_ITEMS, Channel, ServicingItem, servicing_deadlines
 from jiabao.products.quoting import MODAL_FACTORS, money
@@ -175,7 +175,12 @@ def replan_amounts(ctx: ServiceContext, policy: Policy, frequency: str) -> dict[
     changed, before = 0, unpaid[0].amount if unpaid else policy.instalment
     for inst in unpaid:
         amount = sum(
-            (modal(i.annual_premium, frequency) for i in policy.insureds if charged(i, inst.due_date)), Decimal(0)
+            (
+                modal(premiums.annual_on(i, i.start_date, inst.due_date), frequency)
+                for i in policy.insureds
+                if charged(i, inst.due_date)
+            ),
+            Decimal(0),
         )
         if amount != inst.amount:
             inst.amount, changed = amount, changed + 1

@@ -26,11 +26,12 @@ from typing import Any
 from jiabao.core.errors import Conflict, FieldProblem
 from jiabao.db.context import ServiceContext
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies import applications, confirmation
+from jiabao.policies import applications, confirmation, premiums, views
 from jiabao.policies.issuance import ACCEPTED
 from jiabao.policies.policy_models import Instalment, Policy, PolicyInsured, ServiceRequest
 from jiabao.policies.rules import suitability as fit
-from jiabao.policies.rules.schedule import add_years, due_date, instalment_count
+from jiabao.policies.rules.cover import cover_end
+from jiabao.policies.rules.schedule import due_date, instalment_count
 from jiabao.policies.rules.servicing import Channel, ServicingItem
 from jiabao.policies.servicing_common import (
     active_insureds,
@@ -51,15 +52,17 @@ from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import (
     CaseContext,
     Conclusion,
-    CoverRequest,
+    InForceCover,
     InsuredFacts,
     KnowledgeBase,
     PremiumMode,
+    ProductLine,
     QuestionnaireContext,
     age_at,
 )
 from jiabao.underwriting.engine import Channel as UwChannel
 from jiabao.underwriting.models import UnderwritingDecision
+from jiabao.underwriting.terms import terms_of
 
 PAID_UP = Conflict("Every premium is paid; there is nothing to re-plan", "保费已全部缴清，无需变更", code="paid_up")
 
@@ -172,7 +175,15 @@ def _price(
         )
         for pid, amount in [*batch, (data.person_id, data.sum_assured)]
     ]
-    quote = products.quote(ctx, engine, policy.household_id, HouseholdQuoteIn(lines=lines))
+    held = views.death_cover_in_force(ctx, engine, policy.household_id).get(data.person_id)
+    quote = products.quote(  # the new member's cover in force counts toward the minors' cap (保监发〔2015〕90号)
+        ctx,
+        engine,
+        policy.household_id,
+        HouseholdQuoteIn(lines=lines),
+        in_force_death_cover={data.person_id: held} if held else None,
+        new_business=False,  # servicing an existing contract: a product closed to new sales stays serviceable
+    )
     return next(m.annual_premium for m in quote.members if m.person_id == data.person_id)
 
 
@@ -201,20 +212,31 @@ def _underwriting_facts(
     holder = current_member(overview, policy.policyholder_person_id, "policyholder")
     qctx = questionnaire_context(engine, policy, member, today)
     mode = PremiumMode.SINGLE if policy.payment_term == 1 else PremiumMode.REGULAR
-    covers = [CoverRequest(line=ln, sum_assured=data.sum_assured, premium_mode=mode, product_code=policy.product_code)
-              for ln in qctx.lines]  # fmt: skip
+    product = engine.catalog.products[policy.product_code]
+    covers = applications.death_counted_covers(product, qctx.lines, data.sum_assured, mode)
+    held = views.death_cover_in_force(ctx, engine, policy.household_id).get(data.person_id, Decimal(0))
+    in_force = [InForceCover(line=ProductLine.DEATH, sum_assured=held, death_sum_assured=held)] if held else []
     facts = uw.build_facts(
-        kb, qctx, person_id=data.person_id, answers=data.answers, reflexive=data.reflexive, covers=covers
-    )
+        kb, qctx, person_id=data.person_id, answers=data.answers, reflexive=data.reflexive, covers=covers,
+        in_force=in_force,
+    )  # fmt: skip
     case = CaseContext(as_of=today, channel=qctx.channel, policyholder_age=age_at(holder.birth_date, today),
                        household_insured_members=len(active_insureds(policy)) + 1)  # fmt: skip
     return facts, case
 
 
 def _new_insured(
-    policy: Policy, data: AddInsuredIn, annual: Decimal, decision: UnderwritingDecision, start: date
+    ctx: ServiceContext,
+    engine: ProductEngine,
+    policy: Policy,
+    data: AddInsuredIn,
+    annual: Decimal,
+    decision: UnderwritingDecision,
+    start: date,
+    end: date | None,
 ) -> PolicyInsured:
-    return PolicyInsured(
+    """The member at the standard premium with the decision's rating, flat extra and exclusions on it."""
+    row = PolicyInsured(
         policy_id=policy.id,
         person_id=data.person_id,
         sum_assured=data.sum_assured,
@@ -222,9 +244,12 @@ def _new_insured(
         conclusion=decision.conclusion,
         decision_id=decision.id,
         start_date=start,
-        end_date=add_years(policy.effective_date, policy.cover_years) if policy.cover_years else None,
+        end_date=end,
         status="active",
     )
+    lines = [line.value for line in applications.product_lines(engine, policy.product_code)]
+    premiums.apply_terms(row, annual, terms_of(uw.result_of(ctx, decision), lines))
+    return row
 
 
 def add_insured(
@@ -259,12 +284,14 @@ def add_insured(
     if conclusion not in ACCEPTED:
         finish(ctx, policy, row, result, status="rejected")
         return row
-    insured = _new_insured(policy, data, annual, decision, start)
+    kind = engine.catalog.products[policy.product_code].coverage.kind
+    birth = current_member(overview, data.person_id, "person_id").birth_date
+    end = cover_end(kind, policy.cover_years, start=policy.effective_date, birth_date=birth)  # ends with the others'
+    insured = _new_insured(ctx, engine, policy, data, annual, decision, start, end)
     policy.insureds.append(insured)
     ctx.session.flush()
-    finish(
-        ctx, policy, row, result | {"start_date": start.isoformat(), **replan_amounts(ctx, policy, policy.frequency)}
-    )
+    result |= {"start_date": start.isoformat(), "member_annual_premium": str(insured.annual_premium)}
+    finish(ctx, policy, row, result | replan_amounts(ctx, policy, policy.frequency))
     return row
 
 

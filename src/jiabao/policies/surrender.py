@@ -2,11 +2,13 @@
 regulation.md §2.7 H). The entry is never hidden: :func:`quote` answers for every policy the caller may see, in
 any status, and says what a request today would give (inside the cooling-off period, the cancellation refund).
 
-Cash value convention: the stored quote (``Policy.details["quote"]``) has, per insured member and line, the cash
-value at the **end** of each policy year (per the premiums of that year having been paid). We pay the value at
-the end of the last policy year that has both **elapsed** (full years since the effective date) and been **paid
-for** (instalments paid or waived ÷ instalments a year, rounded down), summed over the insureds still covered.
-In the first policy year that is 0.00. No interpolation inside a year and no deduction of unpaid premium.
+Cash value convention (:mod:`jiabao.policies.rules.cash_value`): the stored quote (``Policy.details["quote"]``)
+has, per insured member and line, the cash value at the **end** of each policy year. We pay the value at the
+position t = min(years elapsed, years paid for) — fractional: days into the policy year ÷ days in it, and paid
+(or waived) instalments ÷ instalments a year — interpolated linearly between the end-of-year values, CV_0 = 0
+(7号 item 9), summed over the insureds still covered. A one-year product refunds its unearned premium instead
+(7号 item 10). A policy terminated after 2 years of suspension gets its cash value on the termination date
+(Insurance Law art. 37; :func:`pay_on_termination`).
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from jiabao.policies.billing_common import (
     service_request,
 )
 from jiabao.policies.cancellation import refund_for
+from jiabao.policies.policy_models import Payment, Policy
+from jiabao.policies.rules import cash_value as cv
 from jiabao.policies.rules.calendar import SlaKind, sla_deadline
 from jiabao.policies.rules.cooling_off import CancellationKind, cancellation_refund
-from jiabao.policies.rules.schedule import Frequency, add_years
+from jiabao.policies.rules.schedule import Frequency
 from jiabao.policies.rules.servicing import Channel, ServicingItem
 
 
@@ -56,34 +60,66 @@ class SurrenderQuote:
     completed_years: int
     paid_years: int
     policy_year: int
-    """The policy year whose end-of-year cash value is used (0: none yet)."""
+    """The whole policy years of the position (0 in the first year)."""
+    position_years: Decimal
+    """The position the value is read at: min(years elapsed, years paid for), 4 places (e.g. 0.5123)."""
     pay_by: date | None
     basis: str
     members: list[MemberValue] = field(default_factory=list)
 
 
-def _completed_years(start: date, on: date) -> int:
-    years = 0
-    while add_years(start, years + 1) <= on:
-        years += 1
-    return years
+def _paid_instalments(locked: Locked) -> int:
+    return sum(1 for r in locked.instalments if r.paid_on is not None or r.waived)
 
 
-def _paid_years(locked: Locked) -> int:
-    paid = sum(1 for r in locked.instalments if r.paid_on is not None or r.waived)
-    return paid // Frequency(locked.policy.frequency).per_year
+def _one_year(policy: Policy) -> bool:
+    """A one-year product (意外、医疗): every quoted line covers one year."""
+    lines = [line for m in policy.details.get("quote", {}).get("members", []) for line in m.get("lines", [])]
+    if lines:
+        return all(int(line.get("cover_years") or 0) == 1 for line in lines)
+    return policy.cover_years == 1
 
 
-def member_values(locked: Locked, year: int) -> list[MemberValue]:
-    """Each covered insured's cash value at the end of policy ``year`` (0.00 for year 0) from the stored quote."""
+def member_values(locked: Locked, years: Decimal) -> list[MemberValue]:
+    """Each covered insured's cash value ``years`` (fractional) into the policy, interpolated between the stored
+    end-of-year values (CV_0 = 0)."""
     active = {i.person_id for i in locked.policy.insureds if i.status == "active"}
     out = []
     for member in locked.policy.details.get("quote", {}).get("members", []):
         if int(member["person_id"]) not in active:
             continue
-        rows = [r for line in member["lines"] for r in line["cash_values"] if int(r["policy_year"]) == year]
-        value = sum((Decimal(str(r["cash_value"])) for r in rows), ZERO)
+        table: dict[int, Decimal] = {}
+        for line in member["lines"]:
+            for row in line["cash_values"]:
+                year = int(row["policy_year"])
+                table[year] = table.get(year, ZERO) + Decimal(str(row["cash_value"]))
+        value = cv.cash_value_at(table, years)
         out.append(MemberValue(int(member["person_id"]), member["name"], to_decimal(value)))
+    return out
+
+
+def _unearned_values(ctx: ServiceContext, locked: Locked, on: date) -> list[MemberValue]:
+    """One-year cover: each insured's share of the unearned premium (shares by annual premium, the rounding
+    remainder on the last)."""
+    policy = locked.policy
+    total = cv.unearned_premium(
+        premium_for_year=premium_paid(ctx, policy.id),
+        annual_premium=policy.annual_premium,
+        start=policy.effective_date,
+        on=on,
+    )
+    active = [i for i in policy.insureds if i.status == "active"]
+    names = {int(m["person_id"]): m["name"] for m in policy.details.get("quote", {}).get("members", [])}
+    weight = sum((i.annual_premium for i in active), ZERO)
+    out: list[MemberValue] = []
+    remaining = total
+    for n, insured in enumerate(active, 1):
+        if n == len(active):
+            share = remaining
+        else:
+            share = to_decimal(total * insured.annual_premium / weight) if weight else ZERO
+        remaining -= share
+        out.append(MemberValue(insured.person_id, names.get(insured.person_id, ""), share))
     return out
 
 
@@ -97,7 +133,7 @@ class _Offer:
     basis: str
 
 
-def _offer(ctx: ServiceContext, locked: Locked, on: date, cash_value: Decimal) -> _Offer:
+def _offer(ctx: ServiceContext, locked: Locked, on: date, cash_value: Decimal, *, one_year: bool) -> _Offer:
     policy = locked.policy
     if policy.status in ("cancelled", "surrendered", "terminated"):
         paid = premium_paid(ctx, policy.id)
@@ -114,15 +150,22 @@ def _offer(ctx: ServiceContext, locked: Locked, on: date, cash_value: Decimal) -
         days=(policy.cooling_off_end - policy.received_on).days,
     )
     due = sla_deadline(SlaKind.SURRENDER_PAYMENT, on).due
-    return _Offer("surrender", result.refund, result.deduction, result.premium_paid, due, result.basis)
+    basis = result.basis
+    if one_year:
+        basis += "; one-year cover: the unearned premium, 1/365 (7号 items 10 and 16)"
+    else:
+        basis += "; cash value interpolated between policy anniversaries (7号 item 9)"
+    return _Offer("surrender", result.refund, result.deduction, result.premium_paid, due, basis)
 
 
 def _quote(ctx: ServiceContext, locked: Locked, on: date) -> SurrenderQuote:
     policy = locked.policy
-    completed, paid = _completed_years(policy.effective_date, on), _paid_years(locked)
-    year = min(completed, paid)
-    members = member_values(locked, year)
-    offer = _offer(ctx, locked, on, sum((m.cash_value for m in members), ZERO))
+    where = cv.position(policy.effective_date, max(on, policy.effective_date))
+    paid = cv.paid_years(_paid_instalments(locked), Frequency(policy.frequency).per_year)
+    years = min(where.years, paid)
+    one_year = _one_year(policy)
+    members = _unearned_values(ctx, locked, on) if one_year else member_values(locked, years)
+    offer = _offer(ctx, locked, on, sum((m.cash_value for m in members), ZERO), one_year=one_year)
     return SurrenderQuote(
         policy_id=policy.id,
         as_of=on,
@@ -132,9 +175,10 @@ def _quote(ctx: ServiceContext, locked: Locked, on: date) -> SurrenderQuote:
         deduction=offer.deduction,
         premium_paid=offer.premium_paid,
         cooling_off_end=policy.cooling_off_end,
-        completed_years=completed,
-        paid_years=paid,
-        policy_year=year,
+        completed_years=where.completed_years,
+        paid_years=int(paid),
+        policy_year=int(years),
+        position_years=cv.shown(years),
         pay_by=offer.pay_by,
         basis=offer.basis,
         members=members,
@@ -196,6 +240,7 @@ def _details(offer: SurrenderQuote, request_id: int) -> dict[str, object]:
     return {
         "reason": "surrender",
         "policy_year": offer.policy_year,
+        "position_years": str(offer.position_years),
         "premium_paid": str(offer.premium_paid),
         "surrender_loss": str(offer.deduction),
         "members": {str(m.person_id): str(m.cash_value) for m in offer.members},
@@ -203,3 +248,30 @@ def _details(offer: SurrenderQuote, request_id: int) -> dict[str, object]:
         "service_request_id": request_id,
         "basis": offer.basis,
     }
+
+
+def pay_on_termination(ctx: ServiceContext, locked: Locked, terminated_on: date) -> Payment | None:
+    """A policy terminated because it was not reinstated within 2 years of suspension pays its cash value
+    (Insurance Law art. 37 para. 2: 按照合同约定退还保险单的现金价值) — the value on the termination date at the
+    position the premiums paid reach — to the account that last paid, within 30 days (as a surrender, art. 47).
+    Once per policy (the payment's key is per policy and kind); nothing is written for a zero value."""
+    policy = locked.policy
+    where = cv.position(policy.effective_date, max(terminated_on, policy.effective_date))
+    paid = cv.paid_years(_paid_instalments(locked), Frequency(policy.frequency).per_year)
+    years = min(where.years, paid)
+    members = member_values(locked, years)
+    amount = sum((m.cash_value for m in members), ZERO)
+    if amount <= 0:
+        return None
+    pay_by = sla_deadline(SlaKind.SURRENDER_PAYMENT, terminated_on).due
+    details: dict[str, object] = {
+        "reason": "terminated_not_reinstated",
+        "terminated_on": terminated_on.isoformat(),
+        "position_years": str(cv.shown(years)),
+        "members": {str(m.person_id): str(m.cash_value) for m in members},
+        "pay_by": pay_by.isoformat(),
+        "basis": "Insurance Law art. 37 para. 2: cash value on termination; paid within 30 days (art. 47 by analogy)",
+    }
+    payment = pay_out(ctx, policy, kind="termination_cash_value", amount=amount, details=details)
+    ctx.audit("policy.termination_cash_value", "policy", policy.id, {"payment_id": payment.id, "amount": str(amount)})
+    return payment

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,9 @@ from jiabao.documents import (
 )
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies.policy_models import BeneficiaryDesignation, Instalment, Policy, ReturnVisit
+from jiabao.policies import premiums
+from jiabao.policies.policy_models import BeneficiaryDesignation, Instalment, Policy, PolicyInsured, ReturnVisit
+from jiabao.products.limits import death_cover
 from jiabao.products.service import ProductEngine
 
 ENDED_STATUSES = frozenset({"terminated", "cancelled", "surrendered"})
@@ -37,8 +40,18 @@ class PolicyInsuredOut(BaseModel):
     name: str
     sum_assured: Decimal
     annual_premium: Decimal
+    """Charged a year: the standard premium with the underwriting terms (``policies.premiums``)."""
+    instalment: Decimal
+    """This member's part of the current instalment; the active members' parts add up to the policy's."""
+    standard_premium: Decimal | None
+    extra_premium_percent: int
+    flat_extra: Decimal | None
+    flat_extra_years: int | None
+    exclusions: list[dict[str, str]]
     conclusion: str
     status: str
+    start_date: date
+    end_date: date | None
     beneficiaries: dict[str, Any]
 
 
@@ -130,8 +143,16 @@ def _out(ctx: ServiceContext, engine: ProductEngine, policy: Policy, overview: H
                 name=members[i.person_id].name,
                 sum_assured=i.sum_assured,
                 annual_premium=i.annual_premium,
+                instalment=_member_instalment(policy, i, ctx.clock.today()),
+                standard_premium=i.standard_premium,
+                extra_premium_percent=i.extra_premium_percent or 0,
+                flat_extra=i.flat_extra or None,
+                flat_extra_years=i.flat_extra_years,
+                exclusions=i.exclusions or [],
                 conclusion=i.conclusion,
                 status=i.status,
+                start_date=i.start_date,
+                end_date=i.end_date,
                 beneficiaries=designations.get(i.person_id, {"legal_heirs": True, "beneficiaries": []}),
             )
             for i in policy.insureds
@@ -152,6 +173,27 @@ def _designations(ctx: ServiceContext, policy_id: int) -> dict[int, dict[str, An
     }
 
 
+LIVE_STATUSES = ("in_force", "in_grace", "suspended")
+
+
+def death_cover_in_force(ctx: ServiceContext, engine: ProductEngine, household_id: int) -> dict[int, Decimal]:
+    """Each member's death cover in the household's live policies (minors' cap, 保监发〔2015〕90号): the death
+    benefit of every active insured line whose cover has not ended; a benefit that only returns premiums or the
+    cash value counts 0 (``products.limits.death_cover``)."""
+    today = ctx.clock.today()
+    rows = ctx.session.execute(
+        select(Policy.product_code, PolicyInsured.person_id, PolicyInsured.sum_assured, PolicyInsured.end_date)
+        .join(PolicyInsured, PolicyInsured.policy_id == Policy.id)
+        .where(Policy.household_id == household_id, Policy.status.in_(LIVE_STATUSES), PolicyInsured.status == "active")
+    )
+    out: dict[int, Decimal] = defaultdict(Decimal)
+    for code, person_id, sum_assured, end in rows:
+        product = engine.catalog.get(code)
+        if product is not None and (end is None or end > today):
+            out[person_id] += death_cover(product, sum_assured)
+    return dict(out)
+
+
 def for_household(ctx: ServiceContext, engine: ProductEngine, household_id: int) -> list[PolicyOut]:
     overview = family.get_overview(ctx, household_id)
     stmt = (
@@ -163,11 +205,47 @@ def for_household(ctx: ServiceContext, engine: ProductEngine, household_id: int)
     return [_out(ctx, engine, p, overview) for p in ctx.session.scalars(stmt)]
 
 
-def _instalment_share(policy: Policy, annual: Decimal) -> Decimal:
-    """The insured's part of each instalment (the policy's modal factor applied to the insured's annual premium)."""
-    if not policy.annual_premium:
-        return annual
-    return (annual * policy.instalment / policy.annual_premium).quantize(Decimal("0.01"))
+def _member_instalment(policy: Policy, insured: PolicyInsured, on: date) -> Decimal:
+    """The insured's part of each instalment (modal factor on the charged annual premium, as scheduled)."""
+    return premiums.modal(
+        premiums.annual_on(insured, insured.start_date, max(on, insured.start_date)), policy.frequency
+    )
+
+
+def special_terms(name: str, insured: PolicyInsured, language: str) -> list[str]:
+    """The underwriting terms of one insured as printed on the policy (特别约定)."""
+    out = []
+    pct, flat = insured.extra_premium_percent or 0, insured.flat_extra or Decimal(0)
+    if pct:
+        out.append(
+            f"{name}：加费承保，加费为标准保费的 {pct}%（标准年交保费 ¥{insured.standard_premium:,.2f}，"
+            f"实际年交保费 ¥{insured.annual_premium:,.2f}）。"
+            if language == "zh"
+            else f"{name}: rated, extra premium {pct}% of the standard premium (standard annual premium "
+            f"¥{insured.standard_premium:,.2f}, annual premium charged ¥{insured.annual_premium:,.2f})."
+        )
+    if flat:
+        years = insured.flat_extra_years
+        out.append(
+            f"{name}：每年另加收 ¥{flat:,.2f}" + (f"，共 {years} 年。" if years else "，至交费期满。")
+            if language == "zh"
+            else f"{name}: a flat extra of ¥{flat:,.2f} a year" + (f" for {years} years." if years else ".")
+        )
+    for ex in insured.exclusions or []:
+        wording = ex["wording_zh"] if language == "zh" else ex["wording_en"]
+        out.append(f"{name}：除外责任——{wording}" if language == "zh" else f"{name}: exclusion — {wording}")
+    return out
+
+
+def cover_term(kind: str, option: int | None) -> Term:
+    """The cover period as the product defines it (one year, N years, to age N, whole life)."""
+    if kind == "one_year":
+        return Term.years(1)
+    if kind == "to_age" and option:
+        return Term.to_age(option)
+    if kind == "years" and option:
+        return Term.years(option)
+    return Term.whole_life()
 
 
 def document(ctx: ServiceContext, engine: ProductEngine, policy_id: int, *, language: str = "zh") -> bytes:
@@ -177,7 +255,9 @@ def document(ctx: ServiceContext, engine: ProductEngine, policy_id: int, *, lang
     members = _members(overview)
     holder = members[policy.policyholder_person_id]
     frequency = PaymentFrequency(policy.frequency)
-    cover = Term.years(policy.cover_years) if policy.cover_years else Term.whole_life()
+    cover = cover_term(product.coverage.kind, policy.cover_years)
+    active = [i for i in policy.insureds if i.status == "active"] or list(policy.insureds)
+    today = ctx.clock.today()
     pay = Term.single() if policy.payment_term == 1 else Term.years(policy.payment_term)
     quote = policy.details.get("quote", {})
     tables = []
@@ -209,17 +289,18 @@ def document(ctx: ServiceContext, engine: ProductEngine, policy_id: int, *, lang
                 members[i.person_id].id_number_masked,
                 members[i.person_id].age,
                 i.sum_assured,
-                _instalment_share(policy, i.annual_premium),
+                _member_instalment(policy, i, today),
                 frequency,
                 pay,
                 cover,
             )
-            for i in policy.insureds
+            for i in active
         ),
         waiting_period_days=product.waiting_period_days,
         service_hotline="95xxx",
         beneficiaries=beneficiaries,
         cash_values=tuple(tables),
+        special_terms=tuple(t for i in active for t in special_terms(members[i.person_id].name, i, language)),
     )
     ctx.audit("policy.document", "policy", policy.id, {"language": language})
     return render_policy_pdf(doc, language=language)

@@ -81,7 +81,7 @@ def _interest_violations(product: Product) -> list[Violation]:
 def _ci_violations(product: Product) -> list[Violation]:
     schedule: CiSchedule | None = product.ci
     if schedule is None:
-        if ProductLine.CI in product.product_lines and product.category is not Category.LTC:
+        if ProductLine.CI in product.product_lines and product.category not in (Category.LTC, Category.CANCER):
             return [_violation("ci", "a CI product needs a 'ci' disease schedule", "重疾产品须列明疾病范围")]
         return []
     problems = check_mild_ci(schedule.severe_multiple, schedule.mild)

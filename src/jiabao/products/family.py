@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from jiabao.actuarial import cashflows as cf
 from jiabao.actuarial.contingencies import survival
+from jiabao.actuarial.curves import as_curve
 
 FloatArray = NDArray[np.float64]
 
@@ -24,14 +25,14 @@ def family_blocks(*, spouse_of: list[int], joint_multiple: float, family_waiver:
       of the couple (j, s) diagnosed; ``spouse_of[j]`` is s's row or −1;
     * family waiver, per unit premium: Σ_t h_j(t)·(G_j(t) − G_j(t+1))·v^{t+½}·ä^{after}_j(t), with
       G_j = Π_{k≠j} g_k (first diagnosis among the others) and ä^{after}_j(t) the value at mid-year t of j's
-      premiums after year t, Σ_{s>t} D_s pay_s / D_t·(1+i)^{½} (j's own diagnosis is the product's own waiver).
+      premiums after year t, Σ_{s>t} D_s pay_s / D_t·v(t)/v(t+½) (j's own diagnosis is the product's own waiver).
     """
 
     def build(comp: cf.Components, exposure: cf.Exposure) -> None:
         dens = cf.densities(exposure)
         n = exposure.q.shape[1]
         g = survival(exposure.trigger)  # (members, n+1)
-        mid = np.power(1.0 + exposure.interest, -(np.arange(n) + 0.5))
+        mid = as_curve(exposure.interest).discount(np.arange(n) + 0.5)
         if joint_multiple > 0:
             partner = np.asarray(spouse_of)
             has = partner >= 0
@@ -41,7 +42,7 @@ def family_blocks(*, spouse_of: list[int], joint_multiple: float, family_waiver:
             with np.errstate(divide="ignore", invalid="ignore"):
                 others = np.prod(g, axis=0, keepdims=True) / g
                 later = cf.reverse_cumsum(comp.premium) - comp.premium
-                after = np.where(dens.d_start > 0, later / dens.d_start, 0.0) * np.sqrt(1.0 + exposure.interest)
+                after = np.where(dens.d_start > 0, later / dens.d_start, 0.0) * dens.half_year
             first_other = others[:, :n] - others[:, 1:]
             comp.premium_linked += dens.healthy[:, :n] * first_other * mid * after * exposure.cover
 

@@ -9,7 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jiabao.actuarial.tables import Sex
 from jiabao.core.errors import FieldProblem, InvalidInput
-from jiabao.products.schema import Category, Frequency, MultiStatePricing, Product
+from jiabao.products.schema import Category, DeathBenefit, Frequency, MultiStatePricing, Product
+
+MINOR_DEATH_CAPS: tuple[tuple[int, Decimal], ...] = ((10, Decimal(200000)), (18, Decimal(500000)))
+"""保监发〔2015〕90号: total death cover for a minor, all insurers — ¥200,000 under 10, ¥500,000 from 10 to 17."""
+MINORS_RULE = "保监发〔2015〕90号"
 
 
 class QuoteRefused(InvalidInput):
@@ -59,6 +63,9 @@ class MemberRequest(BaseModel):
     sex: Sex
     relation: Literal["self", "spouse", "child", "parent", "other"] = "self"
     selections: list[ProductSelection] = Field(default_factory=list)
+    death_cover_held: Decimal = Field(default=Decimal(0), ge=0)
+    """Death cover the member already has: in force in the household plus what the applicant declares elsewhere
+    (counted toward the minors' cap)."""
 
 
 def _refuse(member: MemberRequest, product: str, field: str, zh: str, en: str) -> QuoteRefused:
@@ -187,3 +194,44 @@ def check_options(product: Product, member: MemberRequest, sel: ProductSelection
                 "交费须在开始领取前完成",
                 "premiums must be paid up before the pension starts",
             )
+
+
+def death_cover(product: Product, sum_assured: Decimal) -> Decimal:
+    """The death benefit a selection adds toward the minors' cap (保监发〔2015〕90号).
+
+    A benefit that only returns premiums or the cash value is not counted (``sa_multiple`` 0); otherwise the sum
+    assured × the largest death multiple. One-year accident cover pays its sum assured on accidental death, which
+    counts (only aviation and major-natural-disaster accident cover is excluded, and none is sold here)."""
+    pricing = product.pricing
+    if isinstance(pricing, MultiStatePricing):
+        multiple = max([b.sa_multiple for b in product.benefits if isinstance(b, DeathBenefit)] or [0.0])
+        return (sum_assured * Decimal(str(multiple))).quantize(Decimal("0.01"))
+    return sum_assured if product.category is Category.ACCIDENT else Decimal(0)
+
+
+def minor_death_cap(age: int) -> Decimal | None:
+    for below, cap in MINOR_DEATH_CAPS:
+        if age < below:
+            return cap
+    return None
+
+
+def check_minor_death_cover(member: MemberRequest, products: list[tuple[Product, ProductSelection]]) -> None:
+    """Refuse when a minor's death cover (held + every selection) would exceed the cap for the age."""
+    cap = minor_death_cap(member.age)
+    if cap is None:
+        return
+    new = sum((death_cover(p, s.sum_assured) for p, s in products), Decimal(0))
+    if new == 0 or member.death_cover_held + new <= cap:
+        return
+    room = max(cap - member.death_cover_held, Decimal(0))
+    code = products[0][0].code if products else ""
+    raise _refuse(
+        member,
+        code,
+        "sum_assured",
+        f"未成年人身故保险金额累计不得超过 {cap:,.0f} 元（{MINORS_RULE}）：已有 {member.death_cover_held:,.0f} 元，"
+        f"本次 {new:,.0f} 元，最多还可投保身故保险金额 {room:,.0f} 元",
+        f"a minor's total death cover may not exceed ¥{cap:,.0f} ({MINORS_RULE}): ¥{member.death_cover_held:,.0f}"
+        f" held, ¥{new:,.0f} applied for; at most ¥{room:,.0f} more death cover is allowed",
+    )

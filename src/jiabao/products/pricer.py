@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from jiabao.actuarial import cashflows as cf
+from jiabao.actuarial.curves import Interest
 from jiabao.actuarial.decrements import accelerated_ci_rates
 from jiabao.actuarial.pricing import (
     average_loading,
@@ -87,8 +88,10 @@ def _mortality(table_set: TableSet, pricing: MultiStatePricing, points: Points, 
     return np.minimum(out * points.mortality_multiplier[:, None], 1.0)
 
 
-def build_exposure(product: Product, table_set: TableSet, points: Points, interest: float) -> cf.Exposure:
-    """Decrement rates, ages and cover/payment masks for a batch."""
+def build_exposure(
+    product: Product, table_set: TableSet, points: Points, interest: Interest, frequency: int = 1
+) -> cf.Exposure:
+    """Decrement rates, ages and cover/payment masks for a batch; premiums ``frequency`` times a year."""
     pricing = product.pricing
     assert isinstance(pricing, MultiStatePricing)
     n = int(points.cover_years.max())
@@ -110,6 +113,7 @@ def build_exposure(product: Product, table_set: TableSet, points: Points, intere
         pay=(t < points.payment_term[:, None]).astype(np.float64) * cover,
         interest=interest,
         waiting_years=pricing.waiting_period_years,
+        frequency=frequency,
     )
 
 
@@ -195,19 +199,24 @@ def price_batch(
     points: Points,
     *,
     extra: cf.ExtraBlocks | None = None,
+    frequency: int = 1,
+    interest: Interest | None = None,
 ) -> Priced:
     """Gross premium per ``rate_unit`` SA on the pricing basis, then the cash-value basis premium.
 
     P = unit·ΣB^{SA} / Σ D·pay·(1 − L) − ΣB^{P} (equivalence principle), rounded as the product says; the
     cash-value basis uses ``cv_interest`` (default pricing + 2%) with premium-linked benefits at the rounded P.
+    ``frequency`` prices the annual premium payable in that many instalments a year (UDD within the year, AMLCR
+    §6.5); ``interest`` replaces the filed pricing rate by another rate or a yield curve (e.g. a profit test).
     """
     pricing = product.pricing
     assert isinstance(pricing, MultiStatePricing)
     unit = float(pricing.rate_unit)
     cv_interest = pricing.cv_interest if pricing.cv_interest is not None else pricing.interest + 0.02
     comps = []
-    for rate in (pricing.interest, cv_interest):
-        exposure = build_exposure(product, table_set, points, rate)
+    pricing_interest: Interest = pricing.interest if interest is None else interest
+    for rate in (pricing_interest, cv_interest):
+        exposure = build_exposure(product, table_set, points, rate, frequency)
         comp = build_components(product, exposure, points)
         if extra is not None:
             extra(comp, exposure)

@@ -14,11 +14,17 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 
 from jiabao.actuarial.cashflows import ExtraBlocks
-from jiabao.actuarial.regulation import check_average_loading, check_cover_ratios
+from jiabao.actuarial.regulation import Violation, check_average_loading, check_cover_ratios, check_pricing_rate
 from jiabao.actuarial.tables import TableLibrary, TableSet
 from jiabao.products.catalog import Catalog
 from jiabao.products.family import family_blocks
-from jiabao.products.limits import MemberRequest, ProductSelection, QuoteRefused, check_selection
+from jiabao.products.limits import (
+    MemberRequest,
+    ProductSelection,
+    QuoteRefused,
+    check_minor_death_cover,
+    check_selection,
+)
 from jiabao.products.pricer import Points, cash_values, price_batch
 from jiabao.products.schema import (
     Category,
@@ -118,8 +124,12 @@ def quote_household(
     tables: TableLibrary,
     as_of: date,
     include_cash_values: bool = True,
+    new_business: bool = True,
 ) -> HouseholdQuote:
-    """Price every member's selections; raise :class:`QuoteRefused` for the first selection out of limits."""
+    """Price every member's selections; raise :class:`QuoteRefused` for the first selection out of limits.
+
+    ``new_business=False`` prices servicing on an existing contract (e.g. a member added to a family policy): a
+    product closed to new sales stays serviceable."""
     groups: dict[str, list[_Entry]] = defaultdict(list)
     for member in members:
         for position, sel in enumerate(member.selections):
@@ -132,8 +142,18 @@ def quote_household(
                     member_id=member.member_id,
                     product=sel.product_code,
                 )
+            stopped = sale_violations(product, as_of) if new_business else []
+            if stopped:
+                raise QuoteRefused(
+                    field="product_code",
+                    reason_zh=f"{product.name_zh}已停止新单销售：{stopped[0].reason_zh}",
+                    reason_en=f"{product.name_en} is closed to new business: {stopped[0].reason_en}",
+                    member_id=member.member_id,
+                    product=sel.product_code,
+                )
             _check_rider(product, member, sel)
             groups[product.code].append(_Entry(member, sel, check_selection(product, member, sel), position))
+        check_minor_death_cover(member, [(catalog.products[s.product_code], s) for s in member.selections])
     lines: list[LineQuote] = []
     for code, entries in groups.items():
         product = catalog.products[code]
@@ -142,6 +162,15 @@ def quote_household(
         else:
             lines += _multistate_lines(product, entries, tables, include_cash_values)
     return _assemble(as_of, members, lines)
+
+
+def sale_violations(product: Product, on: date) -> list[Violation]:
+    """Why a product may not be sold new on ``on``: its pricing rate above the cap in force that day (the caps
+    of 金发〔2024〕18号 and the 2025 dynamic mechanism apply to what is sold, not only to what is filed)."""
+    pricing = product.pricing
+    if pricing.interest <= 0:
+        return []
+    return check_pricing_rate(pricing.interest, pricing.interest_kind, on)
 
 
 def _check_rider(product: Product, member: MemberRequest, sel: ProductSelection) -> None:
@@ -227,16 +256,34 @@ def _multistate_lines(product: Product, entries: list[_Entry], tables: TableLibr
     return lines
 
 
+def cover_ratio_applies(product: Product) -> bool:
+    """7号 item 1 applies to term life, whole life and LTC products filed from 2020-03-01."""
+    return product.category in COVER_RATIO_CATEGORIES and product.filed_on >= COVER_RATIO_FROM
+
+
+def cover_multiple(product: Product) -> float:
+    """The cover the 7号 ratio compares with premiums, per unit of SA: the largest death or, for LTC, first-care
+    multiple."""
+    multiple = max([b.sa_multiple for b in product.benefits if isinstance(b, DeathBenefit)] or [0.0])
+    if product.category is Category.LTC:
+        multiple = max([multiple] + [b.multiple for b in product.benefits if isinstance(b, CiBenefit)])
+    return multiple
+
+
+def paid_a_year(annual: Decimal, frequency: Frequency) -> Decimal:
+    """Premiums actually paid in a policy year: the instalment × instalments a year (a monthly payer pays
+    12 × 0.088 = 105.6% of the annual premium)."""
+    return money(annual * MODAL_FACTORS[frequency]) * INSTALMENTS_PER_YEAR[frequency]
+
+
 def _post_price_checks(product: Product, entry: _Entry, avg_loading: float, annual: Decimal) -> None:
     single = entry.selection.payment_term == 1
     problems = check_average_loading(avg_loading, product.business, single, product.loading_class)
-    if product.category in COVER_RATIO_CATEGORIES and product.filed_on >= COVER_RATIO_FROM:
-        multiple = max([b.sa_multiple for b in product.benefits if isinstance(b, DeathBenefit)] or [0.0])
-        if product.category is Category.LTC:
-            multiple = max([multiple] + [b.multiple for b in product.benefits if isinstance(b, CiBenefit)])
+    if cover_ratio_applies(product):
         years = range(1, min(entry.selection.payment_term, entry.cover_years) + 1)
-        cover = [float(entry.selection.sum_assured) * multiple] * len(years)
-        paid = [float(annual) * t for t in years]
+        cover = [float(entry.selection.sum_assured) * cover_multiple(product)] * len(years)
+        yearly = float(paid_a_year(annual, entry.selection.frequency))  # as actually paid (7号 item 1)
+        paid = [yearly * t for t in years]
         problems += check_cover_ratios(cover, paid, [entry.member.age + t - 1 for t in years])
     if problems:
         raise _group_refusal(entry, problems[0].field, problems[0].reason_zh, problems[0].reason_en)

@@ -41,6 +41,7 @@ class Category(StrEnum):
     FAMILY_CI = "family_ci"  # 家庭重疾（同心保型）
     CHILDREN_CI = "children_ci"  # 少儿重疾
     CRITICAL_ILLNESS = "critical_illness"  # 重疾
+    CANCER = "cancer"  # 防癌险: malignant tumours only, no 28-disease schedule
     MEDICAL = "medical"  # 百万医疗
     ACCIDENT = "accident"  # 意外
     ANNUITY = "annuity"  # 养老年金

@@ -7,9 +7,11 @@ relationships from the family account, with access checks) and turns the result 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +23,7 @@ from jiabao.family import service as family
 from jiabao.family.schemas import MemberOut
 from jiabao.products.catalog import Catalog
 from jiabao.products.limits import MemberRequest, ProductSelection
+from jiabao.products.offer import cached_refused_cells, on_sale
 from jiabao.products.quoting import HouseholdQuote, quote_household
 from jiabao.products.schema import Frequency
 
@@ -50,10 +53,17 @@ class QuoteLineIn(BaseModel):
     payout_age: int | None = Field(default=None, ge=40, le=80)
 
 
+DeclaredAmount = Annotated[Decimal, Field(ge=0, le=Decimal("100000000"), decimal_places=2)]
+PersonKey = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class HouseholdQuoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lines: list[QuoteLineIn] = Field(min_length=1, max_length=7 * 6)
+    declared_death_cover: dict[PersonKey, DeclaredAmount] = Field(default_factory=dict, max_length=7)
+    """Death cover each member (by person id) holds with other insurers, as the applicant declares it; counted
+    with the household's in-force cover toward the minors' cap (保监发〔2015〕90号)."""
 
 
 class CashValueOut(BaseModel):
@@ -96,6 +106,17 @@ class HouseholdQuoteOut(BaseModel):
     bases: list[str]
 
 
+class NotOfferedOut(BaseModel):
+    """Issue ages not offered for one payment term, cover option, frequency and sex (the 7号 ratio refuses them
+    whatever the amount)."""
+
+    payment_term: int
+    coverage: int | None
+    frequency: Frequency
+    sex: str
+    ages: list[int]
+
+
 class ProductOut(BaseModel):
     code: str
     version: int
@@ -108,10 +129,17 @@ class ProductOut(BaseModel):
     waiting_period_days: int
     payment_terms: list[int]
     frequencies: list[Frequency]
+    on_sale: bool = True
+    """False: closed to new business today (its pricing rate is above today's cap); existing policies are served."""
+    not_offered: list[NotOfferedOut] = []
 
 
-def list_products(engine: ProductEngine, *, as_of: date) -> list[ProductOut]:
-    products = [p for p in engine.catalog.products.values() if p.filed_on <= as_of]
+def list_products(engine: ProductEngine, *, as_of: date, include_closed: bool = False) -> list[ProductOut]:
+    """The products on sale on ``as_of`` (with ``include_closed``, also those closed to new business), each with
+    the age/term cells it does not offer."""
+    products = [
+        p for p in engine.catalog.products.values() if p.filed_on <= as_of and (include_closed or on_sale(p, as_of))
+    ]
     return [
         ProductOut(
             code=p.code,
@@ -125,15 +153,35 @@ def list_products(engine: ProductEngine, *, as_of: date) -> list[ProductOut]:
             waiting_period_days=p.waiting_period_days,
             payment_terms=list(p.payment.terms),
             frequencies=list(p.payment.frequencies),
+            on_sale=on_sale(p, as_of),
+            not_offered=[
+                NotOfferedOut(
+                    payment_term=c.payment_term,
+                    coverage=c.coverage,
+                    frequency=c.frequency,
+                    sex=c.sex.value,
+                    ages=list(c.ages),
+                )
+                for c in cached_refused_cells(p, engine.tables)
+            ],
         )
         for p in sorted(products, key=lambda p: p.code)
     ]
 
 
 def quote(
-    ctx: ServiceContext, engine: ProductEngine, household_id: int, request: HouseholdQuoteIn
+    ctx: ServiceContext,
+    engine: ProductEngine,
+    household_id: int,
+    request: HouseholdQuoteIn,
+    *,
+    in_force_death_cover: Mapping[int, Decimal] | None = None,
+    new_business: bool = True,
 ) -> HouseholdQuoteOut:
-    """Price every line of the request for members of the household (refused lines raise ``QuoteRefused``)."""
+    """Price every line of the request for members of the household (refused lines raise ``QuoteRefused``).
+
+    ``in_force_death_cover`` is the death cover each member already holds in the household's policies (the caller
+    reads it from the policies domain); with the declared cover elsewhere it counts toward the minors' cap."""
     overview = family.get_overview(ctx, household_id)
     members = {m.person_id: m for m in overview.members}
     unknown = [i for i, line in enumerate(request.lines) if line.person_id not in members]
@@ -156,10 +204,18 @@ def quote(
             sex=TableSex(members[pid].sex.value),
             relation=RELATION.get(members[pid].relationship.value, "other"),
             selections=selections,
+            death_cover_held=(in_force_death_cover or {}).get(pid, Decimal(0))
+            + request.declared_death_cover.get(pid, Decimal(0)),
         )
         for pid, selections in by_person.items()
     ]
-    result = quote_household(members=requests, catalog=engine.catalog, tables=engine.tables, as_of=ctx.clock.today())
+    result = quote_household(
+        members=requests,
+        catalog=engine.catalog,
+        tables=engine.tables,
+        as_of=ctx.clock.today(),
+        new_business=new_business,
+    )
     return _out(household_id, result, members)
 
 

@@ -19,6 +19,7 @@ from jiabao.underwriting.engine import (
     Channel,
     Conclusion,
     CoverRequest,
+    InForceCover,
     InsuredDecision,
     InsuredFacts,
     KnowledgeBase,
@@ -45,9 +46,13 @@ HUMAN_CONCLUSIONS = (
     Conclusion.STANDARD,
     Conclusion.RATED,
     Conclusion.EXCLUSION,
+    Conclusion.RATED_WITH_EXCLUSION,
     Conclusion.POSTPONED,
     Conclusion.DECLINED,
 )
+RATED_CONCLUSIONS = frozenset({Conclusion.RATED, Conclusion.RATED_WITH_EXCLUSION})
+EXCLUDING_CONCLUSIONS = frozenset({Conclusion.EXCLUSION, Conclusion.RATED_WITH_EXCLUSION})
+MAX_HUMAN_EXTRA_PERCENT = 500
 
 
 def overall(decision: InsuredDecision) -> Conclusion:
@@ -81,11 +86,14 @@ def build_facts(
     answers: Mapping[str, Any],
     reflexive: Mapping[str, Mapping[str, Any]],
     covers: Sequence[CoverRequest],
+    in_force: Sequence[InForceCover] = (),
 ) -> InsuredFacts:
-    """Validate the questionnaire into the engine's facts; every bad answer is a field problem (422)."""
+    """Validate the questionnaire into the engine's facts; every bad answer is a field problem (422).
+
+    ``in_force`` is the cover the insured already holds (the household's policies, cover declared elsewhere)."""
     try:
         return build_insured_facts(
-            kb, qctx, insured_id=str(person_id), answers=answers, reflexive=reflexive, covers=covers
+            kb, qctx, insured_id=str(person_id), answers=answers, reflexive=reflexive, covers=covers, in_force=in_force
         )
     except AnswersInvalid as exc:
         raise InvalidInput(fields=answers_problems(exc, kb)) from exc
@@ -231,15 +239,120 @@ def take(ctx: ServiceContext, referral_id: int) -> Referral:
     return found
 
 
-def resolve(ctx: ServiceContext, referral_id: int, *, conclusion: Conclusion, reason: str) -> UnderwritingDecision:
-    """An underwriter's decision: a new decision row superseding the engine's, with the reason; audited."""
+def case_lines(ctx: ServiceContext, row: UnderwritingDecision) -> list[str]:
+    """The product lines the case covers (from the stored facts' cover requests)."""
+    facts: dict[str, Any] = json.loads(ctx.cipher.decrypt("uw_decisions.facts", row.facts_enc))
+    return sorted({str(c["line"]) for c in facts["insured"].get("covers", [])})
+
+
+def exclusion_choices(kb: KnowledgeBase, conditions_zh: str, conditions_en: str) -> list[dict[str, str]]:
+    """The knowledge base's exclusion clauses, ``{condition}`` filled with the case's disclosed conditions."""
+    return [
+        {
+            "code": e.code,
+            "wording_zh": e.zh.replace("{condition}", conditions_zh),
+            "wording_en": e.en.replace("{condition}", conditions_en),
+        }
+        for e in kb.exclusions.values()
+    ]
+
+
+def disclosed_conditions(kb: KnowledgeBase, facts: Mapping[str, Any]) -> tuple[str, str]:
+    """The names of the disclosed conditions (for the exclusion wordings), or a neutral phrase."""
+    codes = [str(d.get("impairment")) for d in facts.get("insured", {}).get("disclosures", [])]
+    names = [kb.impairments[c].name for c in codes if c in kb.impairments]
+    if not names:
+        return "所告知的疾病", "the disclosed condition"
+    return "、".join(n.zh for n in names), ", ".join(n.en for n in names)
+
+
+def _terms_problems(
+    kb: KnowledgeBase,
+    conclusion: Conclusion,
+    lines: Sequence[str],
+    extra: Mapping[str, int],
+    exclusions: Sequence[str],
+) -> list[FieldProblem]:
+    problems = []
+    step = kb.rating.table_step_percent
+    for line, pct in extra.items():
+        field = f"extra_premium_percent.{line}"
+        if line not in lines:
+            problems.append(FieldProblem(field, "not_a_line", "本案不含该险种", "This case does not cover that line"))
+        elif not 0 <= pct <= MAX_HUMAN_EXTRA_PERCENT or pct % step:
+            problems.append(
+                FieldProblem(
+                    field,
+                    "out_of_range",
+                    f"加费比例须为 0–{MAX_HUMAN_EXTRA_PERCENT}% 且为 {step}% 的整数倍",
+                    f"The extra premium must be 0–{MAX_HUMAN_EXTRA_PERCENT}% in steps of {step}%",
+                )
+            )
+    rated = any(v > 0 for v in extra.values())
+    if conclusion in RATED_CONCLUSIONS and not rated:
+        problems.append(
+            FieldProblem("extra_premium_percent", "required", "加费承保须填写加费比例", "Give the extra premium")
+        )
+    if conclusion not in RATED_CONCLUSIONS and rated:
+        problems.append(
+            FieldProblem(
+                "extra_premium_percent", "not_allowed", "该结论不收取加费", "This conclusion takes no extra premium"
+            )
+        )
+    unknown = [c for c in exclusions if c not in kb.exclusions]
+    problems += [
+        FieldProblem(f"exclusions.{c}", "unknown", "知识库中没有该除外条款", "No such clause") for c in unknown
+    ]
+
+    if conclusion in EXCLUDING_CONCLUSIONS and not exclusions:
+        problems.append(FieldProblem("exclusions", "required", "除外承保须选择除外条款", "Choose an exclusion clause"))
+    if conclusion not in EXCLUDING_CONCLUSIONS and exclusions:
+        problems.append(
+            FieldProblem("exclusions", "not_allowed", "该结论不附除外条款", "This conclusion has no exclusion")
+        )
+    return problems
+
+
+def resolve(
+    ctx: ServiceContext,
+    kb: KnowledgeBase,
+    referral_id: int,
+    *,
+    conclusion: Conclusion,
+    reason: str,
+    extra_premium_percent: Mapping[str, int] | None = None,
+    exclusions: Sequence[str] = (),
+) -> UnderwritingDecision:
+    """An underwriter's decision: a new decision row superseding the engine's, with the reason and the terms (the
+    extra premium per product line, exclusion clauses from the knowledge base); audited. Every problem at once."""
     found, engine_row = referral(ctx, referral_id)
     if found.status == "resolved":
         raise Conflict("This case is already resolved", "该案件已处理完毕", code="referral_resolved")
+    extra = {str(k): int(v) for k, v in (extra_premium_percent or {}).items()}
+    problems: list[FieldProblem] = []
     if conclusion not in HUMAN_CONCLUSIONS:
-        raise InvalidInput(fields=(FieldProblem("conclusion", "invalid", "结论无效", "Not a valid conclusion"),))
+        problems.append(FieldProblem("conclusion", "invalid", "结论无效", "Not a valid conclusion"))
     if len(reason.strip()) < 4:
-        raise InvalidInput(fields=(FieldProblem("reason", "required", "请填写核保理由", "Give the reason"),))
+        problems.append(FieldProblem("reason", "required", "请填写核保理由", "Give the reason"))
+    lines = case_lines(ctx, engine_row)
+    problems += _terms_problems(kb, conclusion, lines, extra, exclusions)
+    if problems:
+        raise InvalidInput(fields=tuple(problems))
+    zh, en = disclosed_conditions(kb, facts_of(ctx, engine_row))
+    chosen = {c["code"]: c for c in exclusion_choices(kb, zh, en) if c["code"] in set(exclusions)}
+    terms = [
+        {
+            "line": line,
+            "conclusion": conclusion.value,
+            "extra_premium_percent": extra.get(line, 0),
+            "flat_extras": [],
+            "exclusions": [
+                {"code": code, "subject": "underwriter", **{k: v for k, v in chosen[code].items() if k != "code"}}
+                for code in dict.fromkeys(exclusions)
+            ],
+        }
+        for line in lines
+    ]
     human = UnderwritingDecision(
         application_id=engine_row.application_id,
         person_id=engine_row.person_id,
@@ -249,7 +362,12 @@ def resolve(ctx: ServiceContext, referral_id: int, *, conclusion: Conclusion, re
         result_enc=_seal(
             ctx,
             "result",
-            {"conclusion": conclusion.value, "reason": reason.strip(), "engine_decision_id": engine_row.id},
+            {
+                "conclusion": conclusion.value,
+                "reason": reason.strip(),
+                "engine_decision_id": engine_row.id,
+                "lines": terms,
+            },
         ),
         conclusion=conclusion.value,
         automated=False,
@@ -266,6 +384,11 @@ def resolve(ctx: ServiceContext, referral_id: int, *, conclusion: Conclusion, re
         "uw.referral_resolve",
         "application",
         found.application_id,
-        {"referral_id": found.id, "conclusion": conclusion.value},
+        {
+            "referral_id": found.id,
+            "conclusion": conclusion.value,
+            "extra_premium_percent": {k: v for k, v in extra.items() if v},
+            "exclusions": list(dict.fromkeys(exclusions)),
+        },
     )
     return human

@@ -39,11 +39,14 @@ def apply_page(request: Request, ctx: PageCtx, household_id: int) -> Response:
 
 
 def _application_in(form: dict[str, str]) -> dict[str, Any]:
-    insureds = [
-        {"person_id": key.removeprefix("insured-"), "sum_assured": form.get(f"sum-{key.removeprefix('insured-')}", "")}
-        for key, value in form.items()
-        if key.startswith("insured-") and value == "on"
-    ]
+    insureds = []
+    for key, value in form.items():
+        if key.startswith("insured-") and value == "on":
+            pid = key.removeprefix("insured-")
+            insured = {"person_id": pid, "sum_assured": form.get(f"sum-{pid}", "")}
+            if form.get(f"other-{pid}", "").strip():  # death cover elsewhere, declared for a minor
+                insured["declared_death_cover"] = form[f"other-{pid}"].strip()
+            insureds.append(insured)
     data: dict[str, Any] = {"product_code": form.get("product_code", ""), "insureds": insureds}
     for key in ("coverage", "payment_term", "frequency"):
         if form.get(key, "").strip():

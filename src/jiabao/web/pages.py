@@ -100,6 +100,8 @@ def home(ctx: PageCtx) -> Response:
         return RedirectResponse("/households", status_code=303)
     if ctx.principal.role is Role.PARTNER:
         return RedirectResponse("/households", status_code=303)
+    if ctx.principal.role is Role.RISK:
+        return RedirectResponse("/risk", status_code=303)
     return RedirectResponse("/staff/search", status_code=303)
 
 

@@ -35,7 +35,8 @@ def test_disability_grade_table(rs: RuleSet) -> None:
     d = decide(rs, disability(3))
     # grade 3 of the 10-grade table pays 80%: 0.8 × 200,000 = 160,000
     assert d.amount(BenefitKind.ACCIDENT_DISABILITY) == D("160000.00")
-    assert d.outcome is Outcome.REFER and d.complexity is Complexity.COMPLEX
+    # a person decides (not a fast-pay kind), but nothing makes it complex: 5 working days (BSR 2010 art. 23)
+    assert d.outcome is Outcome.REFER and d.complexity is Complexity.ORDINARY and not d.complexity_reasons
     assert decide(rs, disability(10)).total == D("20000.00")  # grade 10: 10%
 
 

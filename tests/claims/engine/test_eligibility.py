@@ -23,6 +23,8 @@ from jiabao.claims.engine import (
     StatusKind,
     decide,
 )
+from jiabao.policies.rules.billing import reinstatement_deadline
+from jiabao.policies.rules.periods import within_years
 from tests.claims.engine.builders import ISSUE, D, case, claim, cover, policy
 
 R = ReasonCode
@@ -108,6 +110,21 @@ def test_underwriting_exclusion(rs: RuleSet) -> None:
     assert "乳腺疾病除外" in r.text_zh and "breast diseases excluded" in r.text_en and r.severity is Severity.REJECT
 
 
+def test_exclusion_applies_only_when_the_excluded_condition_caused_the_claim(rs: RuleSet) -> None:
+    """Proximate cause (近因原则; the clause excludes losses "caused by" the condition; SPC Interp. III art. 25):
+    hypertension excluded at underwriting does not void a lung-cancer claim where it is a secondary diagnosis."""
+    ex = Exclusion(code="htn", icd10=("I10-I15",), text_zh="高血压及其并发症除外", text_en="hypertension excluded")
+    lung = Diagnosis(icd10="C34.1", icd_o3_behaviour=3)
+    secondary = Diagnosis(icd10="I10", description="高血压（合并症）")
+    d = decide(rs, ci_case(claim_kw={"diagnoses": (lung, secondary)}, cover_kw={"exclusions": (ex,)}))
+    assert R.UNDERWRITING_EXCLUSION not in d.codes() and R.EXCLUSION_NOT_CAUSAL in d.codes()
+    assert d.amount(BenefitKind.CI_SEVERE) == D("300000.00")  # 1.0 × SA 300,000
+    # the same condition marked as the cause (listed second but flagged primary) does exclude the claim
+    caused = Diagnosis(icd10="I10", primary=True)
+    excluded = decide(rs, ci_case(claim_kw={"diagnoses": (lung, caused)}, cover_kw={"exclusions": (ex,)}))
+    assert R.UNDERWRITING_EXCLUSION in excluded.codes() and excluded.total == 0
+
+
 def _suicide(event: date, **kw: Any) -> ClaimCase:
     c = claim(ClaimType.DEATH, event=event, cause=Cause.SUICIDE, **kw)
     hist = kw.pop("history", ())
@@ -118,9 +135,35 @@ def test_suicide_within_two_years_of_issue(rs: RuleSet) -> None:
     d = decide(rs, _suicide(date(2025, 12, 31)))  # issue 1 Jan 2024: two years end on 1 Jan 2026
     assert d.outcome is Outcome.DECLINE and R.SUICIDE_WITHIN_2_YEARS in d.codes()
     assert d.rejection_notice is not None and "第二十四条" in d.rejection_notice.text_zh
-    later = decide(rs, _suicide(date(2026, 1, 1)))
+    # the anniversary day is still within the 2 years (Civil Code arts. 201–202; Insurance Law art. 44)
+    anniversary = decide(rs, _suicide(date(2026, 1, 1)))
+    assert R.SUICIDE_WITHIN_2_YEARS in anniversary.codes() and anniversary.total == 0
+    later = decide(rs, _suicide(date(2026, 1, 2)))
     assert R.SUICIDE_WITHIN_2_YEARS not in later.codes()
     assert later.amount(BenefitKind.DEATH) == D("500000.00")
+
+
+def test_two_year_clocks_share_one_reading_on_the_anniversary_day(rs: RuleSet) -> None:
+    """Insurance Law arts. 16, 37 and 44 read "2 years from X" alike (one function, Civil Code arts. 201–202):
+    on the anniversary day the suicide exclusion still applies, the contract is still contestable and a
+    suspended policy can still be reinstated; the day after, none of them."""
+    anniversary, after = date(2026, 1, 1), date(2026, 1, 2)
+    assert within_years(ISSUE, anniversary) and not within_years(ISSUE, after)
+    assert reinstatement_deadline(ISSUE) == anniversary
+    dx = Diagnosis(icd10="C50.9", icd_o3_behaviour=3, first_diagnosed_on=date(2023, 6, 1))
+    on_day = decide(rs, ci_case(date(2025, 12, 20), as_of=anniversary, claim_kw={"diagnoses": (dx,)}))
+    assert R.UNDISCLOSED_PRE_EXISTING in on_day.codes()  # still contestable (art. 16)
+    day_after = decide(rs, ci_case(date(2025, 12, 20), as_of=after, claim_kw={"diagnoses": (dx,)}))
+    assert R.INCONTESTABLE in day_after.codes()
+    # a reinstatement restarts both clocks: contestable again within 2 years of it
+    hist = (
+        StatusEvent(kind=StatusKind.SUSPENDED, on=date(2025, 3, 1)),
+        StatusEvent(kind=StatusKind.REINSTATED, on=date(2025, 5, 1)),
+    )
+    restarted = decide(
+        rs, ci_case(date(2026, 6, 1), as_of=date(2026, 6, 10), claim_kw={"diagnoses": (dx,)}, status_history=hist)
+    )
+    assert R.UNDISCLOSED_PRE_EXISTING in restarted.codes()
 
 
 def test_suicide_clock_restarts_at_reinstatement(rs: RuleSet) -> None:
@@ -148,8 +191,11 @@ def test_self_injury_excluded(rs: RuleSet) -> None:
 def test_standard_exclusions(rs: RuleSet) -> None:
     drunk = decide(rs, ci_case(claim_kw={"circumstances": (Circumstance.DRUNK_DRIVING,)}))
     assert R.STANDARD_EXCLUSION in drunk.codes() and drunk.total == 0
-    hiv = ci_case(claim_kw={"diagnoses": (CANCER, Diagnosis(icd10="B20.1"))})
+    hiv = ci_case(claim_kw={"diagnoses": (Diagnosis(icd10="B20.1"), CANCER)})
     assert R.STANDARD_EXCLUSION in decide(rs, hiv).codes()
+    # HIV as a secondary diagnosis of a cancer claim did not cause it (CI definitions 2020 §3.2: "因……导致")
+    secondary = ci_case(claim_kw={"diagnoses": (CANCER, Diagnosis(icd10="B20.1"))})
+    assert R.STANDARD_EXCLUSION not in decide(rs, secondary).codes()
     # drunk driving does not exclude the death benefit of a whole-life policy
     c = claim(ClaimType.DEATH, cause=Cause.ACCIDENT, circumstances=(Circumstance.DRUNK_DRIVING,))
     d = decide(rs, case(c, policy("P1", "whole_life", cover("dad", 500000))))

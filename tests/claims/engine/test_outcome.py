@@ -35,7 +35,8 @@ def test_advance_payment_does_not_wait_for_bills(rs: RuleSet) -> None:
     docs = tuple(d for d in all_documents() if d not in {"invoice", "expense_list", "discharge_summary"})
     d = decide(rs, case(cancer(docs), policy("P1", "ltc_ci_wholelife", cover("dad", 400000))))
     assert d.outcome is Outcome.CI_ADVANCE_PAYMENT and d.advance_total == D("400000.00")
-    assert R.DOCUMENTS_MISSING in d.codes() and d.complexity is Complexity.COMPLEX
+    # documents still to come pause the clock (SPC Interp. II art. 15); they do not make the claim complex
+    assert R.DOCUMENTS_MISSING in d.codes() and d.complexity is Complexity.ORDINARY
     assert "先行赔付¥400000.00" in d.explanation_zh and "Insurance Law art. 25" in d.explanation_en
 
 
@@ -84,3 +85,16 @@ def test_every_reason_is_kept_and_structured(rs: RuleSet) -> None:
     assert d.codes()[:1] == (R.CI_SEVERE_MET,)
     for r in d.reasons:
         assert r.text_zh and r.text_en and r.rule and r.source
+
+
+def test_complex_only_for_a_stated_reason(rs: RuleSet) -> None:
+    """Insurance Law art. 23 / Basic Service Rules 2010 art. 23: 5 working days unless the case is complex, and
+    a complex case names why (here the fraud score asks for an investigation)."""
+    plain = decide(rs, case(cancer(), policy("P1", "ltc_ci_wholelife", cover("dad", 400000))))
+    assert plain.complexity is Complexity.ORDINARY and plain.complexity_reasons == ()
+    risky = decide(
+        rs,
+        case(cancer().model_copy(update={"risk_score": 0.9}), policy("P1", "ltc_ci_wholelife", cover("dad", 400000))),
+    )
+    assert risky.complexity is Complexity.COMPLEX
+    assert [r.code for r in risky.complexity_reasons] == [R.HIGH_RISK]

@@ -111,6 +111,7 @@ class ReasonCode(StrEnum):
     WAITING_EXEMPT_ACCIDENT = "waiting_exempt_accident"
     # exclusions
     UNDERWRITING_EXCLUSION = "underwriting_exclusion"
+    EXCLUSION_NOT_CAUSAL = "exclusion_not_causal"
     SUICIDE_WITHIN_2_YEARS = "suicide_within_2_years"
     SUICIDE_NO_CAPACITY = "suicide_no_capacity"
     SELF_INJURY = "self_injury"

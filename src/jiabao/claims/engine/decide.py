@@ -104,10 +104,12 @@ def decide(rules: RuleSet, case: ClaimCase) -> Decision:
     reasons += waiver_reasons
     zh, en = explain(outcome, lines, reasons)
     notice = None if outcome is Outcome.REFER else rejection_notice(case, lines, reasons)
+    kind, complex_reasons = complexity(case, outcome, reasons)
     return Decision(
         claim_id=claim.claim_id,
         outcome=outcome,
-        complexity=complexity(case, outcome),
+        complexity=kind,
+        complexity_reasons=tuple(complex_reasons),
         lines=tuple(lines),
         total=total(ln.amount for ln in lines),
         advance_total=total(ln.amount for ln in lines if ln.advance),

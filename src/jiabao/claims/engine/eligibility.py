@@ -10,11 +10,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from jiabao.claims.engine.codes import Cause, ReasonCode, Severity, StatusKind
-from jiabao.claims.engine.context import Ctx, add_years, clock_start, event_day, is_accident, last_reinstatement
-from jiabao.claims.engine.facts import InsuredCover, PolicyFacts
+from jiabao.claims.engine.context import Ctx, clock_start, event_day, is_accident, last_reinstatement
+from jiabao.claims.engine.facts import Claim, Diagnosis, InsuredCover, PolicyFacts
 from jiabao.claims.engine.icd import matches_any
 from jiabao.claims.engine.results import Reason
 from jiabao.claims.engine.texts import Bi, reason
+from jiabao.policies.rules.periods import within_years
 
 C, S = ReasonCode, Severity
 Check = Callable[[Ctx], list[Reason]]
@@ -76,16 +77,30 @@ def check_waiting_period(ctx: Ctx) -> list[Reason]:
     return found
 
 
+def causal_diagnoses(claim: Claim) -> tuple[Diagnosis, ...]:
+    """The diagnoses that caused the claim: those marked ``primary``, else the first one listed (主要诊断).
+
+    An exclusion takes effect only when the excluded condition caused the loss (proximate cause, 近因原则; the
+    exclusion clause reads "因……导致"; SPC Interp. III art. 25 for mixed causes): a secondary diagnosis
+    (合并症) does not void a claim it did not cause.
+    """
+    marked = tuple(dx for dx in claim.diagnoses if dx.primary)
+    return marked or claim.diagnoses[:1]
+
+
 def check_underwriting_exclusions(ctx: Ctx) -> list[Reason]:
-    """A diagnosis under an exclusion agreed at underwriting (除外承保) is not covered by this policy."""
+    """A claim caused by a condition excluded at underwriting (除外承保) is not covered by this policy; an excluded
+    condition that is only a secondary diagnosis is recorded (info) and does not affect the claim."""
     found = []
+    causal = causal_diagnoses(ctx.claim)
     for exclusion in ctx.cover.exclusions:
         for dx in ctx.claim.diagnoses:
             if matches_any(dx.icd10, exclusion.icd10):
                 text = Bi(exclusion.text_zh or exclusion.code, exclusion.text_en or exclusion.code)
-                found.append(
-                    reason(C.UNDERWRITING_EXCLUSION, S.REJECT, "exclusions", policy_id=ctx.pid, icd=dx.icd10, text=text)
+                code, severity = (
+                    (C.UNDERWRITING_EXCLUSION, S.REJECT) if dx in causal else (C.EXCLUSION_NOT_CAUSAL, S.INFO)
                 )
+                found.append(reason(code, severity, "exclusions", policy_id=ctx.pid, icd=dx.icd10, text=text))
     return found
 
 
@@ -100,17 +115,18 @@ def check_suicide(ctx: Ctx) -> list[Reason]:
         return []
     start = clock_start(ctx.policy, ctx.cover.start_date, claim.event_date)
     start = max(start, ctx.policy.issue_date)
-    if claim.event_date >= add_years(start, ctx.rules.rules.suicide_years):
-        return []
+    if not within_years(start, claim.event_date, ctx.rules.rules.suicide_years):
+        return []  # more than 2 years: the anniversary day itself is still within (Civil Code arts. 201–202)
     if claim.lacked_civil_capacity:
         return [reason(C.SUICIDE_NO_CAPACITY, S.INFO, "suicide", policy_id=ctx.pid)]
     return [reason(C.SUICIDE_WITHIN_2_YEARS, S.REJECT, "suicide", policy_id=ctx.pid, start=start)]
 
 
 def check_standard_exclusions(ctx: Ctx) -> list[Reason]:
-    """The standard exclusions (CI definitions 2020 §3.2 and the accident and medical equivalents), as data."""
+    """The standard exclusions (CI definitions 2020 §3.2 and the accident and medical equivalents), as data. An
+    excluded condition (HIV, congenital) applies only when it caused the claim (:func:`causal_diagnoses`)."""
     found = []
-    icds = [dx.icd10 for dx in ctx.claim.diagnoses]
+    icds = [dx.icd10 for dx in causal_diagnoses(ctx.claim)]
     for ex in ctx.rules.rules.standard_exclusions:
         if not ctx.lines & set(ex.lines):
             continue
@@ -125,11 +141,13 @@ def check_standard_exclusions(ctx: Ctx) -> list[Reason]:
 
 def check_disclosure(ctx: Ctx) -> list[Reason]:
     """A condition first diagnosed before cover started and not disclosed goes to an adjuster, but only within
-    2 years of formation: after that the contract cannot be voided for non-disclosure (Insurance Law art. 16)
-    and the insurer cannot deny a claim without voiding it (SPC Interp. II art. 8)."""
+    2 years of formation or reinstatement (the anniversary day included, :func:`within_years`): after that the
+    contract cannot be voided for non-disclosure (Insurance Law art. 16) and the insurer cannot deny a claim
+    without voiding it (SPC Interp. II art. 8)."""
     found = []
     start = ctx.cover.start_date
-    contestable = ctx.case.as_of < add_years(start, ctx.rules.rules.incontestable_years)
+    clock = clock_start(ctx.policy, start, ctx.case.as_of)  # formation, or the last reinstatement
+    contestable = within_years(clock, ctx.case.as_of, ctx.rules.rules.incontestable_years)
     for dx in ctx.claim.diagnoses:
         if dx.first_diagnosed_on is None or dx.first_diagnosed_on >= start:
             continue

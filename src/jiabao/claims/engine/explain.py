@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from jiabao.claims.engine.codes import Outcome, Severity
 from jiabao.claims.engine.facts import ClaimCase
 from jiabao.claims.engine.money import total
@@ -32,6 +34,15 @@ _REVIEW_ZH = (
 _REVIEW_EN = (
     "This decision was made by the system under the claims rules. You may ask for an explanation and for a review "
     "by a person (PIPL art. 24), or complain to the local office of the NFRA."
+)
+APPEAL_ZH = (
+    "如有异议，您可以在理赔页面或拨打客服热线申请复核并补充材料，也可以向国家金融监督管理总局派出机构投诉，"
+    "或依法申请仲裁、向人民法院提起诉讼（人寿保险诉讼时效五年，《保险法》第二十六条）。"
+)
+APPEAL_EN = (
+    "If you disagree, ask for a review on the claim page or through the hotline and send further documents; you may "
+    "also complain to the local NFRA office, apply for arbitration or sue in a people's court (limitation period "
+    "5 years for life insurance, Insurance Law art. 26)."
 )
 
 
@@ -74,12 +85,25 @@ def rejection_notice(case: ClaimCase, lines: list[PayableLine], reasons: list[Re
     text_zh = (
         f"拒绝赔付通知书\n您于{claim.report_date}提交的理赔申请（案件号{claim.claim_id}）经审核，"
         f"保单{scope_zh}项下不予赔付，理由如下：{items_zh}\n"
-        f"根据《中华人民共和国保险法》第二十四条，特此通知。{_REVIEW_ZH}"
+        f"根据《中华人民共和国保险法》第二十四条，特此通知。{_REVIEW_ZH}\n{APPEAL_ZH}"
     )
     text_en = (
         f"Notice of rejection\nYour claim {claim.claim_id} reported on {claim.report_date} is not payable under "
-        f"{scope_en}, for these reasons:{items_en}\nSent under Insurance Law art. 24. {_REVIEW_EN}"
+        f"{scope_en}, for these reasons:{items_en}\nSent under Insurance Law art. 24. {_REVIEW_EN}\n{APPEAL_EN}"
     )
     return RejectionNotice(
         claim_id=claim.claim_id, policy_ids=policies, reasons=tuple(rejects), text_zh=text_zh, text_en=text_en
     )
+
+
+def adjuster_rejection_notice(claim_no: str, reported_on: date, reason_text: str) -> tuple[str, str]:
+    """The notice of an adjuster's decline (Insurance Law art. 24): the adjuster's reasons and the appeal route."""
+    zh = (
+        f"拒绝赔付通知书\n您于{reported_on}提交的理赔申请（案件号{claim_no}）经理赔人员审核，不予赔付，理由如下："
+        f"\n{reason_text}\n根据《中华人民共和国保险法》第二十四条，特此通知。\n{APPEAL_ZH}"
+    )
+    en = (
+        f"Notice of rejection\nYour claim {claim_no} reported on {reported_on} was reviewed by an adjuster and is not "
+        f"payable, for this reason:\n{reason_text}\nSent under Insurance Law art. 24.\n{APPEAL_EN}"
+    )
+    return zh, en

@@ -28,6 +28,9 @@ class Diagnosis(Frozen):
     """ICD-O-3 behaviour code from the pathology report (肿瘤形态学编码的动态编码); prevails over ICD-10 for cancer."""
     first_diagnosed_on: date | None = None
     """When the condition was first diagnosed or treated; before cover started means pre-existing (既往症)."""
+    primary: bool = False
+    """The condition that caused the claim (主要诊断). When no diagnosis is marked, the first one listed is the
+    cause; the others are secondary (合并症) and an exclusion of one of them does not void the claim."""
 
 
 class CiFacts(Frozen):

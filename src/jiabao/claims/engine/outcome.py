@@ -71,11 +71,31 @@ def choose(
     return Outcome.APPROVE_STRAIGHT_THROUGH, lines, []
 
 
-def complexity(case: ClaimCase, outcome: Outcome) -> Complexity:
-    """Complex (30-day limit) when a person must investigate or the claim is a death or disability claim;
-    ordinary (5 working days) otherwise (Basic Service Rules 2010 art. 23)."""
-    if outcome in (Outcome.REFER, Outcome.CI_ADVANCE_PAYMENT):
-        return Complexity.COMPLEX
-    if case.claim.claim_type in (ClaimType.DEATH, ClaimType.DISABILITY):
-        return Complexity.COMPLEX
-    return Complexity.ORDINARY
+COMPLEX_CAUSES = frozenset(
+    {
+        C.UNDISCLOSED_PRE_EXISTING,  # the disclosure at application must be investigated (art. 16)
+        C.HIGH_RISK,  # fraud scoring: an investigation
+        C.DUPLICATE_INVOICE,  # possible double claiming: an investigation
+        C.CI_FACTS_MISSING,  # the grade needs medical facts still to come
+        C.CI_ASSESS_TOO_EARLY,  # the lasting effects can only be assessed later
+        C.CI_MANUAL_DEFINITION,  # a definition the engine does not encode: medical review
+        C.DISABILITY_GRADE_MISSING,  # a disability assessment is needed
+        C.DISABILITY_MULTIPLE,  # several grades: the adjuster combines them
+        C.SUICIDE_NO_CAPACITY,  # civil capacity at the time must be established (SPC Interp. III art. 21)
+    }
+)
+"""Findings that make a claim complex (情形复杂): each needs an investigation or a medical or legal judgement.
+A referral for any other reason (above the fast-pay limit, a kind of claim a person decides, missing documents,
+whose wait pauses the clock instead) keeps the ordinary limit of 5 working days."""
+
+
+def complexity(
+    case: ClaimCase, outcome: Outcome, reasons: list[Reason] | None = None
+) -> tuple[Complexity, list[Reason]]:
+    """Complex (30 days, Insurance Law art. 23) only for a stated reason — a finding in :data:`COMPLEX_CAUSES`;
+    otherwise ordinary: a decision within 5 working days (Basic Service Rules 2010 art. 23). Returns the
+    complexity and the reasons that make it complex. A declined claim is never complex (it is decided)."""
+    if outcome is Outcome.DECLINE:
+        return Complexity.ORDINARY, []
+    stated = [r for r in reasons or [] if r.code in COMPLEX_CAUSES and r.severity is not S.REJECT]
+    return (Complexity.COMPLEX if stated else Complexity.ORDINARY), stated

@@ -74,6 +74,8 @@ class Decision(Frozen):
     claim_id: str
     outcome: Outcome
     complexity: Complexity
+    complexity_reasons: tuple[Reason, ...] = ()
+    """Why the claim is complex (30-day limit); empty for an ordinary claim (5 working days)."""
     lines: tuple[PayableLine, ...]
     total: Decimal
     advance_total: Decimal

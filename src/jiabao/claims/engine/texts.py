@@ -67,6 +67,11 @@ TEXTS: dict[ReasonCode, tuple[str, str, str]] = {
         "diagnosis {icd} is excluded at underwriting: {text}",
         "underwriting exclusion on the policy",
     ),
+    C.EXCLUSION_NOT_CAUSAL: (
+        "诊断{icd}属于除外责任（{text}），但并非本次理赔的原因，不影响赔付",
+        "diagnosis {icd} is excluded ({text}) but did not cause this claim, so it does not affect payment",
+        "policy terms (exclusions apply to losses the excluded condition caused); SPC Interp. III art. 25",
+    ),
     C.SUICIDE_WITHIN_2_YEARS: (
         "被保险人于合同成立或复效之日（{start}）起2年内自杀",
         "suicide within 2 years of formation or reinstatement ({start})",
@@ -192,9 +197,9 @@ TEXTS: dict[ReasonCode, tuple[str, str, str]] = {
         "documents still missing: {names}",
         "Basic Service Rules 2010 art. 22",
     ),
-    C.HIGH_RISK: (
-        "风险评分{score}高于自动理赔上限{limit}",
-        "risk score {score} is above the automatic-handling limit {limit}",
+    C.HIGH_RISK: (  # customers see this: neutral, no tipping off (AML Law art. 35); the score is on /risk/claims
+        "本案需由理赔人员进一步审核",
+        "the claim needs a further check by an adjuster",
         "CIRC small-claim guideline 2015",
     ),
     C.EARLY_CLAIM: ("保障开始后{days}天内出险", "the event came {days} days after cover started", "claims practice"),

@@ -33,7 +33,8 @@ from itertools import pairwise
 from jiabao.core.errors import Conflict, invalid
 from jiabao.core.money import ZERO, to_decimal
 from jiabao.policies.rules.calendar import Deadline, SlaKind, sla_deadline
-from jiabao.policies.rules.schedule import Instalment, add_years
+from jiabao.policies.rules.periods import period_last_day
+from jiabao.policies.rules.schedule import Instalment
 
 GRACE_DAYS = 60
 REINSTATEMENT_YEARS = 2
@@ -104,8 +105,9 @@ def suspension_date(due: date, grace_days: int = GRACE_DAYS) -> date:
 
 
 def reinstatement_deadline(suspended_on: date, years: int = REINSTATEMENT_YEARS) -> date:
-    """Last day to reinstate: the same date ``years`` later (Civil Code arts. 201–202; art. 37, H)."""
-    return add_years(suspended_on, years)
+    """Last day to reinstate: the same date ``years`` later (Civil Code arts. 201–202; art. 37, H) — the one
+    reading of a two-year period shared with the suicide and incontestability clocks (:mod:`.periods`)."""
+    return period_last_day(suspended_on, years)
 
 
 def suspension_notice_deadline(suspended_on: date, *, warn_lead: int = 2) -> Deadline:

@@ -1,0 +1,1 @@
+"""Watch lists (名单): file formats, versioned storage."""
