@@ -16,6 +16,7 @@ from jiabao.cli_valuation import valuation_app
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo import risk as risk_demo
+from jiabao.demo.advice import seed_advice
 from jiabao.demo.seed import seed_households
 from jiabao.demo.users import DEMO_PASSWORD, ensure_demo_users, partner_user_id
 from jiabao.family.models import Household
@@ -100,6 +101,7 @@ def demo() -> None:
         risk_demo.plant_ring(runtime)
     cli_voice.seed_demo(runtime)
     _print_logins(runtime)
+    seed_advice(runtime)
 
 
 @app.command("billing")
