@@ -15,7 +15,7 @@ from jiabao.risk.aml.rules import customer_notice, tips_off
 from jiabao.risk.fraud.models import RiskAssessment
 from jiabao.runtime import Runtime
 from tests.fraud_aml.flows import officer, set_income
-from tests.policies.flow import application, confirm_body
+from tests.policies.flow import application, confirm_body, healthy, issue
 
 
 def _confirm(client: TestClient, app_id: int, headers: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -102,3 +102,33 @@ def test_intercept_refuses_with_a_neutral_text_and_counts(client: TestClient, ru
         headers=headers | {"Idempotency-Key": "intercepted-0001"},
     )
     assert paid.status_code == 409
+
+
+def test_one_bank_account_paying_for_several_unrelated_households_is_reviewed(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """Four households paid their first premiums from the same card: the next application of one of them
+    finds the account in three unrelated households (40 points) and waits for review."""
+    issued = [issue(client, runtime, username=f"user{i}", seq=10 + i) for i in range(4)]  # all pay with ACCOUNT
+    first = issued[0]
+    body = {
+        "product_code": "family_ci",
+        "payment_term": 20,
+        "coverage": 30,
+        "insureds": [{"person_id": first.spouse, "sum_assured": "100000"}],
+    }
+    created = client.post(f"/api/v1/households/{first.household_id}/applications", json=body, headers=first.headers)
+    assert created.status_code == 201, created.text
+    app_id = created.json()["id"]
+    url = f"/api/v1/applications/{app_id}/insureds/{first.spouse}/questionnaire"
+    questions = client.get(url, headers=first.headers).json()["questions"]
+    assert client.post(url, json={"answers": healthy(questions)}, headers=first.headers).status_code == 200
+    held = _confirm(client, app_id, first.headers)
+    assert held.status_code == 409 and not tips_off(json.dumps(held.json(), ensure_ascii=False))
+    risk = officer(client, runtime)
+    [case] = client.get("/api/v1/risk/applications", headers=risk).json()
+    assert case["application_id"] == app_id
+    assert [(r["code"], r["points"]) for r in case["reasons"]] == [("shared_account", 40)]
+    # the earlier applications of those households passed: each saw the card in fewer households
+    passed = client.get("/api/v1/risk/applications", params={"status": "passed"}, headers=risk).json()
+    assert len(passed) == 4

@@ -255,28 +255,43 @@ def record_identifier(
     )
 
 
-def sync_identifiers(ctx: ServiceContext, *, household_id: int | None = None, limit: int = 50_000) -> int:
-    """Index the bank accounts of payments and claims not indexed yet (decrypted in the process, only the
-    keyed blind index and the mask are stored). With ``household_id``, only that household's."""
-    seen = set(
-        ctx.session.scalars(
-            select(RiskIdentifier.source).where(RiskIdentifier.kind == "account")
-            if household_id is None
-            else select(RiskIdentifier.source).where(
-                RiskIdentifier.kind == "account", RiskIdentifier.household_id == household_id
-            )
-        )
+RESYNC_WINDOW = 1000
+"""Ids below the last one indexed that are looked at again: a payment committed late (a lower id after a
+higher one) is still picked up."""
+
+
+def _watermark(ctx: ServiceContext, prefix: str) -> int:
+    """The id of the last payment or claim indexed (identifiers are added in id order)."""
+    source = ctx.session.scalar(
+        select(RiskIdentifier.source)
+        .where(RiskIdentifier.kind == "account", RiskIdentifier.source.like(f"{prefix}:%"))
+        .order_by(RiskIdentifier.id.desc())
+        .limit(1)
     )
+    return int(source.split(":")[1]) if source else 0
+
+
+def _seen(ctx: ServiceContext, sources: list[str]) -> set[str]:
+    if not sources:
+        return set()
+    return set(ctx.session.scalars(select(RiskIdentifier.source).where(RiskIdentifier.source.in_(sources))))
+
+
+def sync_identifiers(ctx: ServiceContext, *, limit: int = 50_000) -> int:
+    """Index the bank accounts of payments and claims not indexed yet, incrementally from the last one indexed
+    (decrypted in the process; only the keyed blind index and the mask are stored)."""
     added = 0
-    pay_stmt = (
+    start = max(0, _watermark(ctx, "payment") - RESYNC_WINDOW)
+    rows = ctx.session.execute(
         select(Payment, func.coalesce(Policy.household_id, Application.household_id))
         .outerjoin(Policy, Policy.id == Payment.policy_id)
         .outerjoin(Application, Application.id == Payment.application_id)
+        .where(Payment.id > start)
         .order_by(Payment.id)
-    )
-    if household_id is not None:
-        pay_stmt = pay_stmt.where((Policy.household_id == household_id) | (Application.household_id == household_id))
-    for payment, household in ctx.session.execute(pay_stmt.limit(limit)):
+        .limit(limit)
+    ).all()
+    seen = _seen(ctx, [f"payment:{p.id}" for p, _ in rows])
+    for payment, household in rows:
         source = f"payment:{payment.id}"
         if source in seen or household is None:
             continue
@@ -291,10 +306,10 @@ def sync_identifiers(ctx: ServiceContext, *, household_id: int | None = None, li
             household_id=household,
         )
         added += 1
-    claim_stmt = select(Claim).order_by(Claim.id)
-    if household_id is not None:
-        claim_stmt = claim_stmt.where(Claim.household_id == household_id)
-    for claim in ctx.session.scalars(claim_stmt.limit(limit)):
+    start = max(0, _watermark(ctx, "claim") - RESYNC_WINDOW)
+    claims = ctx.session.scalars(select(Claim).where(Claim.id > start).order_by(Claim.id).limit(limit)).all()
+    seen = _seen(ctx, [f"claim:{c.id}" for c in claims])
+    for claim in claims:
         source = f"claim:{claim.id}"
         if source in seen:
             continue

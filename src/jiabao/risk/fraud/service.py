@@ -40,7 +40,7 @@ def application_facts(ctx: ServiceContext, application: Application) -> ar.Appli
     now = ctx.now()
     today = ctx.clock.today()
     persons = {application.policyholder_person_id} | {i.person_id for i in application.insureds}
-    repo.sync_identifiers(ctx, household_id=application.household_id)
+    repo.sync_identifiers(ctx)  # incremental: the payments and claims since the last run
     holder_income = repo.income_of(ctx, application.policyholder_person_id)
     insureds = []
     for insured in application.insureds:
