@@ -16,7 +16,7 @@ from jiabao.risk.fraud import synthetic
 from jiabao.risk.fraud.claim_rules import FEATURES
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
-from tests.claims.flow import child_with_outpatient_cover, issue_for, outpatient_claim
+from tests.claims.flow import child_with_outpatient_cover, issue_for, outpatient_claim, with_uploads
 from tests.factories import add_member, ctx_for, make_family, resident_id
 from tests.fraud_aml.flows import officer
 
@@ -36,7 +36,7 @@ def test_small_claim_is_scored_by_the_rules_and_still_paid_straight_through(
     body = outpatient_claim(covered.child, runtime.clock.today())
     filed = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "risk-claim-0001"},
     )
     assert filed.status_code == 201 and filed.json()["status"] == "paid", filed.text
@@ -72,13 +72,20 @@ def test_invoice_claimed_by_another_household_is_referred_without_tipping_off(
     today = runtime.clock.today()
     first = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=outpatient_claim(covered.child, today, invoice="INV-SHARED-1"),
+        json=with_uploads(
+            client,
+            covered.household_id,
+            covered.headers,
+            outpatient_claim(covered.child, today, invoice="INV-SHARED-1"),
+        ),
         headers=covered.headers | {"Idempotency-Key": "risk-claim-a-001"},
     )
     assert first.json()["status"] == "paid", first.text
     second = client.post(
         f"/api/v1/households/{other_household}/claims",
-        json=outpatient_claim(other_child, today, invoice="INV-SHARED-1"),
+        json=with_uploads(
+            client, other_household, other_headers, outpatient_claim(other_child, today, invoice="INV-SHARED-1")
+        ),
         headers=other_headers | {"Idempotency-Key": "risk-claim-b-001"},
     )
     assert second.status_code == 201 and second.json()["status"] == "referred", second.text
@@ -114,7 +121,12 @@ def test_with_a_trained_model_claims_get_its_calibrated_probability_and_an_expla
     assert status["deciding"] == "model" and status["model"]["auc"] > 0.7 and len(status["model"]["bins"]) == 10
     filed = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=outpatient_claim(covered.child, runtime.clock.today(), invoice="INV-MODEL-1"),
+        json=with_uploads(
+            client,
+            covered.household_id,
+            covered.headers,
+            outpatient_claim(covered.child, runtime.clock.today(), invoice="INV-MODEL-1"),
+        ),
         headers=covered.headers | {"Idempotency-Key": "risk-claim-m-001"},
     )
     assert filed.status_code == 201
