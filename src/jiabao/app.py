@@ -28,6 +28,7 @@ from jiabao.web import (
     quote_pages,
     reinstatement_pages,
     risk_ops_pages,
+    screening_pages,
     servicing_pages,
     underwriting_pages,
     valuation_pages,
@@ -51,6 +52,7 @@ PAGE_MODULES = (
     voice_pages,
     valuation_pages,
     advice_pages,
+    screening_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -21,6 +21,7 @@ from tests.factories import add_member, make_family, make_user, resident_id
 from tests.fraud_aml import authz_risk
 from tests.policies import authz_billing, authz_claimsmoney, authz_servicing, authz_visits
 from tests.policies.flow import ACCOUNT, confirm_body, healthy
+from tests.risk import authz_screening
 from tests.voice import authz_voice
 
 CUSTOMER, OTHER_CUSTOMER, PARTNER, OTHER_PARTNER = "customer", "other_customer", "partner", "other_partner"
@@ -77,7 +78,16 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
 }
 
 
-for _extra in (authz_billing, authz_visits, authz_servicing, authz_risk, authz_voice, authz_advice, authz_claimsmoney):
+for _extra in (
+    authz_billing,
+    authz_visits,
+    authz_servicing,
+    authz_risk,
+    authz_voice,
+    authz_advice,
+    authz_claimsmoney,
+    authz_screening,
+):
     ALLOWED.update(_extra.ALLOWED)
 
 
@@ -126,6 +136,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         **authz_voice.BODIES,
         **authz_advice.BODIES,
         **authz_claimsmoney.BODIES,
+        **authz_screening.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {
             "conclusion": "standard",
@@ -253,6 +264,7 @@ def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: 
     ids |= _application_with_referral(client, mine.household_id, mine.head_person_id)
     ids |= authz_risk.ids(runtime, mine.head_person_id)
     ids |= authz_voice.setup(client, mine.household_id)
+    ids["case_id"] = authz_screening.make_case(runtime, mine.head_person_id, "张伟")
     users = sorted(ALL)
     headers = {u: token_for(client, u) for u in users}
     routes = sorted(_routes(app), key=lambda r: r == ("POST", "/api/v1/auth/logout"))  # logout revokes: last

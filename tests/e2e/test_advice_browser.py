@@ -41,7 +41,7 @@ def test_family_of_five_declares_a_mortgage_and_gets_a_plan(page: Page, live_url
     form.locator(f"input[name=education-{ids['daughter']}]").fill("300000")
     page.get_by_test_id("debt-mortgage").fill("1500000")
     form.locator("input[name=liquid_assets]").fill("200000")
-    form.locator("select[name=budget_share]").select_option("0.15")
+    form.locator("select[name=budget_share]").select_option("0.20")
     page.get_by_test_id("save-facts").click()
     expect(page.locator("p.notice")).to_contain_text("已保存")
 
@@ -55,7 +55,7 @@ def test_family_of_five_declares_a_mortgage_and_gets_a_plan(page: Page, live_url
     lines = page.get_by_test_id("plan-line")
     expect(lines.first).to_be_visible()
     budget = _yuan(page.get_by_test_id("plan-budget").inner_text())
-    assert budget == pytest.approx((300000 + 200000 + 60000) * 0.15)
+    assert budget == pytest.approx((300000 + 200000 + 60000) * 0.20)
     premiums = [_yuan(x) for x in page.get_by_test_id("line-premium").all_inner_texts()]
     assert 0 < sum(premiums) <= budget
     assert _yuan(page.get_by_test_id("plan-total").inner_text()) == pytest.approx(sum(premiums))

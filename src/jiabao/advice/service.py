@@ -367,7 +367,7 @@ def _seen_event(ctx: ServiceContext, household_id: int) -> int:
 def reassess(ctx: ServiceContext, engine: ProductEngine, household_id: int, trigger: str) -> ReassessOut:
     """Re-compute the gap, store a score snapshot and, where a gap widened, queue a message with the suggestion."""
     g = gather(ctx, engine, household_id)
-    before, result = _plan(ctx, engine, g, None)
+    before = assess_household(g.household, load_assumptions())
     previous = repository.latest_snapshot(ctx.session, household_id)
     by_kind = {k.value: to_fen(r.gap) for k, r in before.totals.items()}
     increase = ZERO
@@ -375,7 +375,7 @@ def reassess(ctx: ServiceContext, engine: ProductEngine, household_id: int, trig
         old = previous.gaps.get("by_kind", {})
         increase = sum((from_fen(max(0, fen - int(old.get(k, 0)))) for k, fen in by_kind.items()), ZERO)
     widened = increase > 0
-    queued = _queue_message(ctx, g.overview, increase, result) if widened else False
+    queued = _queue_message(ctx, g.overview, increase, _plan(ctx, engine, g, None)[1]) if widened else False
     snapshot = ScoreSnapshot(
         household_id=household_id,
         computed_at=ctx.now(),

@@ -5,9 +5,9 @@ The family home pulls a summary fragment from here with htmx."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -23,6 +23,7 @@ from jiabao.family import service as family
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
 
 router = APIRouter(include_in_schema=False)
+HouseholdId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 SHARES = ("0.05", "0.08", "0.10", "0.15", "0.20")
 KINDS = [k.value for k in GapKind]
 DECLARED_COVER = (GapKind.DEATH, GapKind.CI, GapKind.ACCIDENT, GapKind.MEDICAL)
@@ -80,7 +81,7 @@ def _context(request: Request, ctx: ServiceContext, household_id: int, share: De
 
 @router.get("/households/{household_id}/protection", response_class=HTMLResponse)
 def protection_page(
-    request: Request, ctx: PageCtx, household_id: int, budget_share: str | None = Query(None, max_length=6)
+    request: Request, ctx: PageCtx, household_id: HouseholdId, budget_share: str | None = Query(None, max_length=6)
 ) -> Response:
     context = _context(request, ctx, household_id, _share(budget_share))
     return render(
@@ -89,13 +90,14 @@ def protection_page(
 
 
 @router.get("/households/{household_id}/protection/summary", response_class=HTMLResponse)
-def protection_summary(request: Request, ctx: PageCtx, household_id: int) -> Response:
+def protection_summary(request: Request, ctx: PageCtx, household_id: HouseholdId) -> Response:
     """The family home's fragment: score, each member's cover against the gap, the plan's first lines."""
     if ctx.principal.role not in ADVICE_ROLES:
         return HTMLResponse("")
     engine = runtime_of(request).products
     assessment = service.assessment(ctx, engine, household_id)
     plan = service.plan(ctx, engine, household_id, None)
+    history = service.history(ctx, household_id)
     return render(
         request,
         "partials/advice_summary.html",
@@ -104,6 +106,8 @@ def protection_summary(request: Request, ctx: PageCtx, household_id: int) -> Res
         assessment=assessment,
         charts=bars(assessment),
         plan=plan,
+        history=history,
+        history_points=history_points(history),
     )
 
 
@@ -144,7 +148,7 @@ def facts_from_form(form: dict[str, str], person_ids: list[int]) -> dict[str, An
 
 
 @router.post("/households/{household_id}/protection/facts", response_class=HTMLResponse, dependencies=[Csrf])
-def save_facts(request: Request, ctx: PageCtx, household_id: int, form: FormData) -> Response:
+def save_facts(request: Request, ctx: PageCtx, household_id: HouseholdId, form: FormData) -> Response:
     overview = family.get_overview(ctx, household_id)
     problems: tuple[FieldProblem, ...] = ()
     try:
@@ -163,7 +167,7 @@ def save_facts(request: Request, ctx: PageCtx, household_id: int, form: FormData
 
 
 @router.post("/households/{household_id}/protection/events", response_class=HTMLResponse, dependencies=[Csrf])
-def life_event(request: Request, ctx: PageCtx, household_id: int, form: FormData) -> Response:
+def life_event(request: Request, ctx: PageCtx, household_id: HouseholdId, form: FormData) -> Response:
     problems: tuple[FieldProblem, ...] = ()
     try:
         raw: dict[str, Any] = {"kind": form.get("kind", ""), "occurred_on": form.get("occurred_on", "")}

@@ -2,6 +2,7 @@
 
 The method (docs/planning.md) with every figure from the assumptions file:
 
+* earners: income > 0, not retired, under the statutory retirement age;
 * death/disability — earners only: income × replacement ratio for the years until the youngest child is
   independent (or the dependant years when there are dependants but no child), valued as an annuity-certain,
   capped at the years left to retirement; plus the earner's income share of the debts and the children's
@@ -61,8 +62,11 @@ def pct(value: Decimal) -> str:
     return f"{(value * 100).normalize():f}%"
 
 
-def is_earner(m: MemberInput) -> bool:
-    return m.annual_income > 0 and not m.retired
+def is_earner(m: MemberInput, a: Assumptions) -> bool:
+    """Earns an income the family lives on: income > 0, not retired and under the statutory retirement age (an
+    older member's income is treated as a pension: it does not stop at death, and builds no pension need)."""
+    retire_at: int = a.roles.retirement_age.get(m.sex, 60)  # type: ignore[call-overload]
+    return m.annual_income > 0 and not m.retired and m.age < retire_at
 
 
 def tier_of(m: MemberInput, a: Assumptions) -> Tier:
@@ -70,7 +74,7 @@ def tier_of(m: MemberInput, a: Assumptions) -> Tier:
         return Tier.CHILD
     if m.age >= a.roles.elder_from_age or m.retired:
         return Tier.ELDER
-    return Tier.BREADWINNER if is_earner(m) else Tier.ADULT
+    return Tier.BREADWINNER if is_earner(m, a) else Tier.ADULT
 
 
 def annuity_certain(years: int, rate: Decimal) -> Decimal:
@@ -89,7 +93,7 @@ def _years_to_replace(m: MemberInput, members: tuple[MemberInput, ...], a: Assum
     if children:
         youngest = min(x.age for x in children)
         years, why = a.death.child_independent_age - youngest, "child"
-    elif any(not is_earner(x) for x in members if x.member_id != m.member_id):
+    elif any(not is_earner(x, a) for x in members if x.member_id != m.member_id):
         years, why = a.death.dependant_years, "dependants"
     else:
         years, why = a.death.no_dependant_years, "none"
@@ -98,7 +102,7 @@ def _years_to_replace(m: MemberInput, members: tuple[MemberInput, ...], a: Assum
 
 
 def _death(m: MemberInput, h: HouseholdInput, income_total: Decimal, a: Assumptions) -> tuple[Decimal, int, Text]:
-    if not is_earner(m):
+    if not is_earner(m, a):
         return (
             ZERO,
             0,
@@ -137,7 +141,7 @@ def _ci(m: MemberInput, tier: Tier, a: Assumptions) -> tuple[Decimal, Text]:
             f"a child's treatment and a parent's care {fmt(c.treatment_cost_child)}",
         )
     treatment = c.treatment_cost_elder if tier is Tier.ELDER else c.treatment_cost
-    if is_earner(m):
+    if is_earner(m, a):
         return yuan(m.annual_income * c.income_years + treatment), Text(
             f"治疗期间{c.income_years.normalize():f}年的收入损失，加治疗康复费用 {fmt(treatment)}",
             f"{c.income_years.normalize():f} years of lost income during treatment plus treatment {fmt(treatment)}",
@@ -166,7 +170,7 @@ def _accident(m: MemberInput, tier: Tier, a: Assumptions) -> tuple[Decimal, Text
             "孩子的意外保障一般由学平险提供，不在此测算", "a child's accident cover comes from school cover"
         )
     floor = c.elder if tier is Tier.ELDER else c.min_adult
-    if is_earner(m):
+    if is_earner(m, a):
         need = max(floor, m.annual_income * c.income_multiple)
         return yuan(need), Text(
             f"收入的{c.income_multiple.normalize():f}倍，至少 {fmt(floor)}",
@@ -177,7 +181,7 @@ def _accident(m: MemberInput, tier: Tier, a: Assumptions) -> tuple[Decimal, Text
 
 def _pension(m: MemberInput, a: Assumptions) -> tuple[Decimal, Text]:
     retire_at = a.roles.retirement_age.get(m.sex, 60)  # type: ignore[call-overload]
-    if not is_earner(m) or m.age >= retire_at:
+    if not is_earner(m, a) or m.age >= retire_at:
         return ZERO, Text(
             "不需要补充养老金测算（无工作收入或已到退休年龄）", "no pension need (no income or at retirement)"
         )
@@ -254,7 +258,7 @@ def reasons_of(members: tuple[MemberResult, ...], a: Assumptions) -> tuple[Reaso
 
 def assess(household: HouseholdInput, assumptions: Assumptions) -> Assessment:
     """Needs, cover and gaps per member and kind, the household totals, the score and its reasons."""
-    income_total = sum((m.annual_income for m in household.members if is_earner(m)), ZERO)
+    income_total = sum((m.annual_income for m in household.members if is_earner(m, assumptions)), ZERO)
     members = tuple(assess_member(m, household, income_total, assumptions) for m in household.members)
     totals = {}
     for kind in GapKind:
