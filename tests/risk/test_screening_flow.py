@@ -24,7 +24,7 @@ from jiabao.risk.screening import service as screening
 from jiabao.risk.screening.models import ScreeningCase
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
-from tests.claims.flow import child_with_outpatient_cover, outpatient_claim
+from tests.claims.flow import child_with_outpatient_cover, outpatient_claim, with_uploads
 from tests.factories import ctx_for, make_user
 from tests.policies.flow import application, confirm_body
 
@@ -113,12 +113,14 @@ def test_claim_payment_is_held_for_review(client: TestClient, runtime: Runtime) 
     load(runtime, ParsedEntry("F-3", "individual", "张小宝"))
     today = runtime.clock.today()
     response = client.post(f"/api/v1/households/{covered.household_id}/claims",
-                           json=outpatient_claim(covered.child, today), headers=covered.headers | {
+                           json=with_uploads(client, covered.household_id, covered.headers,
+                                             outpatient_claim(covered.child, today)), headers=covered.headers | {
                                "Idempotency-Key": "screening-claim-1"})  # fmt: skip
     assert response.status_code == 201, response.text
     claim = response.json()
     assert claim["status"] == "referred" and claim["paid_amount"] in ("0", "0.00")
-    no_tipping_off({k: v for k, v in claim.items() if k not in ("hospital",)})
+    # the uploaded documents' kinds (e.g. "expense_list") are the claimant's own checklist, not a tip-off
+    no_tipping_off({k: v for k, v in claim.items() if k not in ("hospital", "documents")})
     with unit_of_work(runtime.sessions) as session:
         case = session.scalars(select(ScreeningCase)).one()
         assert (case.occasion, case.status, case.context) == ("claim_payment", "open", f"claim:{claim['id']}")
