@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from jiabao.core.auth import Principal, Role
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
-from tests.claims.flow import Covered, child_with_outpatient_cover, outpatient_claim
+from tests.claims.flow import Covered, child_with_outpatient_cover, outpatient_claim, with_uploads
 from tests.factories import make_user
 
 
@@ -38,7 +38,7 @@ def family_with_claim(client: TestClient, runtime: Runtime) -> tuple[Covered, in
     today = runtime.clock.today()
     response = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=outpatient_claim(covered.child, today),
+        json=with_uploads(client, covered.household_id, covered.headers, outpatient_claim(covered.child, today)),
         headers=covered.headers | {"Idempotency-Key": "complaint-claim-1"},
     )
     assert response.status_code == 201, response.text
