@@ -8,7 +8,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from jiabao.runtime import Runtime
-from tests.claims.flow import child_with_outpatient_cover, outpatient_claim
+from tests.claims.flow import child_with_outpatient_cover, outpatient_claim, with_uploads
 from tests.policies.flow import ACCOUNT, application, confirm_body, issue
 
 BAD = ACCOUNT[:-1] + str((int(ACCOUNT[-1]) + 1) % 10)  # one digit mistyped: the check digit no longer fits
@@ -53,7 +53,9 @@ def test_renewal_premium_and_account_change_refuse_it(client: TestClient, runtim
 
 def test_claim_payout_refuses_it(client: TestClient, runtime: Runtime) -> None:
     covered = child_with_outpatient_cover(client, runtime)
-    body = outpatient_claim(covered.child, runtime.clock.today()) | {"account": BAD}
+    body = with_uploads(
+        client, covered.household_id, covered.headers, outpatient_claim(covered.child, runtime.clock.today())
+    ) | {"account": BAD}
     response = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
         json=body,
