@@ -26,7 +26,7 @@ from pathlib import Path
 
 from actuarial_lifelib_basicterm import BENCH_PYTHON, ROOT
 
-COLUMNS = ("Premiums", "Death", "Expenses", "Commissions", "Net Cashflow")
+COLUMNS = ("Premiums", "Claims", "Expenses", "Commissions", "Net Cashflow")
 
 
 def lifelib_worker(out_dir: Path, repeat: int) -> None:

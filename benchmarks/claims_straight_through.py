@@ -103,9 +103,25 @@ def claim_body(person: int, n: int, rng: random.Random) -> dict[str, object]:
             }
         ],
         "social_insurance_settled": True,
-        "documents": DOCUMENTS,
         "account": ACCOUNT,
     }
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(2048)
+
+
+async def uploads(api: httpx.AsyncClient, household: int, auth: str) -> list[int]:
+    """Upload the checklist's documents (evidence before money); not timed: the figure is the claim's decision."""
+    ids = []
+    for kind in DOCUMENTS:
+        response = await api.post(
+            f"/api/v1/households/{household}/claim-documents",
+            data={"kind": kind},
+            files={"file": (f"{kind}.png", PNG, "image/png")},
+            headers={"Authorization": auth},
+        )
+        ids.append(int(response.json()["id"]))
+    return ids
 
 
 async def load(
@@ -121,14 +137,14 @@ async def load(
         (household, person, auth), _ = jobs[0]
         await api.post(
             f"/api/v1/households/{household}/claims",
-            json=claim_body(person, 99_000_000, rng),
+            json=claim_body(person, 99_000_000, rng) | {"document_ids": await uploads(api, household, auth)},
             headers={"Authorization": auth, "Idempotency-Key": "bench-warm-up-0"},
         )
 
         async def worker() -> None:
             while jobs:
                 (household, person, auth), n = jobs.pop()
-                body = claim_body(person, n, rng)
+                body = claim_body(person, n, rng) | {"document_ids": await uploads(api, household, auth)}
                 sent = time.perf_counter()
                 try:
                     response = await api.post(

@@ -335,7 +335,7 @@ def main() -> int:
                 "best_is_right": round(best_right[k] / total[k], 4) if "+" not in k else None,
             }
             for k in sorted(total)
-        },  # fmt: skip
+        },
         "negatives": len(negs),
         "false_alert_rate": round((alerts["review"] + alerts["hit"]) / len(negs), 5),
         "negative_decisions": dict(alerts),

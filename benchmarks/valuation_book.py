@@ -18,15 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from jiabao.actuarial.scenarios import generate
 from jiabao.actuarial.tables import load_table_library
 from jiabao.batch.executor import DaskExecutor, SerialExecutor
 from jiabao.config import default_tables_dir
 from jiabao.products.catalog import load_catalog
 from jiabao.valuation.assumptions import default_assumptions
-from jiabao.valuation.engine import HORIZON_MONTHS, value_shard
+from jiabao.valuation.engine import value_shard
 from jiabao.valuation.service import combine, per_policy, reduce_results
-from jiabao.valuation.stochastic import ScenarioShard, scenario_values
+from jiabao.valuation.stochastic import ScenarioShard, ScenarioSpec, scenario_values
 from jiabao.valuation.synthetic import synthetic_book
 
 
@@ -67,8 +66,8 @@ def main() -> int:
         totals = {k: int(serial[k].sum()) / 100 for k in ("statutory", "pvr", "cash_value", "bel", "ra")}
         print("totals (yuan): " + ", ".join(f"{k} {v:,.2f}" for k, v in totals.items()))
 
-        sims = generate(assumptions.curve, scenarios=args.scenarios, months=HORIZON_MONTHS, seed=20261203)
-        items = [ScenarioShard(shard, sims.discount) for shard in book]
+        spec = ScenarioSpec.of(assumptions.curve, args.scenarios, seed=20261203)
+        items = [ScenarioShard(shard, spec) for shard in book]
         start = time.perf_counter()
         one = reduce_results(SerialExecutor().run(scenario_values, items))
         serial_sc = time.perf_counter() - start

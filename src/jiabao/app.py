@@ -26,7 +26,9 @@ from jiabao.web import (
     pages,
     policy_pages,
     quote_pages,
+    reinstatement_pages,
     risk_ops_pages,
+    screening_pages,
     servicing_pages,
     underwriting_pages,
     valuation_pages,
@@ -45,10 +47,12 @@ PAGE_MODULES = (
     servicing_pages,
     claim_pages,
     claim_staff_pages,
+    reinstatement_pages,
     risk_ops_pages,
     voice_pages,
     valuation_pages,
     advice_pages,
+    screening_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -11,9 +11,11 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from jiabao import cli_advice, cli_screening, cli_voice
+from jiabao.cli_riskops import aml_app
 from jiabao.cli_valuation import valuation_app
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
+from jiabao.demo import risk as risk_demo
 from jiabao.demo.advice import seed_advice
 from jiabao.demo.seed import seed_households
 from jiabao.demo.users import DEMO_PASSWORD, ensure_demo_users, partner_user_id
@@ -22,6 +24,7 @@ from jiabao.migrations import upgrade
 from jiabao.runtime import Runtime, build_runtime
 
 app = typer.Typer(help="Jiabao (家保) family-account insurance platform", no_args_is_help=True)
+app.add_typer(aml_app, name="aml")
 app.add_typer(cli_advice.app, name="advice")
 console = Console()
 app.add_typer(cli_screening.lists_app, name="lists")
@@ -95,6 +98,7 @@ def demo() -> None:
         existing = session.scalar(select(func.count(Household.id))) or 0
     if existing == 0:
         _seed(runtime, runtime.settings.seed_households, 20211231)
+        risk_demo.plant_ring(runtime)
     cli_voice.seed_demo(runtime)
     _print_logins(runtime)
     seed_advice(runtime)

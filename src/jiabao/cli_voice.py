@@ -55,7 +55,7 @@ def _emit(data: dict[str, Any], fmt: Format) -> None:
 
 
 def _month(value: str) -> str:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value) or not 2000 <= int(value[:4]) <= 2100:
         raise typer.BadParameter("use YYYY-MM")
     return value
 
@@ -86,6 +86,18 @@ def send_warnings(month: Annotated[str, typer.Option(help="YYYY-MM", callback=_m
     with unit_of_work(runtime.sessions) as session:
         sent = send(session, month, now=runtime.clock.now())
     typer.echo(f"{sent} new warnings sent for {month}")
+
+
+@complaints_app.command("deadlines")
+def deadline_warnings() -> None:
+    """The daily job: warn handlers 3 days and 1 day before a complaint's deadline, and when it is overdue."""
+    from jiabao.voice.service import deadline_warnings as warn
+
+    runtime = _runtime()
+    with unit_of_work(runtime.sessions) as session:
+        ctx = ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=SYSTEM)
+        sent = warn(ctx)
+    typer.echo(f"{sent} deadline warnings queued")
 
 
 @report_app.command("complaints")

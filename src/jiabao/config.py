@@ -6,6 +6,7 @@ and the CLI can build an app with their own settings (``create_app(settings)``).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +55,8 @@ class Settings(BaseSettings):
     """Failed log-ins per account (or per address, times four) before a temporary lock."""
     login_lock_seconds: int = Field(default=15 * 60, ge=1)
     log_sql: bool = False
+    claims_advance_adjuster_above: Decimal = Field(default=Decimal("50000"), ge=0, le=Decimal("100000000"))
+    """A CI advance payment (重疾先赔) above this amount (yuan) is never paid without an adjuster."""
 
     @field_validator("tables_dir", mode="before")
     @classmethod

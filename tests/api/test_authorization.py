@@ -19,8 +19,9 @@ from tests.advice import authz_advice
 from tests.api.conftest import token_for
 from tests.factories import add_member, make_family, make_user, resident_id
 from tests.fraud_aml import authz_risk
-from tests.policies import authz_billing, authz_servicing, authz_visits
+from tests.policies import authz_billing, authz_claimsmoney, authz_servicing, authz_visits
 from tests.policies.flow import ACCOUNT, confirm_body, healthy
+from tests.risk import authz_screening
 from tests.voice import authz_voice
 
 CUSTOMER, OTHER_CUSTOMER, PARTNER, OTHER_PARTNER = "customer", "other_customer", "partner", "other_partner"
@@ -77,7 +78,16 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
 }
 
 
-for _extra in (authz_billing, authz_visits, authz_servicing, authz_risk, authz_voice, authz_advice):
+for _extra in (
+    authz_billing,
+    authz_visits,
+    authz_servicing,
+    authz_risk,
+    authz_voice,
+    authz_advice,
+    authz_claimsmoney,
+    authz_screening,
+):
     ALLOWED.update(_extra.ALLOWED)
 
 
@@ -125,6 +135,8 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         **authz_risk.BODIES,
         **authz_voice.BODIES,
         **authz_advice.BODIES,
+        **authz_claimsmoney.BODIES,
+        **authz_screening.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/underwriting/referrals/{referral_id}/decision"): {
             "conclusion": "standard",
@@ -140,6 +152,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
     request: dict[str, Any] = {"method": method, "url": url, "params": params}
     if (method, path) in bodies:
         request["json"] = bodies[(method, path)]
+    request |= authz_claimsmoney.MULTIPART.get((method, path), {})
     return request
 
 
@@ -199,6 +212,7 @@ def _application_with_referral(client: TestClient, household_id: int, head: int)
         "referral_id": referral_id,
         "policy_id": policy_id,
         "claim_id": claim.json()["id"],
+        "document_id": authz_claimsmoney.uploaded(client, household_id, headers),
     }
 
 
@@ -250,6 +264,7 @@ def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: 
     ids |= _application_with_referral(client, mine.household_id, mine.head_person_id)
     ids |= authz_risk.ids(runtime, mine.head_person_id)
     ids |= authz_voice.setup(client, mine.household_id)
+    ids["case_id"] = authz_screening.make_case(runtime, mine.head_person_id, "张伟")
     users = sorted(ALL)
     headers = {u: token_for(client, u) for u in users}
     routes = sorted(_routes(app), key=lambda r: r == ("POST", "/api/v1/auth/logout"))  # logout revokes: last

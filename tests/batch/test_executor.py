@@ -94,3 +94,12 @@ def test_make_executor_choices() -> None:
     assert make_executor("serial").kind == "serial"
     assert make_executor("processes", workers=2).kind == "processes"
     assert make_executor("serial", scheduler="tcp://127.0.0.1:1").kind == "dask"
+
+
+def test_process_pool_killed_worker_shard_is_retried_once(tmp_path: Path) -> None:
+    """A dead worker process breaks the pool; the shards without a result run again in a new pool, once."""
+    shards = [(seed, size, str(tmp_path)) for seed, size in SHARDS]
+    results = ProcessExecutor(workers=2).run(die_once_then_total, shards)
+    assert (tmp_path / "shard-3").exists()
+    expected = reduce_in_order(SerialExecutor().run(shard_total, SHARDS), add)
+    assert np.array_equal(reduce_in_order(results, add), expected)

@@ -15,6 +15,33 @@ from tests.factories import add_member, make_family, resident_id
 from tests.policies.flow import ACCOUNT, confirm_body, healthy
 
 CHILD_ACCOUNT = "6222021234567890128"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
+"""The start of a PNG file: enough for the magic-byte check (the content is not parsed)."""
+
+
+def upload(client: TestClient, household_id: int, headers: dict[str, str], kinds: list[str]) -> list[int]:
+    """Upload one small PNG per document kind; returns the document ids."""
+    ids = []
+    for kind in kinds:
+        response = client.post(
+            f"/api/v1/households/{household_id}/claim-documents",
+            data={"kind": kind},
+            files={"file": (f"{kind}.png", PNG, "image/png")},
+            headers=headers,
+        )
+        assert response.status_code == 201, response.text
+        ids.append(int(response.json()["id"]))
+    return ids
+
+
+def with_uploads(
+    client: TestClient, household_id: int, headers: dict[str, str], body: dict[str, Any]
+) -> dict[str, Any]:
+    """The claim body with its checklist ``documents`` uploaded as files and named in ``document_ids``."""
+    kinds = list(body.get("documents", []))
+    rest = {k: v for k, v in body.items() if k != "documents"}
+    auth = {k: v for k, v in headers.items() if k.lower() == "authorization"}
+    return rest | {"document_ids": upload(client, household_id, auth, kinds)}
 
 
 @dataclass

@@ -10,12 +10,14 @@ from sqlalchemy import func, select
 from jiabao.db.session import unit_of_work
 from jiabao.policies.policy_models import Payment
 from jiabao.runtime import Runtime
-from tests.claims.flow import child_with_outpatient_cover, outpatient_claim
+from tests.claims.flow import child_with_outpatient_cover, outpatient_claim, with_uploads
 
 
 def test_small_outpatient_claim_is_paid_straight_through_once(client: TestClient, runtime: Runtime) -> None:
     covered = child_with_outpatient_cover(client, runtime)
-    body = outpatient_claim(covered.child, runtime.clock.today())
+    body = with_uploads(
+        client, covered.household_id, covered.headers, outpatient_claim(covered.child, runtime.clock.today())
+    )
     headers = covered.headers | {"Idempotency-Key": "claim-child-0001"}
     first = client.post(f"/api/v1/households/{covered.household_id}/claims", json=body, headers=headers)
     assert first.status_code == 201, first.text
@@ -30,7 +32,9 @@ def test_small_outpatient_claim_is_paid_straight_through_once(client: TestClient
         assert session.scalar(select(func.count(Payment.id)).where(Payment.kind == "claim")) == 1
     duplicate = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(
+            client, covered.household_id, covered.headers, outpatient_claim(covered.child, runtime.clock.today())
+        ),
         headers=covered.headers | {"Idempotency-Key": "claim-child-0002"},
     ).json()
     assert duplicate["status"] != "paid"  # the same invoice presented again is not paid again

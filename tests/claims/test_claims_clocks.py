@@ -12,7 +12,7 @@ from jiabao.core.auth import Role
 from jiabao.policies.rules.schedule import add_years
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
-from tests.claims.flow import issue_for
+from tests.claims.flow import issue_for, with_uploads
 from tests.factories import add_member, make_family, make_user, resident_id
 from tests.policies.test_billing_helpers import on
 
@@ -58,7 +58,7 @@ def test_suicide_on_the_second_anniversary_is_still_excluded(client: TestClient,
     url = f"/api/v1/households/{family.household_id}/claims"
     inside = client.post(
         url,
-        json=_suicide(family.head_person_id, spouse, anniversary),
+        json=with_uploads(client, family.household_id, headers, _suicide(family.head_person_id, spouse, anniversary)),
         headers=headers | {"Idempotency-Key": "suicide-0001"},
     )
     assert inside.status_code == 201, inside.text
@@ -66,7 +66,12 @@ def test_suicide_on_the_second_anniversary_is_still_excluded(client: TestClient,
     on(runtime, anniversary + timedelta(days=1))
     outside = client.post(
         url,
-        json=_suicide(family.head_person_id, spouse, anniversary + timedelta(days=1)),
+        json=with_uploads(
+            client,
+            family.household_id,
+            headers,
+            _suicide(family.head_person_id, spouse, anniversary + timedelta(days=1)),
+        ),
         headers=headers | {"Idempotency-Key": "suicide-0002"},
     ).json()
     assert outside["status"] == "referred"  # a death claim goes to an adjuster; the exclusion no longer applies

@@ -14,14 +14,19 @@ from jiabao.claims.models import Claim, ClaimAssessment, ClaimInvoice, ClaimLine
 from jiabao.db.session import unit_of_work
 from jiabao.policies.policy_models import Payment
 from jiabao.runtime import Runtime
-from tests.claims.flow import child_with_outpatient_cover, outpatient_claim
+from tests.claims.flow import child_with_outpatient_cover, outpatient_claim, with_uploads
 
 
 def test_hundred_concurrent_duplicate_claims_make_one_claim_and_one_payment(
     client: TestClient, runtime: Runtime, live_url: str
 ) -> None:
     covered = child_with_outpatient_cover(client, runtime)
-    body = outpatient_claim(covered.child, runtime.clock.today(), amount="800", invoice="INV-RACE-1")
+    body = with_uploads(
+        client,
+        covered.household_id,
+        covered.headers,
+        outpatient_claim(covered.child, runtime.clock.today(), amount="800", invoice="INV-RACE-1"),
+    )
     headers = covered.headers | {"Idempotency-Key": "double-tap-claim-0001"}
     url = f"{live_url}/api/v1/households/{covered.household_id}/claims"
 

@@ -11,19 +11,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from jiabao.claims.engine import load_rules
 from jiabao.claims.engine.rules import DATA_DIR
+from jiabao.config import Settings
 from jiabao.core.auth import Role
 from jiabao.db.audit import AuditEntry
 from jiabao.db.session import unit_of_work
 from jiabao.policies.policy_models import Instalment, Payment, Policy
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
-from tests.claims.flow import issue_for, outpatient_claim
+from tests.claims.flow import issue_for, outpatient_claim, with_uploads
 from tests.factories import add_member, make_family, make_user, resident_id
 
 D = Decimal
@@ -41,6 +43,13 @@ class Household:
     headers: dict[str, str]
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """These tests follow large CI advances paid straight through: the adjuster threshold is raised above them
+    (tests/claims/test_claims_evidence.py covers the default ¥50,000)."""
+    return settings.model_copy(update={"claims_advance_adjuster_above": Decimal("1000000")})
+
+
 def _household(client: TestClient, runtime: Runtime) -> Household:
     family = make_family(runtime)
     spouse = dict(name="李娜", relationship="spouse", id_number=resident_id(date(1987, 6, 1), "F", 101))
@@ -56,7 +65,7 @@ def _household(client: TestClient, runtime: Runtime) -> Household:
 def _submit(client: TestClient, household: Household, body: dict[str, Any], key: str) -> Any:
     response = client.post(
         f"/api/v1/households/{household.id}/claims",
-        json=body,
+        json=with_uploads(client, household.id, household.headers, body),
         headers=household.headers | {"Idempotency-Key": f"family-claim-{key}"},
     )
     assert response.status_code == 201, response.text

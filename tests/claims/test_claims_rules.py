@@ -3,6 +3,7 @@ a stated reason, the rejection notice (Insurance Law art. 24) by SMS and on the 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
@@ -12,7 +13,7 @@ from jiabao.db.outbox import OutboxMessage
 from jiabao.db.session import unit_of_work
 from jiabao.policies.policy_models import Payment
 from jiabao.runtime import Runtime
-from tests.claims.flow import child_with_outpatient_cover, outpatient_claim
+from tests.claims.flow import child_with_outpatient_cover, outpatient_claim, with_uploads
 from tests.policies.flow import ACCOUNT
 from tests.web.test_pages import log_in
 
@@ -33,7 +34,7 @@ def test_declined_claim_gets_the_rejection_notice_by_sms_and_on_the_page(client:
     body["diagnoses"] = [{"icd10": "Q21.0", "description": "室间隔缺损", "primary": True}]  # congenital: excluded
     response = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "declined-0001"},
     )
     assert response.status_code == 201, response.text
@@ -62,24 +63,24 @@ def test_referral_above_the_fast_pay_limit_is_not_complex(client: TestClient, ru
     body = outpatient_claim(covered.child, runtime.clock.today(), amount="5000")
     claim = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "ordinary-0001"},
     ).json()
     assert claim["status"] == "referred"
     assert claim["complexity"] == "ordinary" and claim["complexity_reasons"] == []
     # received Sun 10 Jan 2027 (the test clock): 5 working days → Fri 15 Jan
-    assert claim["decision_due"] == "2027-01-15"
+    assert claim["decision_due"] == "2027-01-15" and claim["decision_due_provisional"] is True
     kinds = [m["kind"] for m in _messages(runtime)]
     assert "claim_received" in kinds and "claim_declined" not in kinds
     risky = outpatient_claim(covered.child, runtime.clock.today(), amount="200", invoice="INV-DUP")
     client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=risky,
+        json=with_uploads(client, covered.household_id, covered.headers, risky),
         headers=covered.headers | {"Idempotency-Key": "ordinary-0002"},
     )
     duplicate = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=risky,
+        json=with_uploads(client, covered.household_id, covered.headers, risky),
         headers=covered.headers | {"Idempotency-Key": "complex-0003"},
     ).json()
     assert duplicate["complexity"] == "complex"  # the same invoice again: an investigation (stated)
@@ -98,7 +99,7 @@ def test_secondary_excluded_condition_does_not_void_the_claim(client: TestClient
     ]
     claim = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "secondary-0001"},
     ).json()
     assert claim["status"] == "paid" and D(claim["paid_amount"]) == D("720.00")  # 800 × 90%
@@ -114,7 +115,7 @@ def test_a_parent_may_be_the_payee_for_a_minor(client: TestClient, runtime: Runt
     }
     claim = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "parent-payee-1"},
     ).json()
     assert claim["status"] == "paid", claim
@@ -122,3 +123,22 @@ def test_a_parent_may_be_the_payee_for_a_minor(client: TestClient, runtime: Runt
         payment = session.scalars(select(Payment).where(Payment.kind == "claim")).one()
         assert payment.holder_person_id == covered.head and payment.account_masked.endswith("0122")
     assert ACCOUNT != PARENT_ACCOUNT
+
+
+def test_decision_due_never_counts_spring_festival_as_working_days(client: TestClient, runtime: Runtime) -> None:
+    """BSR 2010 art. 23 counts working days; 2027 is beyond chinese-calendar's data, so the holidays package's
+    China calendar supplies Spring Festival (5–10 Feb 2027 off) and the date is flagged provisional."""
+    covered = child_with_outpatient_cover(client, runtime)  # today: Sun 10 Jan 2027
+    runtime.clock.advance(timedelta(days=25))  # Thu 4 Feb 2027
+    body = outpatient_claim(covered.child, runtime.clock.today(), amount="5000")
+    claim = client.post(
+        f"/api/v1/households/{covered.household_id}/claims",
+        json=with_uploads(client, covered.household_id, covered.headers, body),
+        headers=covered.headers | {"Idempotency-Key": "spring-fest-1"},
+    ).json()
+    assert claim["complexity"] == "ordinary"
+    # Thu 4 Feb + 5 working days: 11, 12, 15, 16, 17 Feb (without the holiday data it would be Thu 11 Feb)
+    assert claim["decision_due"] == "2027-02-17" and claim["decision_due_provisional"] is True
+    log_in(client, "zhang")
+    page = client.get(f"/claims/{claim['id']}")
+    assert 'data-testid="claim-due-provisional"' in page.text

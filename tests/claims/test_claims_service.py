@@ -22,7 +22,14 @@ from jiabao.policies import billing_service
 from jiabao.policies.policy_models import Payment
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
-from tests.claims.flow import CHILD_ACCOUNT, Covered, child_with_outpatient_cover, issue_for, outpatient_claim
+from tests.claims.flow import (
+    CHILD_ACCOUNT,
+    Covered,
+    child_with_outpatient_cover,
+    issue_for,
+    outpatient_claim,
+    with_uploads,
+)
 from tests.factories import ctx_for, make_user
 from tests.policies.test_billing_helpers import sms_kinds
 
@@ -32,7 +39,7 @@ D = Decimal
 def _submit(client: TestClient, covered: Covered, body: dict[str, Any], key: str, **headers: str) -> Any:
     response = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": f"test-claim-{key}"} | headers,
     )
     assert response.status_code == 201, response.text
@@ -286,7 +293,7 @@ def test_proxy_filing_for_an_adult_needs_authorisation(client: TestClient, runti
     body = outpatient_claim(spouse, runtime.clock.today(), invoice="INV-SP-1")
     refused = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=body,
+        json=with_uploads(client, covered.household_id, covered.headers, body),
         headers=covered.headers | {"Idempotency-Key": "proxy-0001"},
     )
     assert refused.status_code == 422
@@ -304,9 +311,13 @@ def test_proxy_filing_for_an_adult_needs_authorisation(client: TestClient, runti
 def test_payee_must_be_the_insured_with_a_valid_own_card(client: TestClient, runtime: Runtime) -> None:
     covered = child_with_outpatient_cover(client, runtime)
     url = f"/api/v1/households/{covered.household_id}/claims"
-    body = outpatient_claim(covered.child, runtime.clock.today())
+    body = with_uploads(
+        client, covered.household_id, covered.headers, outpatient_claim(covered.child, runtime.clock.today())
+    )
     # an adult's benefit goes to the adult's own account, not to a family member's (Internet Measures art. 40)
-    adult = outpatient_claim(covered.head, runtime.clock.today())
+    adult = with_uploads(
+        client, covered.household_id, covered.headers, outpatient_claim(covered.head, runtime.clock.today())
+    )
     to_child = client.post(
         url, json=adult | {"payee_person_id": covered.child}, headers=covered.headers | {"Idempotency-Key": "payee-001"}
     )

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
+from tests.claims.flow import with_uploads
 from tests.factories import make_user
 from tests.policies.flow import ACCOUNT, issue
 from tests.policies.test_billing_helpers import on, run_job
@@ -64,7 +65,7 @@ def test_event_during_a_past_suspension_stays_unpaid_after_reinstatement(client:
     # cancer diagnosed on 10 Feb 2028, inside the suspension, claimed after reinstatement
     response = client.post(
         f"/api/v1/households/{issued.household_id}/claims",
-        json=_ci_claim(issued.head, date(2028, 2, 10)),
+        json=with_uploads(client, issued.household_id, issued.headers, _ci_claim(issued.head, date(2028, 2, 10))),
         headers=issued.headers | {"Idempotency-Key": "claim-in-suspension"},
     )
     assert response.status_code == 201, response.text

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from jiabao.core.clock import FixedClock
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
-from tests.claims.flow import CHILD_ACCOUNT, child_with_outpatient_cover, issue_for
+from tests.claims.flow import CHILD_ACCOUNT, PNG, child_with_outpatient_cover, issue_for
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, add_member, make_family, resident_id
 from tests.policies.flow import ACCOUNT
@@ -23,8 +23,9 @@ pytestmark = pytest.mark.e2e
 
 
 def tick_every_document(page: Page) -> None:
+    """Upload a (small) PNG for every document of the checklist: evidence, not ticks."""
     for box in page.locator("[data-testid^=claim-doc-]").all():
-        box.check()
+        box.set_input_files(files=[{"name": "document.png", "mimeType": "image/png", "buffer": PNG}])
 
 
 def test_parent_files_a_small_outpatient_claim_for_the_child_and_sees_it_paid(

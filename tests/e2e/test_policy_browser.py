@@ -81,6 +81,7 @@ def sms_code(runtime: Runtime) -> str:
 
 
 def test_family_ci_from_application_to_beneficiary_change(page: Page, live_url: str, runtime: Runtime) -> None:
+    runtime.knowledge.get()  # load the knowledge base up front: seconds on a busy machine, beyond a click's timeout
     family = make_family(runtime)
     spouse = add_member(
         runtime,

@@ -25,6 +25,7 @@ def answer_healthy(page: Page) -> None:
 
 
 def test_customer_discloses_controlled_hypertension(page: Page, live_url: str, runtime: Runtime) -> None:
+    runtime.knowledge.get()  # load the knowledge base up front: seconds on a busy machine, beyond a click's timeout
     family = make_family(runtime)
     login(page, live_url, family.customer_username, PASSWORD)
     page.get_by_test_id("open-apply").click()

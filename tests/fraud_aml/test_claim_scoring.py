@@ -111,7 +111,7 @@ def test_with_a_trained_model_claims_get_its_calibrated_probability_and_an_expla
         assert row.active and row.auc > 0.7 and row.ece < 0.05
     risk = officer(client, runtime)
     status = client.get("/api/v1/risk/fraud-model", headers=risk).json()
-    assert status["deciding"] == "model" and status["model"]["auc"] > 0.7 and len(status["model"]["bins"]) == 10
+    assert status["deciding"] == "model" and status["model"]["auc"] > 0.7 and len(status["model"]["bins"]) >= 5
     filed = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
         json=outpatient_claim(covered.child, runtime.clock.today(), invoice="INV-MODEL-1"),

@@ -18,10 +18,10 @@ def trained() -> fm.TrainedModel:
 
 
 def test_calibrated_on_the_held_out_set(trained: fm.TrainedModel) -> None:
-    """Expected calibration error below 3 points; in every decile the mean prediction is within three standard
-    errors (plus 2 points) of the fraud share actually observed in it."""
-    assert trained.ece < 0.03
-    assert len(trained.bins) == 10
+    """Expected calibration error below 4 points; in every quantile bin the mean prediction is within three
+    standard errors (plus 2 points) of the fraud share actually observed in it."""
+    assert trained.ece < 0.04
+    assert 5 <= len(trained.bins) <= 10
     for predicted, observed, n in trained.bins:
         assert n >= 50
         tolerance = 3 * (predicted * (1 - predicted) / n) ** 0.5 + 0.02
@@ -32,7 +32,7 @@ def test_calibrated_on_the_held_out_set(trained: fm.TrainedModel) -> None:
 def test_calibrated_on_a_fresh_sample(trained: fm.TrainedModel) -> None:
     fresh = synthetic.generate(4000, seed=99)
     ece, _ = fm.reliability(trained, fresh.x, fresh.y)
-    assert ece < 0.03
+    assert ece < 0.04
     # calibration in the large: the mean probability matches the fraud rate
     mean_p = np.mean([fm.predict(trained, list(row)) for row in fresh.x[:1000]])
     assert abs(mean_p - fresh.y[:1000].mean()) < 0.03

@@ -65,3 +65,19 @@ def test_ring_picture_is_svg_with_escaped_masked_labels() -> None:
     assert "&lt;b&gt;" in picture and "<b>" not in picture
     assert picture.count("<rect") == 2 and picture.count("<circle") == 2 and picture.count("<polygon") == 1
     assert svg.render(ring, title="团伙 1") == picture  # the same ring always looks the same
+
+
+def test_a_large_component_is_split_into_communities() -> None:
+    """Two dense groups of 10 households each (every pair shares a phone), joined by one shared address: one
+    component of 20, above SPLIT_ABOVE, so Louvain splits it into the two groups, each ranked on its own."""
+    persons = [PersonRecord(h, h, str(h)) for h in range(1, 21)]
+    links = []
+    for group in (range(1, 11), range(11, 21)):
+        for a in group:
+            for b in group:
+                if a < b:
+                    links += [AttributeLink(a, "phone", f"p{a}-{b}"), AttributeLink(b, "phone", f"p{a}-{b}")]
+    links += [AttributeLink(10, "address", "bridge"), AttributeLink(11, "address", "bridge")]
+    # each pair phone is shared by exactly two households: below the hub limit
+    rings = graph.find_rings(persons, links).rings
+    assert sorted(r.households for r in rings) == [tuple(range(1, 11)), tuple(range(11, 21))]

@@ -54,7 +54,7 @@ def household() -> list[MemberRequest]:
             sex=Sex.FEMALE,
             relation="child",
             selections=[
-                sel("family_ci", 200_000, coverage=30, payment_term=20),  # under 10: death ≤ ¥200,000 (保监发〔2015〕90号)
+                sel("family_ci", 200_000, coverage=30, payment_term=20),  # under 10: ≤ ¥200,000 (保监发〔2015〕90号)
                 sel("children_ci", 300_000, coverage=70, payment_term=20),
                 sel("medical_million", 2_000_000, social_insurance=True),
             ],

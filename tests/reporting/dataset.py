@@ -16,6 +16,7 @@ from jiabao.family.models import Household, Person
 from jiabao.identity.models import User
 from jiabao.policies.models import Application
 from jiabao.policies.policy_models import Payment, Policy, PolicyInsured, ReturnVisit, ServiceRequest
+from jiabao.risk.fraud.models import RiskAssessment
 from jiabao.underwriting.models import UnderwritingDecision
 from jiabao.voice.models import Complaint
 
@@ -217,6 +218,21 @@ def complaint(
     )
 
 
+def scored(s: Session, hh: int, status: str, on: date) -> None:
+    s.add(
+        RiskAssessment(
+            kind="application",
+            household_id=hh,
+            points=0,
+            score=0.0,
+            outcome="pass",
+            method="rules",
+            status=status,
+            created_at=at(on),
+        )
+    )
+
+
 def build(s: Session) -> dict[str, int]:
     a_head, a_spouse = person(s, date(1980, 1, 1)), person(s, date(1982, 1, 1))
     b_head = person(s, date(1955, 3, 1))  # 70 at the end of 2025: elderly
@@ -252,6 +268,9 @@ def build(s: Session) -> dict[str, int]:
     complaint(s, b, b_head, "claims", "north", date(2025, 8, 3))
     complaint(s, e, e_head, "sales", "east", date(2025, 9, 3), elderly=True)
     complaint(s, None, None, "sales", "east", date(2024, 9, 3))  # before the period
+    for status in ("passed", "passed", "cleared", "intercepted"):
+        scored(s, a, status, date(2025, 6, 1))
+    scored(s, b, "intercepted", date(2024, 6, 1))  # before the period
     s.add(User(username="kpi-user", password_hash="x", role="customer", display_name="x", person_id=a_head,
                elderly_mode=True, created_at=at(date(2024, 1, 1))))  # fmt: skip  # not elderly by age: no effect
     s.flush()

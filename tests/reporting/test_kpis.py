@@ -41,8 +41,19 @@ def test_every_kpi_on_the_hand_built_data_set(runtime: Runtime) -> None:
     assert k["complaints_total"].breakdown["by_region"]["north"] == {"count": 1, "share": 33.33}
     # 60+: the 70-year-old (return visit, not the elderly script; a claim) and the 65-year-old (priority complaint)
     assert nd("elderly_served_elderly_channels") == (1, 1, 2)
+    # risk: 4 applications scored in 2025 (2 passed, 1 cleared by a person, 1 intercepted); 2024's excluded
+    assert nd("risk_screenings") == (4, 4, None)
+    assert nd("risk_interceptions") == (1, 1, None)
+    assert nd("risk_interception_rate") == (25.0, 1, 4)
+
+
+def test_risk_figures_not_available_without_risk_data(runtime: Runtime) -> None:
+    with unit_of_work(runtime.sessions) as session:
+        build(session)
+    with unit_of_work(runtime.sessions) as session:
+        k = compute(session, date(2023, 1, 1), date(2023, 12, 31))
     for code in ("risk_screenings", "risk_interceptions", "risk_interception_rate"):
-        assert k[code].available is False and k[code].value is None and "risk" in (k[code].reason or "")
+        assert k[code].available is False and k[code].value is None and "not available" in (k[code].reason or "")
 
 
 def test_report_lists_every_defined_kpi_with_numerator_and_denominator(runtime: Runtime) -> None:
@@ -52,3 +63,11 @@ def test_report_lists_every_defined_kpi_with_numerator_and_denominator(runtime: 
     for item in report["kpis"].values():
         assert {"value", "numerator", "denominator", "definition", "available"} <= set(item)
     assert report["kpis"]["claims_online_rate"]["value"] is None  # no data: no rate, never a made-up zero
+
+
+def test_docs_list_every_definition() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "kpi.md").read_text(encoding="utf-8")
+    for k in KPIS:
+        assert f"`{k.code}`" in text and k.numerator in text and (k.denominator or "—") in text, k.code

@@ -75,7 +75,11 @@ def test_assumption_versions_are_immutable(client: TestClient, runtime: Runtime)
     with pytest.raises(Conflict):
         _run(runtime, runtime.clock.today(), changed)
     renamed = AssumptionSet(version="BE-2026.12-stress", curve=default_assumptions().curve, ra_stress=0.2)
-    assert _run(runtime, runtime.clock.today(), renamed).policies == 1
+    first = _run(runtime, runtime.clock.today())
+    stressed = _run(runtime, runtime.clock.today(), renamed)
+    assert stressed.policies == 1 and stressed.totals["ra"] > first.totals["ra"]  # the new set is used …
+    # … but the CSM at initial recognition stays that of the policy's first valuation (IFRS 17 §38: measured once)
+    assert (stressed.totals["csm"], stressed.totals["fcf0"]) == (first.totals["csm"], first.totals["fcf0"])
 
 
 def test_actuary_page_totals_movements_and_charts(client: TestClient, runtime: Runtime) -> None:

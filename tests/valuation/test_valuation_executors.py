@@ -8,15 +8,14 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from jiabao.actuarial.scenarios import generate
 from jiabao.actuarial.tables import TableLibrary, load_table_library
 from jiabao.batch.executor import DaskExecutor, ProcessExecutor, SerialExecutor
 from jiabao.config import default_tables_dir
 from jiabao.products.catalog import load_catalog
 from jiabao.valuation.assumptions import default_assumptions
-from jiabao.valuation.engine import HORIZON_MONTHS, Shard, value_shard
+from jiabao.valuation.engine import Shard, value_shard
 from jiabao.valuation.service import combine, per_policy, reduce_results
-from jiabao.valuation.stochastic import ScenarioShard, scenario_values
+from jiabao.valuation.stochastic import ScenarioShard, ScenarioSpec, scenario_values
 from jiabao.valuation.synthetic import synthetic_book
 
 
@@ -49,8 +48,8 @@ def test_valuation_same_on_every_executor_and_stable(book: list[Shard], dask_exe
 
 
 def test_scenarios_same_on_dask_and_mean_near_deterministic(book: list[Shard], dask_executor: DaskExecutor) -> None:
-    sims = generate(default_assumptions().curve, scenarios=200, months=HORIZON_MONTHS, seed=1)
-    items = [ScenarioShard(s, sims.discount) for s in book]
+    spec = ScenarioSpec.of(default_assumptions().curve, 200, seed=1)
+    items = [ScenarioShard(s, spec) for s in book]
     serial = reduce_results(SerialExecutor().run(scenario_values, items))
     dask = reduce_results(dask_executor.run(scenario_values, items))
     for code, values in serial.by_product.items():

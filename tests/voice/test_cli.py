@@ -5,6 +5,7 @@ refusal naming row and field), ``jiabao report complaints --year --format json``
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,9 @@ from typer.testing import CliRunner
 
 from jiabao import cli_voice
 from jiabao.cli import app
+from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
-from tests.factories import make_family
+from tests.factories import make_family, make_user
 
 HEADER = "ref,received_on,channel,category,region,product_line,household_ref,summary"
 # The annual report's 2021 mix (PRODUCT.md C11): 45 complaints analysed, sales 48.89 %, claims 35.56 %, …
@@ -46,6 +48,7 @@ def _rows(household_ref: str = "") -> list[str]:
 
 def test_import_then_report_by_category_and_region(cli: CliRunner, runtime: Runtime, tmp_path: Path) -> None:
     family = make_family(runtime)
+    handler = make_user(runtime, "svc", Role.SERVICE)
     from jiabao.db.session import unit_of_work
     from jiabao.family.models import Household
 
@@ -56,6 +59,19 @@ def test_import_then_report_by_category_and_region(cli: CliRunner, runtime: Runt
     first = cli.invoke(app, ["complaints", "import", str(path)])
     assert first.exit_code == 0, first.output
     assert "45 imported" in first.output
+    from sqlalchemy import func, select
+
+    from jiabao.voice.models import Complaint, ComplaintEvent
+
+    with unit_of_work(runtime.sessions) as session:
+        first_row = session.scalars(select(Complaint).where(Complaint.ref == "R2021-000")).one()
+        assert (first_row.household_id, first_row.team, first_row.handler_id, first_row.due_on) == (
+            family.household_id,
+            "sales_conduct",
+            handler.user_id,
+            first_row.received_on + timedelta(days=15),
+        )
+        assert session.scalar(select(func.count(ComplaintEvent.id))) == 90  # received + routed for each
     again = cli.invoke(app, ["complaints", "import", str(path)])
     assert again.exit_code == 0 and "0 imported, 45 already present" in again.output
     out = cli.invoke(app, ["report", "complaints", "--year", "2021", "--format", "json"])
@@ -124,3 +140,32 @@ def test_warnings_report_finds_a_planted_cluster(cli: CliRunner, runtime: Runtim
         cli.invoke(app, ["report", "complaint-warnings", "--month", "2025-12", "--format", "json"]).stdout
     )
     assert quiet == {"month": "2025-12", "warnings": []}
+
+
+def test_deadline_warnings_before_and_after_the_last_day(cli: CliRunner, runtime: Runtime, tmp_path: Path) -> None:
+    # imported on 26 November (today in the tests): the last day is 11 December (15 calendar days)
+    path = tmp_path / "d.csv"
+    path.write_text(f"{HEADER}\nD-1,{runtime.clock.today().isoformat()},hotline,claims,east,medical,,理赔慢\n")
+    assert cli.invoke(app, ["complaints", "import", str(path)]).exit_code == 0
+    from datetime import timedelta
+
+    def run() -> str:
+        result = cli.invoke(app, ["complaints", "deadlines"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert run().startswith("0 ")  # 15 days left
+    runtime.clock.advance(timedelta(days=12))  # 3 days left
+    assert run().startswith("1 ") and run().startswith("0 ")  # once per level
+    runtime.clock.advance(timedelta(days=2))  # the day before
+    assert run().startswith("1 ")
+    runtime.clock.advance(timedelta(days=2))  # overdue
+    assert run().startswith("1 ")
+    from sqlalchemy import select
+
+    from jiabao.db.outbox import OutboxMessage
+    from jiabao.db.session import unit_of_work
+
+    with unit_of_work(runtime.sessions) as session:
+        kinds = [m.payload["kind"] for m in session.scalars(select(OutboxMessage)) if m.topic == "staff"]
+    assert kinds == ["complaint_due_in_3_days", "complaint_due_tomorrow", "complaint_overdue"]

@@ -202,3 +202,32 @@ def test_major_and_elderly_complaints_lead_the_queue(client: TestClient, runtime
         topics = [m.payload.get("kind") for m in session.scalars(select(OutboxMessage)) if m.topic == "management"]
     assert topics == ["major_complaint"]
     assert team.admin.user_id
+
+
+def test_invalid_links_are_field_errors_not_server_errors(client: TestClient, runtime: Runtime) -> None:
+    staff(runtime)
+    covered = child_with_outpatient_cover(client, runtime)
+    url = f"/api/v1/households/{covered.household_id}/complaints"
+    for body, field in (
+        ({"subject_user_id": 999999}, "subject_user_id"),
+        ({"claim_id": 999999}, "claim_id"),
+        ({"policy_ids": [999999]}, "policy_ids"),
+        ({"category": "claims", "subcategory": "cash_value"}, "subcategory"),
+        ({"channel": "hotline"}, "channel"),
+    ):
+        response = client.post(url, json={"summary": "理赔太慢了", **body}, headers=covered.headers)
+        assert response.status_code == 422, (body, response.text)
+        assert field in response.text
+    control = client.post(url, json={"summary": "理赔\x00太慢"}, headers=covered.headers)
+    assert control.status_code == 422
+
+
+def test_report_month_out_of_range_is_a_field_error(client: TestClient, runtime: Runtime) -> None:
+    staff(runtime)
+    headers = headers_for(client, "admin1")
+    assert (
+        client.get("/api/v1/reports/complaint-warnings", params={"month": "0000-01"}, headers=headers).status_code
+        == 422
+    )
+    ok = client.get("/api/v1/reports/complaint-warnings", params={"month": "2026-01"}, headers=headers)
+    assert ok.status_code == 200 and ok.json() == {"month": "2026-01", "warnings": []}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -67,7 +68,7 @@ def test_demo_complaints_match_the_annual_report_totals(demo: CliRunner) -> None
         assert sum(v["count"] for v in out["by_region"].values()) == total
 
 
-def test_demo_warning_last_month_and_esg_pdf_in_chinese(demo: CliRunner, runtime: Runtime) -> None:
+def test_demo_warning_last_month_and_esg_pdf_in_chinese(demo: CliRunner, runtime: Runtime, tmp_path: Path) -> None:
     today = runtime.clock.today()
     last = (
         today.replace(day=1).replace(month=today.month - 1)
@@ -78,10 +79,10 @@ def test_demo_warning_last_month_and_esg_pdf_in_chinese(demo: CliRunner, runtime
         demo.invoke(cli_app, ["report", "complaint-warnings", "--month", f"{last:%Y-%m}", "--format", "json"]).stdout
     )
     assert any(w["category"] == "surrender" and w["region"] == "northwest" for w in out["warnings"])
-    from jiabao.reporting.esg_pdf import esg_report
-
-    with unit_of_work(runtime.sessions) as session:
-        pdf = esg_report(session, today.year)
+    target = tmp_path / "esg.pdf"
+    result = demo.invoke(cli_app, ["report", "esg", "--year", str(today.year), "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    pdf = target.read_bytes()
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert f"{today.year}年度环境、社会及治理（ESG）报告" in text
     for words in (

@@ -10,11 +10,15 @@ from fastapi.testclient import TestClient
 
 from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
-from tests.claims.flow import CHILD_ACCOUNT, Covered, child_with_outpatient_cover
+from tests.claims.flow import CHILD_ACCOUNT, PNG, Covered, child_with_outpatient_cover
 from tests.factories import add_member, make_user, resident_id
 from tests.web.test_pages import csrf, log_in
 
 OUTPATIENT_DOCS = ("claim_form", "insured_id", "bank_account", "invoice", "expense_list", "outpatient_record")
+DOC_FILES = {
+    f"doc-{d}": (f"{d}.png", PNG, "image/png") for d in (*OUTPATIENT_DOCS, "proxy_authorisation", "guardian_proof")
+}
+"""Every document of the checklist uploaded as a (small) PNG: evidence, not ticks."""
 
 
 def _key(html: str) -> str:
@@ -40,7 +44,6 @@ def _form(covered: Covered, token: str, key: str, today: date, **overrides: str)
         "invoice-0": "INV-0001",
         "social_insurance_settled": "on",
         "account": CHILD_ACCOUNT,
-        **{f"doc-{d}": "on" for d in (*OUTPATIENT_DOCS, "proxy_authorisation", "guardian_proof")},
     }
     form.update(overrides)
     return {k: v for k, v in form.items() if v != ""}
@@ -72,7 +75,9 @@ def test_filing_for_a_child_errors_in_place_then_paid_once(client: TestClient, r
     assert 'data-testid="claim-doc-pathology_report"' in fields.text and "<html" not in fields.text
     assert 'data-testid="claim-amount-0"' not in fields.text
 
-    bad = client.post(url, data=_form(covered, token, key, today, **{"event_date": "", "amount-0": "八百"}))
+    bad = client.post(
+        url, files=DOC_FILES, data=_form(covered, token, key, today, **{"event_date": "", "amount-0": "八百"})
+    )
     assert bad.status_code == 422
     assert _field_error(bad.text, "event_date") and _field_error(bad.text, "amount-0")
     assert _key(bad.text) == key and 'value="INV-0001"' in bad.text  # the form comes back as typed, same key
@@ -80,10 +85,10 @@ def test_filing_for_a_child_errors_in_place_then_paid_once(client: TestClient, r
         url, data=_form(covered, token, key, today, event_date=(today + timedelta(days=3)).isoformat())
     )
     assert future.status_code == 422 and _field_error(future.text, "event_date")
-    card = client.post(url, data=_form(covered, token, key, today, account="62220212345abc"))
+    card = client.post(url, files=DOC_FILES, data=_form(covered, token, key, today, account="62220212345abc"))
     assert card.status_code == 422 and _field_error(card.text, "account")
 
-    filed = client.post(url, data=_form(covered, token, key, today), follow_redirects=False)
+    filed = client.post(url, files=DOC_FILES, data=_form(covered, token, key, today), follow_redirects=False)
     assert filed.status_code == 303, filed.text
     location = filed.headers["location"]
     assert re.fullmatch(r"/claims/\d+\?filed=1", location)
@@ -91,7 +96,7 @@ def test_filing_for_a_child_errors_in_place_then_paid_once(client: TestClient, r
     assert 'data-testid="claim-status" data-status="paid"' in tracking.text
     assert re.search(r'data-testid="claim-paid">¥720.00<', tracking.text)  # (800 − 0) × 90% settled via social ins.
     assert 'data-testid="claim-lines"' in tracking.text and "门诊" in tracking.text
-    again = client.post(url, data=_form(covered, token, key, today), follow_redirects=False)
+    again = client.post(url, files=DOC_FILES, data=_form(covered, token, key, today), follow_redirects=False)
     assert again.headers["location"] == location  # the same form twice: one claim, one payment
 
     listing = client.get(f"/households/{covered.household_id}/claims")
@@ -118,7 +123,7 @@ def test_proxy_for_an_adult_needs_the_insureds_authorisation(client: TestClient,
     page = client.get(f"{url}?insured={wife}")
     assert 'data-testid="claim-authorised"' in page.text and 'data-testid="claim-doc-guardian_proof"' not in page.text
     form = _form(covered, csrf(client, url), _key(page.text), runtime.clock.today(), insured_person_id=str(wife))
-    refused = client.post(url, data=form)
+    refused = client.post(url, files=DOC_FILES, data=form)
     assert refused.status_code == 422 and _field_error(refused.text, "insured_authorised")
 
 
@@ -129,7 +134,7 @@ def test_adjuster_sees_the_reasoning_and_decides_and_the_panel_counts(client: Te
     url = f"/households/{covered.household_id}/claims/new"
     page = client.get(f"{url}?insured={covered.child}")
     big = _form(covered, csrf(client, url), _key(page.text), today, **{"amount-0": "5000", "invoice-0": "INV-9"})
-    filed = client.post(url, data=big, follow_redirects=True)
+    filed = client.post(url, files=DOC_FILES, data=big, follow_redirects=True)
     assert 'data-status="referred"' in filed.text  # above the ¥3,000 small-claims limit
     claim_id = int(re.search(r"/claims/(\d+)", str(filed.url)).group(1))  # type: ignore[union-attr]
     assert client.get("/claims-queue").status_code == 403  # customers do not see the queue

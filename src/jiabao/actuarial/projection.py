@@ -132,7 +132,7 @@ class TermCashFlows:
         """Σ over model points, month by month (the shape of lifelib's ``result_cf()``)."""
         return {
             "Premiums": self.premiums.sum(axis=0),
-            "Death": self.claims.sum(axis=0),
+            "Claims": self.claims.sum(axis=0),
             "Expenses": self.expenses.sum(axis=0),
             "Commissions": self.commissions.sum(axis=0),
             "Net Cashflow": self.net_cf.sum(axis=0),

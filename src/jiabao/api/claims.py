@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Form, Header, Path, Request, Response, UploadFile
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
 from jiabao.api.deps import require, runtime_of, service_context
 from jiabao.api.households import Reader, Writer
-from jiabao.claims import queries, service
+from jiabao.claims import evidence, queries, service
 from jiabao.claims.engine import ClaimType, required_documents
 from jiabao.claims.schemas import AdjusterDecisionIn, ClaimIn, ClaimOut, ClaimsPanel
 from jiabao.core.auth import Role
@@ -24,7 +24,12 @@ PanelReader = Annotated[ServiceContext, Depends(require(Role.CLAIMS, Role.ADMIN,
 
 def engines(request: Request) -> service.Engines:
     runtime = runtime_of(request)
-    return service.Engines(products=runtime.products, knowledge=runtime.knowledge.get(), rules=runtime.claim_rules)
+    return service.Engines(
+        products=runtime.products,
+        knowledge=runtime.knowledge.get(),
+        rules=runtime.claim_rules,
+        advance_adjuster_above=runtime.settings.claims_advance_adjuster_above,
+    )
 
 
 @router.post("/households/{household_id}/claims", operation_id="claims_submit", status_code=201)
@@ -67,6 +72,53 @@ def documents(
         DocumentOut(code=d.code, name_zh=d.name_zh, name_en=d.name_en)
         for d in required_documents(rules, claim_type, proxy=proxy, minor=minor)
     ]
+
+
+Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
+DocumentKind = Annotated[str, Form(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
+
+
+class UploadedOut(BaseModel):
+    id: int
+    kind: str
+    content_type: str
+    size: int
+    sha256: str
+    claim_id: int | None
+
+
+@router.post(
+    "/households/{household_id}/claim-documents",
+    operation_id="claims_upload_document",
+    status_code=201,
+    responses={422: {"description": "Unknown kind, a file over 10 MB, or not a JPG, PNG or PDF (by content)"}},
+)
+async def upload_document(
+    request: Request, ctx: Writer, household_id: Id, kind: DocumentKind, file: UploadFile
+) -> UploadedOut:
+    """Upload one claim document (image or PDF; checked by its content, stored encrypted); name its id in the
+    claim's ``document_ids``. Only uploaded documents count for a decision — ticking a box is not evidence."""
+    data = await file.read(evidence.MAX_BYTES + 1)
+    known = set(runtime_of(request).claim_rules.docs.documents)
+    return UploadedOut(**vars(evidence.upload(ctx, household_id, kind=kind, data=data, known_kinds=known)))
+
+
+@router.get("/claim-documents/{document_id}/content", operation_id="claims_document_content")
+def document_content(ctx: Reader, document_id: Id) -> Response:
+    """The document itself, always as a download with its checked type and ``nosniff`` (never rendered as a page);
+    the read is audited."""
+    doc, data = evidence.content(ctx, document_id)
+    name = f"claim-document-{doc.id}.{evidence.EXTENSIONS[doc.content_type]}"
+    return Response(
+        content=data,
+        media_type=doc.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.get("/households/{household_id}/claims", operation_id="claims_list")

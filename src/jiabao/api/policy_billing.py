@@ -4,17 +4,26 @@ and surrender (退保). The routes that lock the policy row commit in the handle
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Header, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Header, Path, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 
+from jiabao.api.deps import require
 from jiabao.api.households import Reader, Writer
+from jiabao.core.auth import Role
 from jiabao.db.context import ServiceContext
-from jiabao.policies import billing_reinstatement, billing_service, cancellation, surrender, suspensions
+from jiabao.policies import (
+    billing_reinstatement,
+    billing_service,
+    cancellation,
+    reinstatement_review,
+    surrender,
+    suspensions,
+)
 from jiabao.policies.billing_common import channel_of, lock_policy, state
 from jiabao.policies.billing_service import PremiumResult
 
@@ -183,6 +192,61 @@ def reinstate(
         "total": due.total if due else None,
         "replayed": result.replayed,
     }
+
+
+NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+"""Free text: any character but control characters (line breaks allowed)."""
+PolicyId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+Underwriter = Annotated[ServiceContext, Depends(require(Role.UNDERWRITER, Role.ADMIN))]
+
+
+class ReinstatementDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    accept: bool = Field(description="Accept, or refuse (only if the insured's risk rose significantly)")
+    reason: str = Field(min_length=4, max_length=500, pattern=NO_CONTROL)
+
+
+class ReinstatementDecisionOut(BaseModel):
+    policy_id: int
+    service_request_id: int
+    outcome: str
+    """``reinstated``, ``deemed_reinstated`` (30 days without refusal) or ``refused``."""
+    reinstated_on: date | None
+    policy_status: str
+    payment_id: int | None
+    total: str | None
+
+
+class ReinstatementReferralOut(BaseModel):
+    service_request_id: int
+    policy_id: int
+    policy_no: str
+    product_code: str
+    requested_at: datetime
+    consent_by_silence_on: date
+    account_masked: str | None
+    quoted_total: str | None
+
+
+@router.get("/reinstatement-referrals", operation_id="policies_reinstatement_referrals")
+def reinstatement_referrals(ctx: Underwriter) -> list[ReinstatementReferralOut]:
+    """Referred reinstatements waiting for an underwriter, oldest first, with the day silence becomes consent."""
+    return [ReinstatementReferralOut(**row) for row in reinstatement_review.referrals(ctx)]
+
+
+@router.post(
+    "/policies/{policy_id}/reinstatement/decision",
+    operation_id="policies_reinstatement_decide",
+    responses={409: {"description": "No referral waiting (no_referral), or the policy is no longer suspended"}},
+)
+def reinstatement_decision(
+    ctx: Underwriter, policy_id: PolicyId, data: ReinstatementDecisionIn
+) -> ReinstatementDecisionOut:
+    """The underwriter accepts (back premiums collected, reinstated today) or refuses a referred reinstatement.
+    More than 30 days after the application it counts as accepted whatever is sent (SPC Interp. III art. 8)."""
+    result = _locked(ctx, lambda: reinstatement_review.decide(ctx, policy_id, accept=data.accept, reason=data.reason))
+    return ReinstatementDecisionOut(**vars(result))
 
 
 @router.post("/policies/{policy_id}/cancellation", operation_id="policies_cancel", status_code=201)

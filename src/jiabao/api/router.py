@@ -17,6 +17,7 @@ from jiabao.api import (
     policy_visits,
     products,
     risk_ops,
+    screening,
     voice,
 )
 
@@ -34,3 +35,4 @@ api_router.include_router(audit.router)
 api_router.include_router(risk_ops.router)
 api_router.include_router(voice.router)
 api_router.include_router(advice.router)
+api_router.include_router(screening.router)

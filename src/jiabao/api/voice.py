@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from jiabao.api.deps import require
 from jiabao.core.auth import Role
+from jiabao.core.errors import invalid
 from jiabao.db.context import ServiceContext
 from jiabao.reporting.kpis import annual_report
 from jiabao.voice import analysis, early_warning, queries, service
@@ -134,6 +135,8 @@ def report_warnings(
     ctx: ReportReader, month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7)] = None
 ) -> dict[str, Any]:
     month = month or f"{ctx.clock.today():%Y-%m}"
+    if not 2000 <= int(month[:4]) <= 2100:
+        raise invalid("month", "out_of_range", "月份须在2000年至2100年之间", "The month must be in 2000–2100")
     return {"month": month, "warnings": early_warning.month_warnings(ctx.session, month)}
 
 

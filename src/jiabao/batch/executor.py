@@ -20,6 +20,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
@@ -65,24 +66,53 @@ class SerialExecutor:
 
 @dataclass
 class ProcessExecutor:
-    """A local process pool (forkserver start: no inherited threads or open connections)."""
+    """A local process pool (forkserver start: no inherited threads or open connections).
+
+    A worker process that dies breaks the whole pool (``BrokenProcessPool``); the shards without a result are
+    then run again in a fresh pool, up to ``retries`` times. Finished shards keep their one result.
+    """
 
     workers: int = max(1, os.cpu_count() or 1)
+    retries: int = 2
     kind: str = "processes"
 
     def run(self, fn: Callable[[S], R], shards: Sequence[S], *, progress: Progress | None = None) -> list[R]:
-        context = multiprocessing.get_context("forkserver")
         results: dict[int, R] = {}
+        for attempt in range(self.retries + 1):
+            todo = [i for i in range(len(shards)) if i not in results]
+            if not todo:
+                break
+            try:
+                self._pool_run(fn, shards, todo, results, progress)
+            except BrokenProcessPool:
+                if attempt == self.retries:
+                    raise
+        return [results[i] for i in range(len(shards))]
+
+    def _pool_run(
+        self,
+        fn: Callable[[S], R],
+        shards: Sequence[S],
+        todo: list[int],
+        results: dict[int, R],
+        progress: Progress | None,
+    ) -> None:
+        context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
-            futures: dict[Future[R], int] = {pool.submit(fn, shard): i for i, shard in enumerate(shards)}
+            futures: dict[Future[R], int] = {pool.submit(fn, shards[i]): i for i in todo}
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    results[futures[future]] = future.result()
+                    try:
+                        value = future.result()
+                    except BrokenProcessPool:
+                        continue  # this shard had no result: the next attempt runs it again
+                    results[futures[future]] = value
                     if progress:
                         progress(len(results), len(shards))
-        return [results[i] for i in range(len(shards))]
+            if len(results) < len(shards) and any(futures[f] not in results for f in futures):
+                raise BrokenProcessPool("a worker process died")
 
 
 def worker_environment() -> dict[str, Any]:

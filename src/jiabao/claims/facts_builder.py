@@ -21,6 +21,7 @@ from jiabao.claims.engine import (
     StatusKind,
     product_terms,
 )
+from jiabao.claims.health import health
 from jiabao.claims.models import Claim, ClaimInvoice, ClaimLine
 from jiabao.db.context import ServiceContext
 from jiabao.family.enums import Relationship
@@ -206,13 +207,14 @@ def _paid_benefits(ctx: ServiceContext, policy_id: int) -> tuple[PaidBenefit, ..
             amount=line.amount,
             paid_on=(claim.paid_at or claim.reported_at).date(),
             claim_id=str(claim.id),
-            ci_disease=line_detail(claim, "ci_disease"),
-            mild_name=line_detail(claim, "mild_name") if line.benefit == BenefitKind.CI_MILD.value else None,
+            ci_disease=line_detail(ctx, claim, "ci_disease"),
+            mild_name=line_detail(ctx, claim, "mild_name") if line.benefit == BenefitKind.CI_MILD.value else None,
         )
         for line, claim in rows
     )
 
 
-def line_detail(claim: Claim, key: str) -> str | None:
-    value = claim.details.get(key)
+def line_detail(ctx: ServiceContext, claim: Claim, key: str) -> str | None:
+    """A health detail of an earlier claim (the disease, the mild disease's name), from its encrypted record."""
+    value = health(ctx, claim).get(key)
     return str(value) if value else None

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jiabao.db.base import Base, Fen, IdType, UtcDateTime
@@ -46,6 +46,10 @@ class Claim(Base):
     account_masked: Mapped[str] = mapped_column(String(30))
     payee_person_id: Mapped[int] = mapped_column(IdType, ForeignKey("persons.id"))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Non-medical working data only (deadlines, missing document codes, deductibles used)."""
+    health_enc: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    """Health data, encrypted like the facts (PIPL art. 28): the diseases, the decision's explanation, the
+    rejection notice and the reasons the case is complex (``service.health`` / ``service.set_health``)."""
 
 
 class ClaimAssessment(Base):
@@ -87,3 +91,23 @@ class ClaimInvoice(Base):
     invoice_no: Mapped[str] = mapped_column(String(60), unique=True)
     claim_id: Mapped[int] = mapped_column(IdType, ForeignKey("claims.id"))
     amount: Mapped[Decimal] = mapped_column(Fen)
+
+
+class ClaimDocument(Base):
+    """An uploaded claim document (理赔资料): an image or PDF, type-checked by its magic bytes, stored encrypted.
+    Uploaded to the household first and attached to the claim it supports (one claim only)."""
+
+    __tablename__ = "claim_documents"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(IdType, ForeignKey("households.id"), index=True)
+    claim_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("claims.id"), index=True, default=None)
+    kind: Mapped[str] = mapped_column(String(40))
+    """The checklist code it stands for (``documents.yaml``), e.g. ``invoice``."""
+    content_type: Mapped[str] = mapped_column(String(40))
+    """From the magic bytes, never from the upload: image/jpeg, image/png or application/pdf."""
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    uploaded_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)

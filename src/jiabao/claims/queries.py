@@ -9,14 +9,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from jiabao.claims import service
+from jiabao.claims import evidence, service
 from jiabao.claims.engine.explain import adjuster_rejection_notice
+from jiabao.claims.health import health
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimLine
 from jiabao.claims.schemas import AdjusterDecisionIn, ClaimLineOut, ClaimOut, ClaimsPanel
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
+from jiabao.policies.rules.calendar import is_provisional
 from jiabao.risk.screening import service as screening
 
 ADJUSTERS = frozenset({Role.CLAIMS, Role.ADMIN})
@@ -38,6 +40,7 @@ def view(ctx: ServiceContext, claim: Claim, *, replayed: bool = False) -> ClaimO
     lines = ctx.session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id).order_by(ClaimLine.id))
     assessment = service.assessment_of(ctx, claim.id)
     texts = {(int(line["policy_id"]), line["benefit"]): line for line in assessment.get("lines", [])}
+    private = health(ctx, claim)
     return ClaimOut(
         id=claim.id,
         claim_no=claim.claim_no,
@@ -54,6 +57,7 @@ def view(ctx: ServiceContext, claim: Claim, *, replayed: bool = False) -> ClaimO
         approved_amount=claim.approved_amount,
         paid_amount=claim.paid_amount,
         decision_due=claim.decision_due,
+        decision_due_provisional=not claim.complex_case and is_provisional(claim.decision_due),
         payment_due=claim.payment_due,
         notice_due=claim.notice_due,
         account_masked=claim.account_masked,
@@ -68,9 +72,10 @@ def view(ctx: ServiceContext, claim: Claim, *, replayed: bool = False) -> ClaimO
             )
             for line in lines
         ],
-        explanation_zh=claim.details.get("explanation_zh", ""),
-        explanation_en=claim.details.get("explanation_en", ""),
+        explanation_zh=private.get("explanation_zh", ""),
+        explanation_en=private.get("explanation_en", ""),
         missing_documents=claim.details.get("missing_documents", []),
+        documents=[vars(d) for d in evidence.for_claim(ctx, claim)],
         waivers=[
             {
                 "policy_id": w["policy_id"],
@@ -81,11 +86,12 @@ def view(ctx: ServiceContext, claim: Claim, *, replayed: bool = False) -> ClaimO
             }
             for w in assessment.get("waivers", [])
         ],
-        rejection_notice_zh=claim.details.get("rejection_notice_zh"),
-        rejection_notice_en=claim.details.get("rejection_notice_en"),
+        rejection_notice_zh=private.get("rejection_notice_zh"),
+        rejection_notice_en=private.get("rejection_notice_en"),
         notice_sent_on=claim.details.get("notice_sent_on"),
         complexity="complex" if claim.complex_case else "ordinary",
-        complexity_reasons=claim.details.get("complexity_reasons", []),
+        complexity_reasons=private.get("complexity_reasons", []),
+        advance_held=bool(claim.details.get("advance_held")),
         replayed=replayed,
     )
 
@@ -131,7 +137,7 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
     for line in engine.get("lines", []):
         pid = int(line["policy_id"])
         benefits.setdefault(pid, line["benefit"])
-        if not line.get("advance"):
+        if not line.get("advance") or claim.details.get("advance_held"):  # a held advance was not paid
             default[pid] = default.get(pid, Decimal(0)) + Decimal(line["amount"])
     amounts = {int(k): Decimal(v) for k, v in (data.amounts or default).items()}
     if data.approve and any(a < 0 for a in amounts.values()):
@@ -155,7 +161,7 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
             elapsed_ms=0.0,
             decided_at=ctx.now(),
             decided_by=ctx.principal.user_id,
-            reason=data.reason,
+            reason=None,  # the reason may name a diagnosis: it is kept only inside the encrypted result
         )
     )
     if data.approve:

@@ -26,7 +26,8 @@ class ClaimIn(BaseModel):
     bill_items: list[BillItem] = Field(default_factory=list, max_length=200)
     social_insurance_settled: bool = False
     disability_grades: list[int] = Field(default_factory=list, max_length=10)
-    documents: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list, max_length=30)
+    document_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(default_factory=list, max_length=30)
+    """Uploads (``POST /households/{id}/claim-documents``) this claim rests on: the documents the engine counts."""
     account: str = Field(min_length=12, max_length=30, description="The insured's (or beneficiary's) own bank card")
     payee_person_id: int | None = None
     insured_authorised: bool = False
@@ -58,6 +59,8 @@ class ClaimOut(BaseModel):
     approved_amount: Decimal | None
     paid_amount: Decimal
     decision_due: date
+    decision_due_provisional: bool = False
+    """The deadline counts working days of a year beyond the official holiday data (provisional calendar)."""
     payment_due: date | None
     notice_due: date | None
     account_masked: str
@@ -66,12 +69,16 @@ class ClaimOut(BaseModel):
     explanation_en: str
     missing_documents: list[str]
     waivers: list[dict[str, Any]]
+    documents: list[dict[str, Any]] = Field(default_factory=list)
+    """The uploaded documents attached (kind, type, size, id; the content is fetched separately)."""
     rejection_notice_zh: str | None = None
     rejection_notice_en: str | None = None
     notice_sent_on: date | None = None
     complexity: str = "ordinary"
     """``complex`` (30 days) only with ``complexity_reasons``; else ``ordinary`` (5 working days)."""
     complexity_reasons: list[dict[str, str]] = Field(default_factory=list)
+    advance_held: bool = False
+    """A CI advance above the configured amount waits for an adjuster (never paid straight through)."""
     replayed: bool = False
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from jiabao.claims import evidence
 from jiabao.claims import facts_builder as fb
 from jiabao.claims.engine import (
     CiGrade,
@@ -26,6 +27,7 @@ from jiabao.claims.engine import (
 from jiabao.claims.engine import (
     Claim as ClaimFacts,
 )
+from jiabao.claims.health import set_health
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimInvoice, ClaimLine
 from jiabao.claims.schemas import ClaimIn
 from jiabao.core import validation as v
@@ -49,6 +51,7 @@ CREATED = "claims.created"
 """``session.info`` key: ids of the claims this unit of work created (a replay is any other claim returned)."""
 FACTS_COLUMN = "claims.facts"
 RESULT_COLUMN = "claim_assessments.result"
+
 STATUS_BY_OUTCOME = {
     Outcome.APPROVE_STRAIGHT_THROUGH: "paid",
     Outcome.CI_ADVANCE_PAYMENT: "advance_paid",
@@ -62,13 +65,15 @@ class Engines:
     products: ProductEngine
     knowledge: KnowledgeBase
     rules: RuleSet
+    advance_adjuster_above: Decimal = Decimal("50000")
+    """A CI advance above this total is never paid without an adjuster (Settings.claims_advance_adjuster_above)."""
 
 
 def _problem(field: str, code: str, zh: str, en: str) -> InvalidInput:
     return InvalidInput(fields=(FieldProblem(field, code, zh, en),))
 
 
-def _check(ctx: ServiceContext, overview: HouseholdOut, data: ClaimIn) -> tuple[bool, int, str]:
+def _check(ctx: ServiceContext, overview: HouseholdOut, data: ClaimIn, kinds: list[str]) -> tuple[bool, int, str]:
     """Who files for whom, who is paid, into which account; returns (proxy, payee, card number)."""
     members = {m.person_id: m for m in overview.members + overview.former_members}
     insured = members.get(data.insured_person_id)
@@ -85,7 +90,7 @@ def _check(ctx: ServiceContext, overview: HouseholdOut, data: ClaimIn) -> tuple[
             "Filing for a family member needs the insured's authorisation",
         )
     payee = data.payee_person_id or data.insured_person_id
-    if payee != data.insured_person_id and not _may_be_payee(overview, insured, payee, data):
+    if payee != data.insured_person_id and not _may_be_payee(overview, insured, payee, data, kinds):
         raise _problem(
             "payee_person_id",
             "payee_not_allowed",
@@ -110,7 +115,7 @@ PARENTS_OF: dict[Relationship, frozenset[Relationship]] = {
 """Who is a parent of whom, by the relationships to the household head (与户主关系)."""
 
 
-def _may_be_payee(overview: HouseholdOut, insured: MemberOut, payee: int, data: ClaimIn) -> bool:
+def _may_be_payee(overview: HouseholdOut, insured: MemberOut, payee: int, data: ClaimIn, kinds: list[str]) -> bool:
     """Who may receive the benefit besides the insured (Internet Measures art. 40: the payee's own account):
     a household member for a death benefit (the beneficiary); for a minor insured (under 18), a parent — the
     legal guardian (Civil Code art. 27) — who is an adult member of the household, or another adult member who
@@ -124,7 +129,7 @@ def _may_be_payee(overview: HouseholdOut, insured: MemberOut, payee: int, data: 
     if insured.age >= 18 or chosen.age < 18 or not chosen.active:
         return False
     parent = chosen.relationship in PARENTS_OF.get(insured.relationship, frozenset())
-    return parent or "guardian_proof" in data.documents
+    return parent or "guardian_proof" in kinds
 
 
 def existing(ctx: ServiceContext, key: str) -> Claim | None:
@@ -142,7 +147,14 @@ def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: Claim
     replay = existing(ctx, key)
     if replay is not None:
         return replay
-    proxy, payee, card = _check(ctx, overview, data)
+    try:
+        kinds = evidence.kinds_available(ctx, household_id, data.document_ids)
+    except InvalidInput:
+        replay = existing(ctx, key)  # a concurrent twin with the same key attached them first: its claim
+        if replay is not None:
+            return replay
+        raise
+    proxy, payee, card = _check(ctx, overview, data, kinds)
     now, today = ctx.now(), ctx.clock.today()
     claimed = sum((b.amount - b.social_insurance_paid for b in data.bill_items), Decimal(0))
     claim = Claim(
@@ -165,18 +177,27 @@ def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: Claim
         account_enc=ctx.cipher.encrypt(ACCOUNT_COLUMN, card),
         account_masked=mask_bank_card(card),
         payee_person_id=payee,
-        details={"ci_disease": data.ci.disease if data.ci else None},
+        details={},
     )
     ctx.session.add(claim)
     ctx.session.flush()
     claim.claim_no = f"C{today:%Y%m%d}{claim.id:08d}"
     ctx.session.info.setdefault(CREATED, set()).add(claim.id)
-    decision = _decide(ctx, engines, claim, overview, data)
+    set_health(ctx, claim, ci_disease=data.ci.disease if data.ci else None)
+    evidence.attach(ctx, claim, data.document_ids)
+    decision = _decide(ctx, engines, claim, overview, data, tuple(kinds))
     _apply(ctx, engines, claim, decision, overview)
     return claim
 
 
-def _decide(ctx: ServiceContext, engines: Engines, claim: Claim, overview: HouseholdOut, data: ClaimIn) -> Decision:
+def _decide(
+    ctx: ServiceContext,
+    engines: Engines,
+    claim: Claim,
+    overview: HouseholdOut,
+    data: ClaimIn,
+    documents: tuple[str, ...],
+) -> Decision:
     insured = next(m for m in overview.members + overview.former_members if m.person_id == data.insured_person_id)
     facts = ClaimFacts(
         claim_id=str(claim.id),
@@ -191,7 +212,7 @@ def _decide(ctx: ServiceContext, engines: Engines, claim: Claim, overview: House
         bill_items=tuple(data.bill_items),
         social_insurance_settled=data.social_insurance_settled,
         disability_grades=tuple(data.disability_grades),
-        documents=tuple(data.documents),
+        documents=documents,  # uploaded and attached: evidence, not ticks
         proxy=claim.proxy,
         insured_is_minor=insured.age < 18,
         risk_score=risk.claim_risk(ctx, claim, data),
@@ -205,7 +226,7 @@ def _decide(ctx: ServiceContext, engines: Engines, claim: Claim, overview: House
     grading = grade(engines.rules, facts) if data.ci else None
     if grading is not None and grading.grade is CiGrade.MILD and grading.disease is not None:
         # the mild disease's name, as the engine matches a mild benefit already paid (once per mild disease)
-        claim.details = {**claim.details, "mild_name": grading.disease.mild_zh or grading.disease.zh}
+        set_health(ctx, claim, mild_name=grading.disease.mild_zh or grading.disease.zh)
     ctx.session.add(
         ClaimAssessment(
             claim_id=claim.id,
@@ -233,20 +254,31 @@ def _apply(ctx: ServiceContext, engines: Engines, claim: Claim, decision: Decisi
     claim.status = STATUS_BY_OUTCOME[decision.outcome]
     claim.details = {
         **claim.details,
-        "explanation_zh": decision.explanation_zh,
-        "explanation_en": decision.explanation_en,
         "missing_documents": list(decision.missing_documents),
         "deductibles": {
             line.policy_id: str(line.deductible_applied) for line in decision.lines if line.deductible_applied
         },
-        "complexity_reasons": [
+    }
+    set_health(
+        ctx,
+        claim,
+        explanation_zh=decision.explanation_zh,
+        explanation_en=decision.explanation_en,
+        complexity_reasons=[
             {"code": r.code.value, "text_zh": r.text_zh, "text_en": r.text_en} for r in decision.complexity_reasons
         ],
-    }
+    )
     notice = decision.rejection_notice
     if decision.outcome is Outcome.DECLINE:
         claim.decided_at = ctx.now()
     payable = [line for line in decision.lines if decision.outcome is Outcome.APPROVE_STRAIGHT_THROUGH or line.advance]
+    if decision.outcome is Outcome.CI_ADVANCE_PAYMENT and decision.advance_total > engines.advance_adjuster_above:
+        # a large advance is never paid without an adjuster: the claim waits in the queue with its lines
+        payable, claim.status = [], "referred"
+        claim.details = {
+            **claim.details,
+            "advance_held": {"total": str(decision.advance_total), "limit": str(engines.advance_adjuster_above)},
+        }
     payable = screening.hold_claim_payment(ctx, claim, payable)  # watch-list screening of payee and insured
     if payable:
         pay_lines(ctx, claim, [(int(line.policy_id), line.benefit.value, line.amount) for line in payable])
@@ -309,12 +341,8 @@ def send_rejection_notice(
         received_on=claim.reported_at.date(), complexity=complexity, as_of=today, decided_on=today, rejected=True
     )
     claim.notice_due = timeline.rejection_notice.due if timeline.rejection_notice else today
-    claim.details = {
-        **claim.details,
-        "rejection_notice_zh": text_zh,
-        "rejection_notice_en": text_en,
-        "notice_sent_on": today.isoformat(),
-    }
+    claim.details = {**claim.details, "notice_sent_on": today.isoformat()}
+    set_health(ctx, claim, rejection_notice_zh=text_zh, rejection_notice_en=text_en)
     messages.queue(
         ctx,
         MessageKind.CLAIM_DECLINED,

@@ -42,7 +42,9 @@ class Locked:
         return next(m for m in members if m.person_id == self.policy.policyholder_person_id)
 
 
-def lock_policy(ctx: ServiceContext, policy_id: int, *, write: bool = True) -> Locked:
+def lock_policy(
+    ctx: ServiceContext, policy_id: int, *, write: bool = True, writers: frozenset[Role] = HOUSEHOLD_WRITERS
+) -> Locked:
     """The policy row FOR UPDATE (PostgreSQL; SQLite serialises writers anyway) with the household's access rules:
     a policy of a household the caller may not see is a 404, a role that may not change it a 403."""
     stmt = select(Policy).where(Policy.id == policy_id).options(selectinload(Policy.insureds))
@@ -50,7 +52,7 @@ def lock_policy(ctx: ServiceContext, policy_id: int, *, write: bool = True) -> L
     if policy is None:
         raise NotFound("Policy not found", "未找到该保单", code="policy_not_found")
     household = family.get_overview(ctx, policy.household_id)
-    if write and ctx.principal.role not in HOUSEHOLD_WRITERS:
+    if write and ctx.principal.role not in writers:
         raise PermissionDenied("Your role may not change policies", "您的角色不能办理保单业务")
     return Locked(policy, household, instalments(ctx, policy.id))
 

@@ -17,6 +17,7 @@ Interest rate: :data:`DEFAULT_ANNUAL_RATE` = 5% a year, simple, actual/365 (prod
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 
 from jiabao.core.errors import Conflict
+from jiabao.core.pii import mask_bank_card
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
 from jiabao.policies import messages, payments, suspensions
@@ -109,9 +111,9 @@ def reinstate(
     apply(ctx, locked, today)
     _refuse_under_review(ctx, locked)
     due = _back_premiums(locked, today, annual_rate)
-    if risk_increased:
-        return _refer(ctx, locked, due)
     number = bank_card(account)
+    if risk_increased:
+        return _refer(ctx, locked, due, number)
     payment = _charge(ctx, locked, key, number, due)
     by_seq = {r.seq: r for r in locked.instalments}
     for line in due.lines:
@@ -179,8 +181,10 @@ def _refuse_under_review(ctx: ServiceContext, locked: Locked) -> None:
         )
 
 
-def _refer(ctx: ServiceContext, locked: Locked, due: rules.BackPremiums) -> ReinstatementResult:
-    """Risk rose significantly: a person decides (the insurer may refuse only then; silence for 30 days is consent)."""
+def _refer(ctx: ServiceContext, locked: Locked, due: rules.BackPremiums, number: str) -> ReinstatementResult:
+    """Risk rose significantly: a person decides (the insurer may refuse only then; silence for 30 days is consent).
+    The account is kept encrypted with the request (same column and key as ``payments.account``) so that an
+    acceptance — by the underwriter or by silence — can collect the back premiums."""
     today = ctx.clock.today()
     request = service_request(
         ctx,
@@ -193,6 +197,8 @@ def _refer(ctx: ServiceContext, locked: Locked, due: rules.BackPremiums) -> Rein
             "declaration": "simplified",
             "review": "underwriter",
             "consent_by_silence_on": (today + timedelta(days=SILENCE_IS_CONSENT_DAYS)).isoformat(),
+            "account_enc_b64": base64.b64encode(ctx.cipher.encrypt(payments.ACCOUNT_COLUMN, number)).decode(),
+            "account_masked": mask_bank_card(number),
         },
         result={"outcome": "referred", "quoted": _amounts(due)},
         complete_due=today + timedelta(days=SILENCE_IS_CONSENT_DAYS),

@@ -71,14 +71,18 @@ def refresh(ctx: ServiceContext, policy_id: int, *, as_of: date | None = None) -
 
 
 def refresh_all(ctx: ServiceContext, as_of: date, *, after_id: int = 0, limit: int | None = None) -> RefreshSummary:
-    """The nightly job: every live policy with an id above ``after_id`` (at most ``limit``), in id order.
+    """The nightly job: every live policy with an id above ``after_id`` (at most ``limit``), in id order. First,
+    referred reinstatements left unrefused for more than 30 days are reinstated (consent by silence).
 
     Batch-friendly: the caller may commit per page and resume from ``last_id``; each policy is locked while it is
     recomputed, so a premium paid at the same moment is never overwritten.
     """
     stmt = select(Policy.id).where(Policy.id > after_id, Policy.status.not_in(ENDED)).order_by(Policy.id)
     ids = list(ctx.session.scalars(stmt.limit(limit) if limit else stmt))
-    changed: dict[str, int] = {}
+    from jiabao.policies import reinstatement_review  # it builds on this module: imported when the job runs
+
+    deemed = reinstatement_review.accept_by_silence(ctx, as_of, policy_ids=ids)  # SPC Interp. III art. 8
+    changed: dict[str, int] = {"deemed_reinstated": len(deemed)} if deemed else {}
     sent = 0
     for policy_id in ids:
         result = refresh(ctx, policy_id, as_of=as_of)

@@ -54,13 +54,14 @@ class QuoteLineIn(BaseModel):
 
 
 DeclaredAmount = Annotated[Decimal, Field(ge=0, le=Decimal("100000000"), decimal_places=2)]
+PersonKey = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class HouseholdQuoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lines: list[QuoteLineIn] = Field(min_length=1, max_length=7 * 6)
-    declared_death_cover: dict[int, DeclaredAmount] = Field(default_factory=dict, max_length=7)
+    declared_death_cover: dict[PersonKey, DeclaredAmount] = Field(default_factory=dict, max_length=7)
     """Death cover each member (by person id) holds with other insurers, as the applicant declares it; counted
     with the household's in-force cover toward the minors' cap (保监发〔2015〕90号)."""
 

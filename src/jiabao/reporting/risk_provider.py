@@ -1,15 +1,19 @@
-"""The risk figures (screenings, interceptions) come from the risk domain, built separately (``jiabao.risk``).
+"""The risk figures (screenings, interceptions) from the risk domain's application scorings (核保风控,
+``risk_assessments`` of kind ``application``: every application is scored before confirmation; a person or the
+rules intercept it).
 
-Until it is wired in, the provider answers "not available" with the reason; the integrator replaces
-``risk_counts`` with a query over the risk tables (same signature) and the KPIs fill in."""
+When no scoring was recorded in the period the provider answers "not available" with the reason (null, never a
+made-up zero), so a platform without the risk data still reports everything else."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from importlib.util import find_spec
+from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+from jiabao.risk.fraud.models import RiskAssessment
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,16 +24,26 @@ class RiskCounts:
     reason: str | None = None
 
 
-NOT_AVAILABLE = RiskCounts(
-    available=False, reason="risk screening data not available: the risk domain (jiabao.risk) is not installed"
-)
+def _utc(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC) - timedelta(hours=8)  # Beijing midnight
 
 
 def risk_counts(session: Session, start: date, end: date) -> RiskCounts:
-    """Screenings and interceptions in [start, end], or not available (null with a reason)."""
-    if find_spec("jiabao.risk") is None:
-        return NOT_AVAILABLE
-    return RiskCounts(
-        available=False,
-        reason="jiabao.risk is present but not yet wired into reporting (see jiabao.reporting.risk_provider)",
-    )
+    """Applications screened in [start, end] and those intercepted, or not available (null with a reason)."""
+    rows = session.execute(
+        select(RiskAssessment.status, func.count(RiskAssessment.id))
+        .where(
+            RiskAssessment.kind == "application",
+            RiskAssessment.created_at >= _utc(start),
+            RiskAssessment.created_at < _utc(end + timedelta(days=1)),
+        )
+        .group_by(RiskAssessment.status)
+    ).all()
+    counts = {str(status): int(n) for status, n in rows}
+    screenings = sum(counts.values())
+    if screenings == 0:
+        return RiskCounts(
+            available=False,
+            reason="risk screening data not available: no application was screened by the risk rules in the period",
+        )
+    return RiskCounts(available=True, screenings=screenings, interceptions=counts.get("intercepted", 0))

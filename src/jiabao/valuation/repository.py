@@ -72,6 +72,16 @@ def groups(session: Session, run_id: int) -> Sequence[ValuationGroupResult]:
     ).all()
 
 
+def fcf0_by_policy(session: Session, run_id: int) -> dict[int, int]:
+    """FCF₀ in fen of every policy of a run (locked at initial recognition)."""
+    rows = session.execute(
+        select(ValuationPolicyResult.policy_id, ValuationPolicyResult.fcf0_fen).where(
+            ValuationPolicyResult.run_id == run_id
+        )
+    )
+    return {int(policy_id): int(fcf0) for policy_id, fcf0 in rows}
+
+
 MEASURES = ("statutory_fen", "bel_fen", "ra_fen")
 
 

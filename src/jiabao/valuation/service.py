@@ -19,9 +19,8 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from jiabao.actuarial.scenarios import HullWhite, generate
-from jiabao.core.auth import Principal, Role
-from jiabao.core.errors import Conflict, NotFound, PermissionDenied
+from jiabao.actuarial.scenarios import HullWhite
+from jiabao.core.errors import Conflict, NotFound
 from jiabao.core.validation.dates import age_on
 from jiabao.policies.inforce import InForceLine, household_bounds, in_force_lines
 from jiabao.products.quoting import table_set_for
@@ -29,7 +28,6 @@ from jiabao.products.schema import Product, RateTablePricing
 from jiabao.products.service import ProductEngine
 from jiabao.valuation import repository as repo
 from jiabao.valuation.engine import (
-    HORIZON_MONTHS,
     RESULT_FIELDS,
     AssumptionSet,
     Lines,
@@ -37,13 +35,12 @@ from jiabao.valuation.engine import (
     ShardResult,
     value_shard,
 )
-from jiabao.valuation.models import AssumptionSetRecord, ValuationRun
-from jiabao.valuation.stochastic import ScenarioResult, ScenarioShard, add_results, scenario_values
+from jiabao.valuation.models import ValuationRun
+from jiabao.valuation.stochastic import ScenarioResult, ScenarioShard, ScenarioSpec, add_results, scenario_values
 
 ShardFunction = Callable[[Shard], ShardResult]
 MapShards = Callable[[ShardFunction, Sequence[Shard]], list[ShardResult]]
 PER_YEAR = {"annual": 1, "semi_annual": 2, "quarterly": 4, "monthly": 12}
-READERS = frozenset({Role.ACTUARY, Role.ADMIN, Role.AUDITOR})
 FEN_FIELDS = {"statutory": "statutory_fen", "pvr": "pvr_fen", "cash_value": "cash_value_fen", "bel": "bel_fen"}
 
 
@@ -158,6 +155,20 @@ def per_policy(result: ShardResult) -> dict[str, np.ndarray]:
     return out
 
 
+def lock_initial_recognition(policies: dict[str, np.ndarray], known: dict[int, int]) -> None:
+    """FCF₀ is measured once, when a policy is first valued (initial recognition, IFRS 17 §38): a policy already
+    valued keeps the FCF₀ of its earlier run, so its group's CSM at initial recognition does not move with later
+    assumption sets or curves; only new policies get today's figure."""
+    if not known:
+        return
+    ids = policies["policy_id"].tolist()
+    fcf0 = policies["fcf0"]
+    for row, policy_id in enumerate(ids):
+        earlier = known.get(policy_id)
+        if earlier is not None:
+            fcf0[row] = earlier
+
+
 def group_rows(run_id: int, policies: dict[str, np.ndarray]) -> list[dict[str, Any]]:
     """IFRS 17 groups: product × cohort × onerous at initial recognition (FCF₀ > 0)."""
     onerous = policies["fcf0"] > 0
@@ -221,6 +232,8 @@ def run_valuation(
     previous = repo.latest_run(session)
     lines = sum(len(r) for r in results)
     count = len(policies.get("policy_id", ()))
+    if count and previous is not None:
+        lock_initial_recognition(policies, repo.fcf0_by_policy(session, previous.id))
     groups = group_rows(0, policies) if count else []
     totals = {name: int(policies[name].sum()) if count else 0 for name in RESULT_FIELDS}
     totals["csm"] = sum(g["csm_fen"] for g in groups)
@@ -263,109 +276,6 @@ def _policy_rows(run_id: int, policies: dict[str, np.ndarray]) -> list[dict[str,
     ]
 
 
-# -- reading for the actuary -------------------------------------------------------------------------------------------
-
-
-def _ensure_reader(principal: Principal) -> None:
-    if principal.role not in READERS:
-        raise PermissionDenied()
-
-
-@dataclass(frozen=True)
-class ProductLine:
-    product_code: str
-    policies: int
-    statutory: Decimal
-    pvr: Decimal
-    cash_value: Decimal
-    bel: Decimal
-    ra: Decimal
-    csm: Decimal
-    loss_component: Decimal
-    previous_bel: Decimal | None
-    previous_statutory: Decimal | None
-
-
-@dataclass(frozen=True)
-class ValuationView:
-    run: ValuationRun
-    assumption_version: str
-    previous: ValuationRun | None
-    products: list[ProductLine]
-    cohorts: list[tuple[int, Decimal, Decimal]]  # cohort, CSM, loss component
-    movement: dict[str, dict[str, Decimal | int]] | None
-    runs: Sequence[ValuationRun]
-
-
-def _yuan(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
-
-
-def _by_product(session: Session, run_id: int) -> dict[str, dict[str, int]]:
-    out: dict[str, dict[str, int]] = {}
-    for g in repo.groups(session, run_id):
-        line = out.setdefault(
-            g.product_code, dict.fromkeys(("policies", "statutory", "pvr", "cash_value", "bel", "ra", "csm", "loss"), 0)
-        )
-        line["policies"] += g.policies
-        line["statutory"] += g.statutory_fen
-        line["pvr"] += g.pvr_fen
-        line["cash_value"] += g.cash_value_fen
-        line["bel"] += g.bel_fen
-        line["ra"] += g.ra_fen
-        line["csm"] += g.csm_fen
-        line["loss"] += g.loss_component_fen
-    return out
-
-
-def view(session: Session, principal: Principal, run_id: int | None = None) -> ValuationView | None:
-    """The latest run (or ``run_id``) with totals by product, CSM by cohort and movements from the previous run;
-    aggregates only (the actuary sees no personal data). None when nothing has been valued yet."""
-    _ensure_reader(principal)
-    current = repo.run(session, run_id) if run_id is not None else repo.latest_run(session)
-    if current is None:
-        if run_id is not None:
-            raise NotFound()
-        return None
-    previous = repo.run(session, current.previous_run_id) if current.previous_run_id else None
-    now_lines, before = _by_product(session, current.id), _by_product(session, previous.id) if previous else {}
-    products = [
-        ProductLine(
-            product_code=code,
-            policies=v["policies"],
-            statutory=_yuan(v["statutory"]),
-            pvr=_yuan(v["pvr"]),
-            cash_value=_yuan(v["cash_value"]),
-            bel=_yuan(v["bel"]),
-            ra=_yuan(v["ra"]),
-            csm=_yuan(v["csm"]),
-            loss_component=_yuan(v["loss"]),
-            previous_bel=_yuan(before[code]["bel"]) if code in before else None,
-            previous_statutory=_yuan(before[code]["statutory"]) if code in before else None,
-        )
-        for code, v in sorted(now_lines.items())
-    ]
-    cohorts: dict[int, list[int]] = {}
-    for g in repo.groups(session, current.id):
-        pair = cohorts.setdefault(g.cohort, [0, 0])
-        pair[0] += g.csm_fen
-        pair[1] += g.loss_component_fen
-    movement = None
-    if previous is not None:
-        raw = repo.movement(session, current.id, previous.id)
-        movement = {k: {m: (v if m == "policies" else _yuan(v)) for m, v in row.items()} for k, row in raw.items()}
-    record = session.get(AssumptionSetRecord, current.assumption_set_id)
-    return ValuationView(
-        run=current,
-        assumption_version=record.version if record else "",
-        previous=previous,
-        products=products,
-        cohorts=[(c, _yuan(v[0]), _yuan(v[1])) for c, v in sorted(cohorts.items())],
-        movement=movement,
-        runs=repo.runs(session),
-    )
-
-
 # -- stochastic runs --------------------------------------------------------------------------------------------------
 
 
@@ -395,8 +305,8 @@ def run_scenarios(
 ) -> ScenarioSummary:
     """Value the book in force on ``count`` Hull–White scenarios (seeded) through ``map_shards``."""
     started = time.perf_counter()
-    sims = generate(assumptions.curve, scenarios=count, months=HORIZON_MONTHS, model=model, seed=seed)
-    shards = [ScenarioShard(s, sims.discount) for s in build_shards(session, engine, assumptions, on, partitions)]
+    spec = ScenarioSpec.of(assumptions.curve, count, seed, model)
+    shards = [ScenarioShard(s, spec) for s in build_shards(session, engine, assumptions, on, partitions)]
     if not shards:
         raise NotFound(message_en="no policy in force to value", message_zh="没有有效保单可评估")
     total = reduce_results(map_shards(scenario_values, shards))

@@ -9,19 +9,53 @@ the mean over scenarios converges to the deterministic BEL — a built-in check 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
-from jiabao.valuation.engine import Shard, book_flows
+from jiabao.actuarial.curves import YieldCurve
+from jiabao.actuarial.scenarios import HullWhite, generate
+from jiabao.valuation.engine import HORIZON_MONTHS, Shard, book_flows
 
 FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
+class ScenarioSpec:
+    """Everything that determines the scenario set — a few numbers, shipped with each shard instead of the
+    (scenarios × months) matrix; every worker regenerates the same matrix once (seeded) and keeps it."""
+
+    count: int
+    seed: int
+    a: float
+    sigma: float
+    step: float
+    forwards: tuple[float, ...]
+    months: int = HORIZON_MONTHS
+
+    @classmethod
+    def of(cls, curve: YieldCurve, count: int, seed: int, model: HullWhite | None = None) -> ScenarioSpec:
+        model = model or HullWhite()
+        return cls(count, seed, model.a, model.sigma, curve.step, tuple(float(f) for f in curve.forwards))
+
+    def discount(self) -> FloatArray:
+        return _discount(self)
+
+
+@lru_cache(maxsize=4)
+def _discount(spec: ScenarioSpec) -> FloatArray:
+    curve = YieldCurve(np.asarray(spec.forwards), spec.step)
+    sims = generate(
+        curve, scenarios=spec.count, months=spec.months, model=HullWhite(spec.a, spec.sigma), seed=spec.seed
+    )
+    return sims.discount
+
+
+@dataclass(frozen=True)
 class ScenarioShard:
     shard: Shard
-    discount: FloatArray  # (scenarios, HORIZON_MONTHS)
+    scenarios: ScenarioSpec
 
 
 @dataclass(frozen=True)
@@ -32,10 +66,11 @@ class ScenarioResult:
 
 def scenario_values(item: ScenarioShard) -> ScenarioResult:
     flows = book_flows(item.shard)
-    months = item.discount.shape[1]
+    discount = item.scenarios.discount()
+    months = discount.shape[1]
     curve = item.shard.assumptions.curve.monthly(months)
     return ScenarioResult(
-        by_product={code: item.discount @ flow[:months] for code, flow in flows.items()},
+        by_product={code: discount @ flow[:months] for code, flow in flows.items()},
         deterministic={code: float(flow[:months] @ curve) for code, flow in flows.items()},
     )
 

@@ -1,5 +1,6 @@
 """The complaint text classifier (投诉自动分类): character n-grams (1–3) of the Chinese text, TF-IDF weighted, and
-a linear model (logistic regression, scikit-learn). Pure: it is trained on labelled texts handed to it.
+a linear model (logistic regression fitted by stochastic gradient descent, scikit-learn; fast enough to
+train on first use). Pure: it is trained on labelled texts handed to it.
 
 It only **suggests** a category and sub-category with a score; a person confirms (the complaint keeps both the
 suggestion and the confirmed category, and who confirmed it). The labels are ``category.subcategory``; the
@@ -12,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import Pipeline
 
-MODEL_VERSION = "char-ngram-1-3+logreg/v1"
+MODEL_VERSION = "char-ngram-1-3+sgd-logistic/v1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,10 @@ class ComplaintClassifier:
         pipeline = Pipeline(
             [
                 ("ngrams", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)),
-                ("model", LogisticRegression(C=8.0, max_iter=2000)),
+                (
+                    "model",
+                    SGDClassifier(loss="log_loss", alpha=2e-5, max_iter=50, tol=None, random_state=0),
+                ),
             ]
         )
         pipeline.fit(list(texts), list(labels))

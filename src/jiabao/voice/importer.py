@@ -20,10 +20,12 @@ from jiabao.family.models import Household
 from jiabao.voice import service
 from jiabao.voice.deadlines import time_limit
 from jiabao.voice.models import Complaint
+from jiabao.voice.routing import Candidate, Routing, route
 from jiabao.voice.taxonomy import Category, Channel, ProductLine, Status
 
 HEADER = ("ref", "received_on", "channel", "category", "region", "product_line", "household_ref", "summary")
 MAX_ROWS = 100_000
+BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,38 +136,58 @@ def import_csv(ctx: ServiceContext, text: str) -> ImportResult:
     for start in range(0, len(rows), 500):
         refs = [r.ref for r in rows[start : start + 500]]
         existing |= set(ctx.session.scalars(select(Complaint.ref).where(Complaint.ref.in_(refs))))
-    imported = 0
-    for row in rows:
-        if row.ref in existing:
-            continue
-        limit = time_limit(row.received_on, [])
-        complaint = Complaint(
-            ref=row.ref,
-            channel=row.channel.value,
-            received_on=row.received_on,
-            received_at=ctx.now(),
-            complainant_kind="customer",
-            household_id=row.household_id,
-            policy_ids=[],
-            category=row.category.value,
-            product_line=row.product_line.value,
-            region=row.region.value,
-            summary_enc=ctx.cipher.encrypt(service.SUMMARY_COLUMN, row.summary),
-            status=Status.RECEIVED.value,
-            limit_days=limit.limit_days,
-            due_on=limit.due,
-            created_by=ctx.principal.user_id or None,
-            updated_at=ctx.now(),
-        )
-        if row.household_id is not None:
-            partner = select(Household.partner_id).where(Household.id == row.household_id)
-            complaint.partner_id = ctx.session.scalar(partner)
-        ctx.session.add(complaint)
+    partners = _partners(ctx, {r.household_id for r in rows if r.household_id is not None})
+    load = {c.user_id: c for c in service.routing_pool(ctx)}
+    fresh = [r for r in rows if r.ref not in existing]
+    for start in range(0, len(fresh), BATCH):
+        batch: list[tuple[Complaint, Routing]] = []
+        for row in fresh[start : start + BATCH]:
+            limit = time_limit(row.received_on, [])
+            partner_id = partners.get(row.household_id) if row.household_id is not None else None
+            routing = route(row.category, list(load.values()), [partner_id])
+            if routing.handler_id is not None:
+                chosen = load[routing.handler_id]
+                load[chosen.user_id] = Candidate(chosen.user_id, chosen.role, chosen.open_cases + 1)
+            complaint = Complaint(
+                ref=row.ref,
+                channel=row.channel.value,
+                received_on=row.received_on,
+                received_at=ctx.now(),
+                complainant_kind="customer",
+                household_id=row.household_id,
+                policy_ids=[],
+                category=row.category.value,
+                product_line=row.product_line.value,
+                region=row.region.value,
+                partner_id=partner_id,
+                summary_enc=ctx.cipher.encrypt(service.SUMMARY_COLUMN, row.summary),
+                status=(Status.IN_PROGRESS if routing.handler_id is not None else Status.RECEIVED).value,
+                team=routing.team,
+                handler_id=routing.handler_id,
+                recused=list(routing.recused),
+                limit_days=limit.limit_days,
+                due_on=limit.due,
+                created_by=ctx.principal.user_id or None,
+                updated_at=ctx.now(),
+            )
+            batch.append((complaint, routing))
+        ctx.session.add_all([c for c, _ in batch])
         ctx.session.flush()
-        service.record_imported(ctx, complaint)
-        imported += 1
+        for complaint, routing in batch:
+            service.record_imported(ctx, complaint, routing)
+        ctx.session.flush()
+    imported = len(fresh)
     ctx.audit("complaint.import", "complaint", None, {"rows": len(rows), "imported": imported})
     return ImportResult(len(rows), imported, len(rows) - imported)
+
+
+def _partners(ctx: ServiceContext, household_ids: set[int]) -> dict[int, int | None]:
+    found: dict[int, int | None] = {}
+    ids = sorted(household_ids)
+    for start in range(0, len(ids), 500):
+        stmt = select(Household.id, Household.partner_id).where(Household.id.in_(ids[start : start + 500]))
+        found.update({int(h): p for h, p in ctx.session.execute(stmt).all()})
+    return found
 
 
 def _household_refs(text: str) -> set[str]:

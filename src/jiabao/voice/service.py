@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -25,12 +25,19 @@ from jiabao.policies.policy_models import Policy
 from jiabao.underwriting.models import UnderwritingDecision
 from jiabao.voice import corpus
 from jiabao.voice.classifier import ComplaintClassifier
-from jiabao.voice.deadlines import ClockEvent, ClockKind, review_allowed, review_decision_due, review_request_deadline
+from jiabao.voice.deadlines import (
+    WARN_DAYS,
+    ClockEvent,
+    ClockKind,
+    review_allowed,
+    review_decision_due,
+    review_request_deadline,
+)
 from jiabao.voice.deadlines import time_limit as clock_of
 from jiabao.voice.letter_pdf import LetterContent, render_letter
 from jiabao.voice.major import assess
 from jiabao.voice.models import Complaint, ComplaintEvent, ComplaintLetter
-from jiabao.voice.routing import Candidate, is_elderly, route
+from jiabao.voice.routing import Candidate, Routing, is_elderly, route
 from jiabao.voice.schemas import ActionIn, CategoryIn, ClockIn, ComplaintIn, DecisionIn, ReviewDecisionIn, ReviewIn
 from jiabao.voice.taxonomy import (
     LABELS_ZH,
@@ -208,6 +215,8 @@ def file_complaint(ctx: ServiceContext, household_id: int | None, data: Complain
         raise invalid(
             "regulator_ref", "required", "监管转办投诉须填写转办编号", "A forwarded complaint needs its reference"
         )
+    if data.subject_user_id is not None and ctx.session.get(User, data.subject_user_id) is None:
+        raise invalid("subject_user_id", "unknown", "被投诉人不存在", "No such staff member or agent")
     today = ctx.clock.today()
     region, partner_id, person_id, name, birth = "east", None, None, data.complainant_name, None
     if household_id is not None:
@@ -283,10 +292,23 @@ def file_complaint(ctx: ServiceContext, household_id: int | None, data: Complain
     return complaint
 
 
-def record_imported(ctx: ServiceContext, complaint: Complaint) -> None:
-    """An imported complaint: its receipt (on the date in the file) and its routing."""
+def routing_pool(ctx: ServiceContext) -> list[Candidate]:
+    """Everyone who may handle complaints, with their open complaints (for a bulk import's routing)."""
+    return _candidates(ctx)
+
+
+def record_imported(ctx: ServiceContext, complaint: Complaint, routing: Routing) -> None:
+    """An imported complaint's receipt (on the date in the file) and its routing, as events (not flushed)."""
     _event(ctx, complaint, "received", on=complaint.received_on, channel=complaint.channel, imported=True)
-    _route(ctx, complaint)
+    _event(
+        ctx,
+        complaint,
+        "routed",
+        team=routing.team,
+        handler_id=routing.handler_id,
+        recused=list(routing.recused),
+        escalated=routing.escalated,
+    )
 
 
 def _acknowledge(ctx: ServiceContext, complaint: Complaint) -> None:
@@ -594,3 +616,44 @@ def set_action(ctx: ServiceContext, complaint_id: int, data: ActionIn) -> Compla
 
 def summary_text(ctx: ServiceContext, complaint: Complaint) -> str:
     return ctx.cipher.decrypt(SUMMARY_COLUMN, complaint.summary_enc)
+
+
+def deadline_warnings(ctx: ServiceContext) -> int:
+    """Warn each handler (and the supervisor for overdue ones) before a deadline: 3 days before, the day before,
+    and once overdue; each level once per complaint (a ``deadline_warning`` event). Returns messages queued."""
+    today = ctx.clock.today()
+    rows = ctx.session.scalars(
+        select(Complaint).where(
+            Complaint.status.in_([Status.RECEIVED.value, Status.IN_PROGRESS.value]),
+            Complaint.due_on.is_not(None),
+            Complaint.due_on <= today + timedelta(days=WARN_DAYS[0]),
+        )
+    )
+    sent = 0
+    for complaint in rows:
+        assert complaint.due_on is not None
+        left = (complaint.due_on - today).days
+        level = "overdue" if left < 0 else ("due_tomorrow" if left <= WARN_DAYS[1] else "due_in_3_days")
+        done = ctx.session.scalars(
+            select(ComplaintEvent.detail).where(
+                ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == "deadline_warning"
+            )
+        )
+        if any(d.get("level") == level for d in done):
+            continue
+        enqueue(
+            ctx.session,
+            topic="staff",
+            at=ctx.now(),
+            payload={
+                "kind": f"complaint_{level}",
+                "ref": complaint.ref,
+                "handler_id": complaint.handler_id,
+                "due_on": str(complaint.due_on),
+                "copy_supervisor": level == "overdue",
+            },
+        )
+        _event(ctx, complaint, "deadline_warning", level=level, due_on=str(complaint.due_on))
+        sent += 1
+    ctx.session.flush()
+    return sent

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from jiabao.api.claims import engines
 from jiabao.api.deps import runtime_of
 from jiabao.api.errors import problems_from_pydantic
-from jiabao.claims import queries, service
+from jiabao.claims import evidence, queries, service
 from jiabao.claims.engine import (
     Cause,
     ClaimType,
@@ -29,7 +30,7 @@ from jiabao.claims.models import Claim
 from jiabao.claims.schemas import ClaimIn
 from jiabao.core.auth import HOUSEHOLD_WRITERS, Role
 from jiabao.core.clock import CHINA_TZ
-from jiabao.core.errors import FieldProblem, JiabaoError, PermissionDenied
+from jiabao.core.errors import FieldProblem, InvalidInput, JiabaoError, PermissionDenied
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.policies import views as policy_views
@@ -243,6 +244,35 @@ def _ci(form: dict[str, str], event_date: str) -> dict[str, Any]:
     return ci
 
 
+async def form_files(request: Request) -> dict[str, bytes]:
+    """The posted files by input name (``doc-<code>``), empty inputs left out (at most 10 MB + 1 byte read)."""
+    found: dict[str, bytes] = {}
+    for name, value in (await request.form()).multi_items():
+        if isinstance(value, StarletteUpload) and value.filename:
+            found[name] = await value.read(evidence.MAX_BYTES + 1)
+    return found
+
+
+FormFiles = Annotated[dict[str, bytes], Depends(form_files)]
+
+
+def _upload_all(
+    ctx: ServiceContext, household_id: int, files: dict[str, bytes], codes: list[str]
+) -> tuple[list[int], tuple[FieldProblem, ...]]:
+    """Each chosen file as evidence (checked by content, stored encrypted); the problems name the document."""
+    ids: list[int] = []
+    problems: list[FieldProblem] = []
+    for code in codes:
+        data = files.get(f"doc-{code}")
+        if data is None:
+            continue
+        try:
+            ids.append(evidence.upload(ctx, household_id, kind=code, data=data, known_kinds=set(codes)).id)
+        except InvalidInput as exc:
+            problems += [FieldProblem("documents", p.code, p.message_zh, p.message_en) for p in exc.fields]
+    return ids, tuple(problems)
+
+
 def _claim_data(form: dict[str, str], document_codes: list[str]) -> dict[str, Any]:
     """The posted form as ``ClaimIn`` input; the form's field names are kept for the errors."""
     claim_type = form.get("claim_type", "")
@@ -254,7 +284,6 @@ def _claim_data(form: dict[str, str], document_codes: list[str]) -> dict[str, An
         "event_date": event_date or None,
         "hospital": form.get("hospital", "").strip(),
         "social_insurance_settled": form.get("social_insurance_settled") == "on",
-        "documents": [c for c in document_codes if form.get(f"doc-{c}") == "on"],
         "account": form.get("account", "").replace(" ", ""),
         "insured_authorised": form.get("insured_authorised") == "on",
     }
@@ -325,14 +354,18 @@ def _page_checks(data: ClaimIn) -> tuple[FieldProblem, ...]:
 
 
 @router.post("/households/{household_id}/claims/new", response_class=HTMLResponse, dependencies=[Csrf])
-def file_claim(request: Request, ctx: PageCtx, household_id: int, form: FormData) -> Response:
-    """File the claim; it is decided at once. Errors come back beside the fields, with the same key."""
+def file_claim(request: Request, ctx: PageCtx, household_id: int, form: FormData, files: FormFiles) -> Response:
+    """File the claim with its documents uploaded; it is decided at once. Errors come back beside the fields, with
+    the same key (files must be chosen again: a browser never refills a file input)."""
     _ensure_filer(ctx)
     key = form.get("idempotency_key", "").strip()
     codes = list(_rules(request).docs.documents)
     try:
         data = ClaimIn.model_validate(_claim_data(form, codes))
         problems = _page_checks(data)
+        if not problems and service.existing(ctx, key) is None:
+            ids, problems = _upload_all(ctx, household_id, files, codes)
+            data = data.model_copy(update={"document_ids": ids})
         if not problems:
             claim = service.submit(ctx, engines(request), household_id, data, idempotency_key=key)
     except ValidationError as exc:
@@ -348,6 +381,7 @@ def file_claim(request: Request, ctx: PageCtx, household_id: int, form: FormData
             raise
         problems = exc.fields
     if problems:
+        ctx.session.rollback()  # nothing is kept from a refused filing (uploads included)
         return _render_filing(request, ctx, household_id, form, problems, key)
     ctx.session.commit()  # release the idempotency key's index lock in this thread (see api/claims.py)
     return RedirectResponse(f"/claims/{claim.id}?filed=1", status_code=303)

@@ -8,7 +8,9 @@ from jiabao.web.i18n_advice import ADVICE_TEXTS
 from jiabao.web.i18n_claims import CLAIM_TEXTS
 from jiabao.web.i18n_cover import COVER_TEXTS
 from jiabao.web.i18n_policies import POLICY_TEXTS
+from jiabao.web.i18n_reinstatement import REINSTATEMENT_TEXTS
 from jiabao.web.i18n_riskops import RISK_OPS_TEXTS
+from jiabao.web.i18n_screening import SCREENING_TEXTS
 from jiabao.web.i18n_valuation import VALUATION_TEXTS
 from jiabao.web.i18n_voice import VOICE_TEXTS
 
@@ -279,11 +281,13 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 TEXTS.update(POLICY_TEXTS)
 TEXTS.update(CLAIM_TEXTS)
+TEXTS.update(REINSTATEMENT_TEXTS)
 TEXTS.update(COVER_TEXTS)
 TEXTS.update(RISK_OPS_TEXTS)
 TEXTS.update(VOICE_TEXTS)
 TEXTS.update(VALUATION_TEXTS)
 TEXTS.update(ADVICE_TEXTS)
+TEXTS.update(SCREENING_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:

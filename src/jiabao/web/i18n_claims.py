@@ -34,7 +34,11 @@ CLAIM_TEXTS: dict[str, tuple[str, str]] = {
     "claim.bill_invoice": ("发票号", "Invoice number"),
     "claim.social_settled": ("已经社保结算", "Settled through social medical insurance first"),
     "claim.documents": ("所需理赔资料（一次性告知）", "Documents needed (all listed at once)"),
-    "claim.documents_hint": ("请勾选已准备好的资料", "Tick the documents you have"),
+    "claim.documents_hint": (
+        "请上传资料的照片或PDF（JPG、PNG、PDF，每份不超过10MB）；未上传的资料须补交后才能赔付",
+        "Upload a photo or PDF of each document (JPG, PNG or PDF, up to 10 MB each); "
+        "missing ones must follow before payment",
+    ),
     "claim.account": ("领款人本人银行卡号", "The payee's own bank card number"),
     "claim.account_hint": (
         "保险金只支付至被保险人或受益人本人账户",
@@ -98,6 +102,10 @@ CLAIM_TEXTS: dict[str, tuple[str, str]] = {
     "claim.rejection": ("拒赔通知", "Rejection notice"),
     "claim.notice_sent": ("拒赔通知书已于此日通过短信和本页送达：", "Notice sent by SMS and on this page on"),
     "claim.complexity": ("案件类型", "Case type"),
+    "claim.provisional": (
+        "（暂定：该年度放假安排尚未公布，按法定节假日估算）",
+        "(provisional: that year's holiday arrangement is not yet published)",
+    ),
     "claim.cx.ordinary": ("一般案件（5个工作日内作出结论）", "Ordinary (decision within 5 working days)"),
     "claim.cx.complex": ("复杂案件（30日内作出结论）", "Complex (decision within 30 days)"),
     "claim.review_right": (

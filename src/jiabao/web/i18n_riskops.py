@@ -15,6 +15,7 @@ RISK_OPS_TEXTS: dict[str, tuple[str, str]] = {
     "risk.screened": ("投保风控筛查数", "Applications screened"),
     "risk.intercepted": ("拦截数", "Intercepted"),
     "risk.rate": ("拦截率", "Interception rate"),
+    "risk.rate_reference": ("参考：年筛查12万余人，拦截3,944人（3.2%）", "Reference: 3,944 of 120,000+ a year (3.2%)"),
     "risk.in_review": ("待人工审核", "Waiting for review"),
     "risk.cleared": ("审核放行", "Cleared after review"),
     "risk.claims_scored": ("理赔评分数", "Claims scored"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jiabao.voice.routing import TEAM_ZH
 from jiabao.voice.taxonomy import CHANNEL_ZH, LABELS_EN, LABELS_ZH, PRODUCT_LINE_ZH, REGION_ZH, STATUS_ZH
 
 VOICE_TEXTS: dict[str, tuple[str, str]] = {
@@ -120,5 +121,18 @@ for _event, _pair in {
     "review_decided": ("核查决定", "Review decided"),
     "withdrawn": ("撤回", "Withdrawn"),
     "action": ("整改跟踪", "Action"),
+    "deadline_warning": ("时限预警", "Deadline warning"),
 }.items():
     VOICE_TEXTS[f"vevent.{_event}"] = _pair
+for _code, _zh in TEAM_ZH.items():
+    VOICE_TEXTS[f"vteam.{_code}"] = (_zh, _code.replace("_", " ").capitalize() + " team")
+VOICE_TEXTS.update(
+    {
+        "vmethod.poisson_chart": ("泊松控制图", "Poisson control chart"),
+        "vmethod.negbin_chart": ("负二项控制图", "Negative-binomial control chart"),
+        "vmethod.poisson_cusum": ("泊松CUSUM（缓慢上升）", "Poisson CUSUM (drift)"),
+        "vmethod.hard_trigger:partner_cluster": ("硬性触发：同一合作伙伴集中投诉", "Hard trigger: one partner"),
+        "vmethod.hard_trigger:product_cluster": ("硬性触发：同一产品集中投诉", "Hard trigger: one product"),
+        "vmethod.hard_trigger:major_complaint": ("硬性触发：重大投诉", "Hard trigger: major complaint"),
+    }
+)

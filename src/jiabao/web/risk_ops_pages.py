@@ -5,9 +5,9 @@ review lives at ``/risk/screening`` (its own module)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from jiabao.web.deps import Csrf, FormData, PageCtx, render
 router = APIRouter(include_in_schema=False)
 READERS = (Role.RISK, Role.ADMIN, Role.AUDITOR)
 OFFICERS = (Role.RISK, Role.ADMIN)
+Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def _allow(ctx: ServiceContext, roles: tuple[Role, ...]) -> None:
@@ -77,7 +78,7 @@ def applications(request: Request, ctx: PageCtx) -> Response:
 
 
 @router.post("/risk/applications/{assessment_id}/decision", response_class=HTMLResponse, dependencies=[Csrf])
-def decide_application(request: Request, ctx: PageCtx, assessment_id: int, form: FormData) -> Response:
+def decide_application(request: Request, ctx: PageCtx, assessment_id: Id, form: FormData) -> Response:
     _allow(ctx, OFFICERS)
     try:
         data = ApplicationDecisionIn(clear=form.get("decision") == "clear", note=form.get("note", ""))
@@ -113,7 +114,7 @@ def claims(request: Request, ctx: PageCtx) -> Response:
 
 
 @router.post("/risk/claims/{assessment_id}/label", response_class=HTMLResponse, dependencies=[Csrf])
-def label_claim(request: Request, ctx: PageCtx, assessment_id: int, form: FormData) -> Response:
+def label_claim(request: Request, ctx: PageCtx, assessment_id: Id, form: FormData) -> Response:
     _allow(ctx, OFFICERS)
     try:
         if form.get("decision") not in ("fraud", "not_fraud"):
@@ -171,7 +172,7 @@ def aml_page(request: Request, ctx: PageCtx) -> Response:
 
 
 @router.post("/risk/aml/cases/{case_id}/review", response_class=HTMLResponse, dependencies=[Csrf])
-def review_case(request: Request, ctx: PageCtx, case_id: int, form: FormData) -> Response:
+def review_case(request: Request, ctx: PageCtx, case_id: Id, form: FormData) -> Response:
     _allow(ctx, OFFICERS)
     try:
         if form.get("decision") not in ("report", "dismiss"):
@@ -211,7 +212,7 @@ def generate(request: Request, ctx: PageCtx, form: FormData) -> Response:
 
 
 @router.get("/risk/aml/reports/{report_id}/file")
-def report_file(ctx: PageCtx, report_id: int) -> Response:
+def report_file(ctx: PageCtx, report_id: Id) -> Response:
     _allow(ctx, OFFICERS)
     name, content = aml.report_file(ctx, report_id)
     return Response(
@@ -222,7 +223,7 @@ def report_file(ctx: PageCtx, report_id: int) -> Response:
 
 
 @router.post("/risk/aml/cdd/{cdd_id}/complete", response_class=HTMLResponse, dependencies=[Csrf])
-def complete_cdd(request: Request, ctx: PageCtx, cdd_id: int) -> Response:
+def complete_cdd(request: Request, ctx: PageCtx, cdd_id: Id) -> Response:
     _allow(ctx, OFFICERS)
     try:
         aml.complete_cdd(ctx, cdd_id)
@@ -242,7 +243,7 @@ def ring_list(request: Request, ctx: PageCtx) -> Response:
 
 
 @router.get("/risk/rings/{rank}", response_class=HTMLResponse)
-def ring_page(request: Request, ctx: PageCtx, rank: int) -> Response:
+def ring_page(request: Request, ctx: PageCtx, rank: Annotated[int, Path(ge=1, le=100_000)]) -> Response:
     _allow(ctx, READERS)
     found, picture = rings.ring(ctx, rank)
     context: dict[str, Any] = {"ring": found, "picture": Markup(picture)}  # noqa: S704 - built by svg.render, every label escaped

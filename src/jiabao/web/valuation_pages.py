@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from jiabao.api.deps import runtime_of
-from jiabao.valuation import service
+from jiabao.valuation import queries
 from jiabao.web.deps import PageCtx, language, render
 
 router = APIRouter(include_in_schema=False)
@@ -53,7 +53,7 @@ def bars(rows: list[tuple[str, list[tuple[Decimal, str]]]]) -> tuple[list[Bar], 
 def valuation_page(
     request: Request, ctx: PageCtx, run: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None
 ) -> Response:
-    data = service.view(ctx.session, ctx.principal, run)
+    data = queries.view(ctx.session, ctx.principal, run)
     catalog = runtime_of(request).products.catalog
     english = language(request, ctx.principal) == "en"
 

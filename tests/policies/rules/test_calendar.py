@@ -87,6 +87,21 @@ def test_years_after_the_data_use_the_provisional_rule() -> None:
     assert working_days_between(start, end) == 5 and end.year == year
 
 
+def test_spring_festival_beyond_the_data_is_never_a_working_day() -> None:
+    """Years after chinese-calendar's data use the ``holidays`` package's China calendar (lunar holidays computed):
+    Spring Festival 2027 (除夕 Fri 5 Feb – Mon 8 Feb, observed to Wed 10 Feb) is not worked, and is flagged
+    provisional (全国年节及纪念日放假办法, 2024 revision: 春节 4 days including 除夕)."""
+    assert LAST_SUPPORTED_YEAR < 2027 and is_provisional(date(2027, 2, 5))
+    for day in (5, 8, 9, 10):
+        assert not is_working_day(date(2027, 2, day)), day
+    assert is_working_day(date(2027, 2, 4)) and is_working_day(date(2027, 2, 11))
+    # Thu 4 Feb 2027 + 2 working days: Fri 5 – Wed 10 Feb are off, so Fri 12 Feb
+    assert add_working_days(date(2027, 2, 4), 2) == date(2027, 2, 12)
+    # a 5-working-day claim decision received on Thu 4 Feb 2027 (BSR 2010 art. 23) is due on Wed 17 Feb
+    assert sla_deadline(SlaKind.CLAIM_DECISION_ORDINARY, date(2027, 2, 4)).due == date(2027, 2, 17)
+    assert not is_working_day(date(2028, 1, 26))  # Spring Festival 2028, a Wednesday
+
+
 def test_servicing_acceptance_status_through_time() -> None:
     # Mon 3 Mar 2025 + 2 working days = Wed 5 Mar; warning from 1 working day before = Tue 4 Mar.
     d = sla_deadline(SlaKind.SERVICING_ACCEPT, date(2025, 3, 3))

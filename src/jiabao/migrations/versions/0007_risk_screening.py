@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("changed", sa.Integer(), nullable=False),
         sa.Column("removed", sa.Integer(), nullable=False),
         sa.Column("current", sa.Boolean(), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
             ["list_id"], ["watch_lists.id"], name=op.f("fk_watch_list_versions_list_id_watch_lists")
         ),

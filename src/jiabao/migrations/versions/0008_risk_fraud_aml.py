@@ -108,28 +108,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_aml_cases_queue", ["kind", "status", "day"], unique=False)
 
     op.create_table(
-        "risk_identifiers",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
-        sa.Column("source", sa.String(length=60), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("bidx", sa.String(length=32), nullable=False),
-        sa.Column("masked", sa.String(length=60), nullable=False),
-        sa.Column("person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("household_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["household_id"], ["households.id"], name=op.f("fk_risk_identifiers_household_id_households")
-        ),
-        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name=op.f("fk_risk_identifiers_person_id_persons")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_identifiers")),
-        sa.UniqueConstraint("source", name=op.f("uq_risk_identifiers_source")),
-    )
-    with op.batch_alter_table("risk_identifiers", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_risk_identifiers_household_id"), ["household_id"], unique=False)
-        batch_op.create_index("ix_risk_identifiers_match", ["kind", "bidx"], unique=False)
-        batch_op.create_index(batch_op.f("ix_risk_identifiers_person_id"), ["person_id"], unique=False)
-
-    op.create_table(
         "risk_assessments",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
@@ -166,20 +144,44 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_risk_assessments_household_id"), ["household_id"], unique=False)
         batch_op.create_index("ix_risk_assessments_queue", ["kind", "status", "created_at"], unique=False)
 
+    op.create_table(
+        "risk_identifiers",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("source", sa.String(length=60), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("bidx", sa.String(length=32), nullable=False),
+        sa.Column("masked", sa.String(length=60), nullable=False),
+        sa.Column("person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("household_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("claim_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["claim_id"], ["claims.id"], name=op.f("fk_risk_identifiers_claim_id_claims")),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["households.id"], name=op.f("fk_risk_identifiers_household_id_households")
+        ),
+        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name=op.f("fk_risk_identifiers_person_id_persons")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_identifiers")),
+        sa.UniqueConstraint("source", name=op.f("uq_risk_identifiers_source")),
+    )
+    with op.batch_alter_table("risk_identifiers", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_risk_identifiers_household_id"), ["household_id"], unique=False)
+        batch_op.create_index("ix_risk_identifiers_match", ["kind", "bidx"], unique=False)
+        batch_op.create_index(batch_op.f("ix_risk_identifiers_person_id"), ["person_id"], unique=False)
+
 
 def downgrade() -> None:
 
-    with op.batch_alter_table("risk_assessments", schema=None) as batch_op:
-        batch_op.drop_index("ix_risk_assessments_queue")
-        batch_op.drop_index(batch_op.f("ix_risk_assessments_household_id"))
-
-    op.drop_table("risk_assessments")
     with op.batch_alter_table("risk_identifiers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_risk_identifiers_person_id"))
         batch_op.drop_index("ix_risk_identifiers_match")
         batch_op.drop_index(batch_op.f("ix_risk_identifiers_household_id"))
 
     op.drop_table("risk_identifiers")
+    with op.batch_alter_table("risk_assessments", schema=None) as batch_op:
+        batch_op.drop_index("ix_risk_assessments_queue")
+        batch_op.drop_index(batch_op.f("ix_risk_assessments_household_id"))
+
+    op.drop_table("risk_assessments")
     with op.batch_alter_table("aml_cases", schema=None) as batch_op:
         batch_op.drop_index("ix_aml_cases_queue")
         batch_op.drop_index(batch_op.f("ix_aml_cases_person_id"))

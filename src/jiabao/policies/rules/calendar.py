@@ -4,10 +4,14 @@ Working days follow the State Council's holiday arrangement as published in ``ch
 holidays (法定节假日) are not working days, and the make-up working days (调休上班, often a Saturday or Sunday next
 to Spring Festival or National Day) are. The library only knows the years it ships data for (the State Council
 publishes each year's arrangement in the preceding November or December). For a later year we use a
-**provisional** rule — Monday to Friday, less the fixed-date statutory holidays (元旦 1 Jan, 劳动节 1 May,
-国庆节 1–3 Oct) — and :func:`is_provisional` says so, so that deadlines near the turn of the year are still
-computed (and shown as provisional) instead of failing; upgrading ``chinese-calendar`` replaces them with the
-official days. Years before the data (pre-2004) are refused with :class:`~jiabao.core.errors.InvalidInput`.
+**provisional** calendar from the maintained ``holidays`` package (pinned; its China calendar computes the lunar
+holidays — Spring Festival, Qingming, Dragon Boat, Mid-Autumn — from the lunar calendar, with the observed
+substitute days): Monday to Friday, less those holidays, less the fixed-date ones of the 2024 revision of the
+holiday measures (元旦, 劳动节 1–2 May, 国庆节 1–3 Oct) as a floor. Spring Festival is never counted as
+working days. :func:`is_provisional` says so, so that deadlines are still computed (and shown as provisional)
+instead of failing; the make-up working weekends (调休) are not known until the State Council publishes them, and
+upgrading ``chinese-calendar`` replaces the provisional days with the official ones. Years before the data
+(pre-2004) are refused with :class:`~jiabao.core.errors.InvalidInput`.
 
 Counting convention (Civil Code art. 201, Conf. H): "within N days of X" does **not** count the day of X; the
 count starts the next day. So a request received on a Monday with a 2-working-day limit is due on Wednesday,
@@ -20,8 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 import chinese_calendar
+from holidays.countries.china import China
 
 from jiabao.core.errors import invalid
 
@@ -32,8 +38,8 @@ FIRST_SUPPORTED_YEAR = min(_KNOWN_YEARS)
 LAST_SUPPORTED_YEAR = max(_KNOWN_YEARS)
 
 
-PROVISIONAL_HOLIDAYS: frozenset[tuple[int, int]] = frozenset({(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)})
-"""Fixed-date statutory holidays (全国年节及纪念日放假办法, 2024 revision) used for years beyond the data."""
+PROVISIONAL_HOLIDAYS: frozenset[tuple[int, int]] = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
+"""Fixed-date statutory holidays (全国年节及纪念日放假办法, 2024 revision), a floor for years beyond the data."""
 
 
 def is_provisional(day: date) -> bool:
@@ -41,9 +47,18 @@ def is_provisional(day: date) -> bool:
     return day.year > LAST_SUPPORTED_YEAR
 
 
+@lru_cache(maxsize=64)
+def provisional_holidays(year: int) -> frozenset[date]:
+    """The statutory holidays of a year beyond ``chinese-calendar``'s data, from the ``holidays`` package's China
+    calendar (lunar holidays computed, observed days included) plus the fixed-date floor."""
+    found = set(China(years=year, categories=("public",)))  # type: ignore[no-untyped-call]
+    found |= {date(year, month, dom) for month, dom in PROVISIONAL_HOLIDAYS}
+    return frozenset(found)
+
+
 def _is_workday(day: date) -> bool:
     if is_provisional(day):
-        return day.weekday() < 5 and (day.month, day.day) not in PROVISIONAL_HOLIDAYS
+        return day.weekday() < 5 and day not in provisional_holidays(day.year)
     return bool(chinese_calendar.is_workday(day))
 
 

@@ -252,7 +252,17 @@ def scan(ctx: ServiceContext, *, day_from: date, day_to: date) -> ScanResult:
             retain_until=r.retain_until(lv.on),
         )
     suspicious = 0
-    persons = {t.person_id for t in txns}
+    persons = {t.person_id for t in txns} | set(
+        ctx.session.scalars(
+            select(Policy.policyholder_person_id)
+            .join(BeneficiaryDesignation, BeneficiaryDesignation.policy_id == Policy.id)
+            .where(
+                BeneficiaryDesignation.version > 1,
+                BeneficiaryDesignation.effective_at >= _start(day_from),
+                BeneficiaryDesignation.effective_at < _start(day_to) + timedelta(days=1),
+            )
+        )
+    )  # money movers, and policyholders who changed a beneficiary in the period
     for person in sorted(persons):
         for hit in r.suspicious_hits(_history(ctx, person)):
             key = f"su:{hit.rule.value}:{hit.person_id}:{','.join(str(p) for p in hit.policy_ids)}"
@@ -356,11 +366,9 @@ def generate_report(ctx: ServiceContext, kind: str) -> AmlReport:
         p.id: p for p in ctx.session.scalars(select(Person).where(Person.id.in_({c.person_id for c in waiting})))
     }
     policy_ids = {pid for c in waiting for pid in c.policy_ids}
-    policy_nos = (
-        dict(ctx.session.execute(select(Policy.id, Policy.policy_no).where(Policy.id.in_(policy_ids))).tuples().all())
-        if policy_ids
-        else {}
-    )
+    policy_nos: dict[int, str] = {
+        pid: no for pid, no in ctx.session.execute(select(Policy.id, Policy.policy_no).where(Policy.id.in_(policy_ids)))
+    }
     records = []
     for c in waiting:
         person = persons[c.person_id]

@@ -31,6 +31,7 @@ def claim_risk(ctx: ServiceContext, claim: Any, data: Any) -> float:
             masked=hospital,
             person_id=claim.insured_person_id,
             household_id=claim.household_id,
+            claim_id=claim.id,
         )
     facts = service.claim_facts(
         ctx,

@@ -74,4 +74,6 @@ class RiskIdentifier(Base):
     masked: Mapped[str] = mapped_column(String(60))
     person_id: Mapped[int] = mapped_column(IdType, ForeignKey("persons.id"), index=True)
     household_id: Mapped[int] = mapped_column(IdType, ForeignKey("households.id"), index=True)
+    claim_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("claims.id"), default=None)
+    """For hospitals: the claim that named it."""
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -187,33 +187,57 @@ def invoices_claimed_elsewhere(ctx: ServiceContext, household_id: int, invoices:
     )
 
 
+_PLATFORM_MEAN: dict[date, float] = {}
+
+
+def _platform_mean(ctx: ServiceContext) -> float:
+    """The mean claimed amount over all claims, computed once a day per process (a full-table aggregate)."""
+    today = ctx.clock.today()
+    if today not in _PLATFORM_MEAN:
+        _PLATFORM_MEAN.clear()
+        _PLATFORM_MEAN[today] = float(ctx.session.scalar(select(func.avg(Claim.claimed_amount))) or 0.0)
+    return _PLATFORM_MEAN[today]
+
+
 def hospital_stats(ctx: ServiceContext, bidx: str, exclude_claim: int) -> tuple[int, float, float]:
-    """(claims at the hospital, share confirmed as fraud, its mean claimed amount over the platform's mean)."""
-    claim_ids = [
-        int(source.split(":")[1])
-        for source in ctx.session.scalars(
-            select(RiskIdentifier.source).where(RiskIdentifier.kind == "hospital", RiskIdentifier.bidx == bidx)
-        )
-    ]
-    claim_ids = [c for c in claim_ids if c != exclude_claim]
-    if not claim_ids:
-        return 0, 0.0, 1.0
+    """(claims at the hospital, share confirmed as fraud, its mean claimed amount over the platform's mean); the
+    last two only once the hospital has enough claims to judge."""
+    at_hospital = (
+        RiskIdentifier.kind == "hospital",
+        RiskIdentifier.bidx == bidx,
+        RiskIdentifier.claim_id != exclude_claim,
+    )
+    count = int(ctx.session.scalar(select(func.count(RiskIdentifier.id)).where(*at_hospital)) or 0)
+    if count < 20:
+        return count, 0.0, 1.0
     fraud = int(
         ctx.session.scalar(
-            select(func.count(RiskAssessment.id)).where(
-                RiskAssessment.claim_id.in_(claim_ids), RiskAssessment.fraud_label.is_(True)
-            )
+            select(func.count(RiskAssessment.id))
+            .join(RiskIdentifier, RiskIdentifier.claim_id == RiskAssessment.claim_id)
+            .where(*at_hospital, RiskAssessment.fraud_label.is_(True))
         )
         or 0
     )
-    here = ctx.session.scalar(select(func.avg(Claim.claimed_amount)).where(Claim.id.in_(claim_ids)))
-    overall = ctx.session.scalar(select(func.avg(Claim.claimed_amount)))
-    ratio = float(here) / float(overall) if here and overall else 1.0
-    return len(claim_ids), fraud / len(claim_ids), ratio
+    here = ctx.session.scalar(
+        select(func.avg(Claim.claimed_amount))
+        .join(RiskIdentifier, RiskIdentifier.claim_id == Claim.id)
+        .where(*at_hospital)
+    )
+    overall = _platform_mean(ctx)
+    ratio = float(here) / overall if here and overall else 1.0
+    return count, fraud / count, ratio
 
 
 def record_identifier(
-    ctx: ServiceContext, *, source: str, kind: str, bidx: str, masked: str, person_id: int, household_id: int
+    ctx: ServiceContext,
+    *,
+    source: str,
+    kind: str,
+    bidx: str,
+    masked: str,
+    person_id: int,
+    household_id: int,
+    claim_id: int | None = None,
 ) -> None:
     if ctx.session.scalar(select(RiskIdentifier.id).where(RiskIdentifier.source == source)) is not None:
         return
@@ -225,6 +249,7 @@ def record_identifier(
             masked=masked[:60],
             person_id=person_id,
             household_id=household_id,
+            claim_id=claim_id,
             seen_at=ctx.now(),
         )
     )

@@ -172,8 +172,9 @@ def score_claim(ctx: ServiceContext, claim_id: int, household_id: int, facts: cr
     model = active_model(ctx)
     score, method, explanation = rule_score, "rules", []
     if model is not None:
-        score, method = fm.predict(model, row_features), "model"
-        explanation = [{"feature": f, "effect": e} for f, e in fm.explain(model, row_features)]
+        score, effects = fm.predict_and_explain(model, row_features)
+        method = "model"
+        explanation = [{"feature": f, "effect": e} for f, e in effects]
         if facts.duplicate_invoices_elsewhere:
             score = max(score, rule_score)
     outcome = "review" if score > CLAIM_REVIEW_ABOVE else "pass"

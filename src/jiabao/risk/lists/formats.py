@@ -55,7 +55,7 @@ class ParsedEntry:
     def content_hash(self) -> str:
         return hashlib.sha256(json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
-    def to_engine(self, list_code: str) -> ListEntry:
+    def to_engine(self, list_code: str, version: str | None = None) -> ListEntry:
         return ListEntry(
             list_code=list_code,
             entry_id=self.entry_id,
@@ -64,7 +64,7 @@ class ParsedEntry:
             birth_dates=tuple(self.birth_dates),
             nationalities=tuple(self.nationalities),
             id_numbers=tuple(normalise_id(n) for n in self.id_numbers),
-            version=self.content_hash(),
+            version=self.content_hash() if version is None else version,
         )
 
     @classmethod

@@ -41,6 +41,8 @@ class WatchListVersion(Base):
     changed: Mapped[int] = mapped_column(Integer)
     removed: Mapped[int] = mapped_column(Integer)
     current: Mapped[bool] = mapped_column(Boolean)
+    token: Mapped[str] = mapped_column(String(32))
+    """Random per load: caches of the screening index are keyed on it (ids repeat across databases)."""
 
 
 class WatchListEntry(Base):

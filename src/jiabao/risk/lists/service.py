@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,13 +52,10 @@ def import_list(
     )
     old: dict[str, str] = {}
     if previous is not None:
-        old = dict(
-            session.execute(
-                select(WatchListEntry.entry_id, WatchListEntry.content_hash).where(
-                    WatchListEntry.version_id == previous.id
-                )
-            ).tuples()
-        )
+        found = session.execute(
+            select(WatchListEntry.entry_id, WatchListEntry.content_hash).where(WatchListEntry.version_id == previous.id)
+        ).tuples()
+        old = {entry_id: digest for entry_id, digest in found}
     new = {e.entry_id: e for e in entries}
     hashes = {k: e.content_hash() for k, e in new.items()}
     added = sorted(k for k in new if k not in old)
@@ -76,6 +74,7 @@ def import_list(
         changed=len(changed),
         removed=len(removed),
         current=True,
+        token=uuid.uuid4().hex,
     )
     session.add(version)
     session.flush()
@@ -116,14 +115,15 @@ def _decode(cipher: PiiCipher, blob: bytes) -> ParsedEntry:
 def current_entries(session: Session, cipher: PiiCipher, codes: Sequence[str] | None = None) -> list[ListEntry]:
     """Every entry of the current version of each list (or of the lists ``codes``), as the engine sees them."""
     stmt = (
-        select(WatchList.code, WatchListEntry.data_enc)
+        select(WatchList.code, WatchListEntry.data_enc, WatchListEntry.content_hash)
         .join(WatchListVersion, WatchListVersion.list_id == WatchList.id)
         .join(WatchListEntry, WatchListEntry.version_id == WatchListVersion.id)
         .where(WatchListVersion.current)
     )
     if codes:
         stmt = stmt.where(WatchList.code.in_(list(codes)))
-    return [_decode(cipher, blob).to_engine(code) for code, blob in session.execute(stmt).tuples()]
+    rows = session.execute(stmt).tuples()
+    return [_decode(cipher, blob).to_engine(code, digest) for code, blob, digest in rows]
 
 
 def version_entries(
@@ -135,10 +135,15 @@ def version_entries(
     ).first()
     if row is None:
         raise NotFound("名单版本不存在", "No such list version")
-    stmt = select(WatchListEntry.data_enc).where(WatchListEntry.version_id == version_id)
-    if only is not None:
-        stmt = stmt.where(WatchListEntry.entry_id.in_(list(only)))
-    return [_decode(cipher, blob).to_engine(row[0]) for blob in session.scalars(stmt)]
+    stmt = select(WatchListEntry.entry_id, WatchListEntry.data_enc, WatchListEntry.content_hash).where(
+        WatchListEntry.version_id == version_id
+    )
+    wanted = None if only is None else set(only)  # filtered here: thousands of ids make too long an IN list
+    return [
+        _decode(cipher, blob).to_engine(row[0], digest)
+        for entry_id, blob, digest in session.execute(stmt).tuples()
+        if wanted is None or entry_id in wanted
+    ]
 
 
 def changed_entry_ids(session: Session, version_id: int) -> list[str]:
@@ -174,15 +179,12 @@ def list_versions(session: Session) -> list[tuple[WatchList, WatchListVersion]]:
 
 def current_versions(session: Session) -> dict[str, int]:
     stmt = select(WatchList.code, WatchListVersion.version_no).join(WatchListVersion).where(WatchListVersion.current)
-    return dict(session.execute(stmt).tuples())
+    return {code: no for code, no in session.execute(stmt).tuples()}
 
 
-def version_keys(session: Session) -> list[tuple[int, str, int]]:
-    """What identifies the current list contents: (version id, source, entry count) per current version."""
-    stmt = select(WatchListVersion.id, WatchListVersion.source, WatchListVersion.entry_count).where(
-        WatchListVersion.current
-    )
-    return sorted(session.execute(stmt).tuples())
+def version_keys(session: Session) -> list[str]:
+    """What identifies the current list contents: the random token of each current version."""
+    return sorted(session.scalars(select(WatchListVersion.token).where(WatchListVersion.current)))
 
 
 def version_labels(session: Session) -> list[str]:

@@ -83,15 +83,22 @@ class Analysis:
 def _attribute_households(
     persons: dict[int, PersonRecord], links: Iterable[AttributeLink]
 ) -> dict[tuple[str, str], tuple[set[int], list[AttributeLink]]]:
-    out: dict[tuple[str, str], tuple[set[int], list[AttributeLink]]] = defaultdict(lambda: (set(), []))
+    households: dict[tuple[str, str], set[int]] = {}
+    items: dict[tuple[str, str], list[AttributeLink]] = {}
+    known = STRONG_WEIGHT.keys() | WEAK_WEIGHT.keys()
     for link in links:
         person = persons.get(link.person_id)
-        if person is None or (link.kind not in STRONG_WEIGHT and link.kind not in WEAK_WEIGHT):
+        if person is None or link.kind not in known:
             continue
-        households, items = out[(link.kind, link.key)]
-        households.add(person.household_id)
-        items.append(link)
-    return out
+        key = (link.kind, link.key)
+        found = households.get(key)
+        if found is None:
+            households[key] = {person.household_id}
+            items[key] = [link]
+        else:
+            found.add(person.household_id)
+            items[key].append(link)
+    return {key: (households[key], items[key]) for key in households}
 
 
 def find_rings(
@@ -128,10 +135,18 @@ def find_rings(
             groups += [set(c) for c in nx.community.louvain_communities(sub, weight="weight", seed=seed) if len(c) > 1]
         else:
             groups.append(set(component))
+    # indexes so that assembling each ring costs its own size, not the population's
+    persons_by_household: dict[int, list[PersonRecord]] = defaultdict(list)
+    for person in people.values():
+        persons_by_household[person.household_id].append(person)
+    kept_by_household: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for attribute, (hh, _) in kept.items():
+        for h in hh:
+            kept_by_household[h].add(attribute)
     rings = []
     for group in groups:
         link_weight = sum(d["weight"] for _, _, d in strong.subgraph(group).edges(data=True))
-        weak = sum(w for (a, b), w in weak_pairs.items() if a in group and b in group)
+        weak = sum(weak_pairs.get(pair, 0.0) for pair in combinations(sorted(group), 2))
         total = HouseholdClaims()
         for h in group:
             c = claims.get(h, HouseholdClaims())
@@ -139,21 +154,20 @@ def find_rings(
                 total.claims + c.claims, total.early_claims + c.early_claims, total.amount + c.amount
             )
         score = link_weight + weak + 0.5 * total.claims + 1.5 * total.early_claims + float(total.amount) / 100_000
+        inside = [a for a in set().union(*(kept_by_household[h] for h in group)) if len(kept[a][0] & group) >= 2]
         shared = [
-            (kind, key, items[0].label or key, tuple(sorted(hh & group)))
-            for (kind, key), (hh, items) in kept.items()
-            if len(hh & group) >= 2
+            (kind, key, kept[(kind, key)][1][0].label or key, tuple(sorted(kept[(kind, key)][0] & group)))
+            for kind, key in inside
         ]
-        ring_links = [link for (kind, key), (hh, items) in kept.items() if len(hh & group) >= 2 for link in items]
-        ring_links = [link for link in ring_links if people[link.person_id].household_id in group]
+        ring_links = [link for a in inside for link in kept[a][1] if people[link.person_id].household_id in group]
         rings.append(
             Ring(
                 rank=0,
                 households=tuple(sorted(group)),
                 score=round(score, 2),
                 shared=sorted(shared),
-                persons=sorted((p for p in people.values() if p.household_id in group), key=lambda p: p.person_id),
-                links=ring_links,
+                persons=sorted((p for h in group for p in persons_by_household[h]), key=lambda p: p.person_id),
+                links=sorted(ring_links, key=lambda link: (link.person_id, link.kind, link.key)),
                 claims=total,
             )
         )
@@ -163,6 +177,6 @@ def find_rings(
     return Analysis(
         rings=rings,
         pruned_hubs=sorted(hubs, key=lambda h: -h[2]),
-        households=len({p.household_id for p in people.values()}),
+        households=len(persons_by_household),
         cross_links=len(kept),
     )

@@ -284,6 +284,10 @@ def _require(ctx: ServiceContext, roles: frozenset[Role]) -> None:
         raise PermissionDenied("Your role may not use the screening queue", "您的角色不能使用名单筛查队列")
 
 
+def require_viewer(ctx: ServiceContext) -> None:
+    _require(ctx, VIEWERS)
+
+
 def _view(case: Any, payload: dict[str, Any] | None = None) -> CaseView:
     return CaseView(
         id=case.id, occasion=case.occasion, context=case.context, party_role=case.party_role,
