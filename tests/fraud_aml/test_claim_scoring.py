@@ -38,7 +38,7 @@ def test_small_claim_is_scored_by_the_rules_and_still_paid_straight_through(
     )
     filed = client.post(
         f"/api/v1/households/{covered.household_id}/claims",
-        json=with_uploads(client, covered.household_id, covered.headers, body),
+        json=body,
         headers=covered.headers | {"Idempotency-Key": "risk-claim-0001"},
     )
     assert filed.status_code == 201 and filed.json()["status"] == "paid", filed.text

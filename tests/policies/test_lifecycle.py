@@ -134,20 +134,23 @@ def _reinstatement(client: TestClient, runtime: Runtime, issued: Issued, premium
 
 def _surrender(client: TestClient, runtime: Runtime, issued: Issued, premium: Decimal) -> None:
     url, headers = f"/api/v1/policies/{issued.policy_id}", issued.headers
-    # 6. Surrender on Fri 1 Jun 2029: 2 policy years have elapsed (26 Nov 2028 ≤ 1 Jun 2029 < 26 Nov 2029) and 3
-    # years are paid for, so the cash value is the end-of-year-2 value of each insured in the issued quote, summed.
+    # 6. Surrender on Fri 1 Jun 2029: 2 policy years have elapsed (26 Nov 2028 ≤ 1 Jun 2029 < 26 Nov 2029) plus
+    # 187 of the 365 days of year 3, and 3 years are paid for, so each insured's cash value is read at t = 2 + 187/365,
+    # linear between the end-of-year-2 and end-of-year-3 values of the issued quote (银保监办发〔2020〕7号 item 9:
+    # a reasonable interpolation between anniversaries), rounded to the fen per insured, then summed.
     on(runtime, date(2029, 6, 1))
     quote = policy_row(runtime, issued.policy_id).details["quote"]
-    cash_value = sum(
-        (
-            Decimal(r["cash_value"])
-            for m in quote["members"]
-            for ln in m["lines"]
-            for r in ln["cash_values"]
-            if r["policy_year"] == 2
-        ),
-        Decimal(0),
-    )
+    fraction = Decimal((date(2029, 6, 1) - date(2028, 11, 26)).days) / Decimal(365)
+    cash_value = Decimal(0)
+    for m in quote["members"]:
+        by_year = {2: Decimal(0), 3: Decimal(0)}
+        for ln in m["lines"]:
+            for r in ln["cash_values"]:
+                if r["policy_year"] in by_year:
+                    by_year[r["policy_year"]] += Decimal(str(r["cash_value"]))
+        value = by_year[2] + (by_year[3] - by_year[2]) * fraction
+        cash_value += value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert by_year[3] > by_year[2] > 0  # the interpolation is visible: more than the end-of-year-2 value
     paid_total = premium * 3  # instalments 1–3 (the interest is not premium)
     offer = client.get(f"{url}/surrender-quote", headers=headers).json()
     assert offer["kind"] == "surrender" and offer["policy_year"] == 2 and Decimal(offer["amount"]) == cash_value

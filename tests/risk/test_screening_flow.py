@@ -140,7 +140,16 @@ def test_everyone_is_rescreened_against_the_changed_entries(client: TestClient, 
 
 
 def test_command_line_import_and_batch_screening(runtime: Runtime, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("JIABAO_DATABASE_URL", runtime.settings.database_url)
+    settings = runtime.settings  # the command line must start with this database's keys (key canary)
+    for name, value in (
+        ("DATABASE_URL", settings.database_url),
+        ("DATA_DIR", str(settings.data_dir)),
+        ("SECRET_KEY", settings.secret_key),
+        ("PII_KEYS", settings.pii_keys),
+        ("BLIND_INDEX_KEY", settings.blind_index_key),
+        ("ENVIRONMENT", "test"),
+    ):
+        monkeypatch.setenv(f"JIABAO_{name}", value)
     sdn = tmp_path / "SDN.csv"
     null = b"-0- ,"
     sdn.write_bytes(
