@@ -287,36 +287,33 @@ def _apply(ctx: ServiceContext, engines: Engines, claim: Claim, decision: Decisi
         pay_lines(ctx, claim, [(int(line.policy_id), line.benefit.value, line.amount) for line in payable])
     _waive(ctx, claim, decision)
     if payable:
-        messages.queue(
-            ctx,
-            MessageKind.CLAIM_PAID,
-            recipient=recipient(overview, claim),
-            policy_no=claim.claim_no,
-            product=("理赔", "claim"),
-            link=f"/claims/{claim.id}",
-            amount=claim.paid_amount,
-            on=today,
-            claim_number=claim.claim_no,
-            masked_account=claim.account_masked,
+        _message(
+            ctx, MessageKind.CLAIM_PAID, claim, overview, amount=claim.paid_amount, masked_account=claim.account_masked
         )
     if notice is not None:  # a rejection, whole or for some policies: the notice goes out now (art. 24)
         send_rejection_notice(ctx, claim, overview, notice.text_zh, notice.text_en)
     elif not payable:
-        messages.queue(
-            ctx,
-            MessageKind.CLAIM_RECEIVED,
-            recipient=recipient(overview, claim),
-            policy_no=claim.claim_no,
-            product=("理赔", "claim"),
-            link=f"/claims/{claim.id}",
-            on=today,
-            claim_number=claim.claim_no,
-        )
+        _message(ctx, MessageKind.CLAIM_RECEIVED, claim, overview)
     ctx.audit(
         "claim.decide",
         "claim",
         claim.id,
         {"outcome": decision.outcome.value, "rule_version": decision.rule_version, "total": str(decision.total)},
+    )
+
+
+def _message(ctx: ServiceContext, kind: MessageKind, claim: Claim, overview: HouseholdOut, **extra: Any) -> None:
+    """A message about a claim, dated today, to :func:`recipient`, linking to the claim page."""
+    messages.queue(
+        ctx,
+        kind,
+        recipient=recipient(overview, claim),
+        policy_no=claim.claim_no,
+        product=("理赔", "claim"),
+        link=f"/claims/{claim.id}",
+        on=ctx.clock.today(),
+        claim_number=claim.claim_no,
+        **extra,
     )
 
 
@@ -346,16 +343,7 @@ def send_rejection_notice(
     claim.notice_due = timeline.rejection_notice.due if timeline.rejection_notice else today
     claim.details = {**claim.details, "notice_sent_on": today.isoformat()}
     set_health(ctx, claim, rejection_notice_zh=text_zh, rejection_notice_en=text_en)
-    messages.queue(
-        ctx,
-        MessageKind.CLAIM_DECLINED,
-        recipient=recipient(overview, claim),
-        policy_no=claim.claim_no,
-        product=("理赔", "claim"),
-        link=f"/claims/{claim.id}",
-        on=today,
-        claim_number=claim.claim_no,
-    )
+    _message(ctx, MessageKind.CLAIM_DECLINED, claim, overview)
     ctx.audit("claim.rejection_notice", "claim", claim.id, {"notice_due": claim.notice_due.isoformat()})
 
 
