@@ -4,6 +4,7 @@ review lives at ``/risk/screening`` (its own module)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Annotated, Any
 
@@ -40,6 +41,14 @@ def _problems(exc: Exception) -> tuple[FieldProblem, ...]:
     if isinstance(exc, JiabaoError):
         return exc.fields or (FieldProblem("", exc.code, exc.message_zh, exc.message_en),)
     raise exc
+
+
+def _chosen(form: Mapping[str, str], yes: str, no: str) -> bool:
+    """The officer's choice between two decisions (``True`` for ``yes``); neither chosen is a field problem."""
+    decision = form.get("decision")
+    if decision not in (yes, no):
+        raise JiabaoError(code="decision_required", message_zh="请选择处理结果", message_en="Choose a decision")
+    return decision == yes
 
 
 @router.get("/risk", response_class=HTMLResponse)
@@ -82,8 +91,7 @@ def decide_application(request: Request, ctx: PageCtx, assessment_id: Id, form: 
     _allow(ctx, OFFICERS)
     try:
         data = ApplicationDecisionIn(clear=form.get("decision") == "clear", note=form.get("note", ""))
-        if form.get("decision") not in ("clear", "intercept"):
-            raise JiabaoError(code="decision_required", message_zh="请选择处理结果", message_en="Choose a decision")
+        _chosen(form, "clear", "intercept")
         fraud.decide_application(ctx, assessment_id, clear=data.clear, note=data.note)
     except (ValidationError, JiabaoError) as exc:
         return _applications(request, ctx, _problems(exc))
@@ -117,9 +125,7 @@ def claims(request: Request, ctx: PageCtx) -> Response:
 def label_claim(request: Request, ctx: PageCtx, assessment_id: Id, form: FormData) -> Response:
     _allow(ctx, OFFICERS)
     try:
-        if form.get("decision") not in ("fraud", "not_fraud"):
-            raise JiabaoError(code="decision_required", message_zh="请选择处理结果", message_en="Choose a decision")
-        data = ClaimLabelIn(fraud=form.get("decision") == "fraud", note=form.get("note", ""))
+        data = ClaimLabelIn(fraud=_chosen(form, "fraud", "not_fraud"), note=form.get("note", ""))
         fraud.decide_claim(ctx, assessment_id, fraud=data.fraud, note=data.note)
     except (ValidationError, JiabaoError) as exc:
         return _claims(request, ctx, _problems(exc))
@@ -175,9 +181,7 @@ def aml_page(request: Request, ctx: PageCtx) -> Response:
 def review_case(request: Request, ctx: PageCtx, case_id: Id, form: FormData) -> Response:
     _allow(ctx, OFFICERS)
     try:
-        if form.get("decision") not in ("report", "dismiss"):
-            raise JiabaoError(code="decision_required", message_zh="请选择处理结果", message_en="Choose a decision")
-        data = ReviewIn(report=form.get("decision") == "report", analysis=form.get("analysis", ""))
+        data = ReviewIn(report=_chosen(form, "report", "dismiss"), analysis=form.get("analysis", ""))
         aml.review(ctx, case_id, report=data.report, analysis=data.analysis)
     except (ValidationError, JiabaoError) as exc:
         return _aml(request, ctx, _problems(exc))
