@@ -40,7 +40,7 @@ from jiabao.family import service as family
 from jiabao.family.enums import Relationship
 from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.notify import MessageKind
-from jiabao.policies import messages
+from jiabao.policies import ledger_posting, messages
 from jiabao.policies.policy_models import Instalment, Payment, Policy
 from jiabao.products.service import ProductEngine
 from jiabao.risk.fraud import hooks as risk
@@ -372,6 +372,7 @@ def pay_lines(ctx: ServiceContext, claim: Claim, lines: list[tuple[int, str, Dec
         )
         ctx.session.add(payment)
         ctx.session.flush()
+        ledger_posting.paid_out(ctx, payment, claim.household_id)
         ctx.session.add(
             ClaimLine(claim_id=claim.id, policy_id=policy_id, benefit=benefit, amount=amount, payment_id=payment.id)
         )
@@ -399,8 +400,9 @@ def _waive(ctx: ServiceContext, claim: Claim, decision: Decision) -> None:
             )
         )
         count = 0
-        for instalment in waived:
+        for instalment in list(waived):  # read first: posting flushes
             instalment.waived = True
+            ledger_posting.premium_waived(ctx, policy, instalment, claim.id)
             count += 1
         ctx.audit(
             "policy.premium_waiver",

@@ -172,9 +172,7 @@ class Balances:
         return self.paid_in - self.paid_out
 
 
-def running(
-    journals: Iterable[Sequence[Line]], opening: Balances = Balances(0, 0, 0, 0)
-) -> list[Balances]:
+def running(journals: Iterable[Sequence[Line]], opening: Balances = Balances(0, 0, 0, 0)) -> list[Balances]:
     """The balances after each journal, in order, from ``opening``."""
     out: list[Balances] = []
     current = opening

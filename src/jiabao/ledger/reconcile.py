@@ -79,7 +79,9 @@ def reconcile(ctx: ServiceContext, on: date) -> Report:
     start, end = _day(on)
     expected, payments = _payments(ctx, start, end)
     journals = list(
-        ctx.session.scalars(select(LedgerJournal).where(LedgerJournal.posted_at >= start, LedgerJournal.posted_at < end))
+        ctx.session.scalars(
+            select(LedgerJournal).where(LedgerJournal.posted_at >= start, LedgerJournal.posted_at < end)
+        )
     )
     lines = _lines(ctx, [j.id for j in journals])
     differences: list[Difference] = []
@@ -125,8 +127,9 @@ def _claims(
         ClaimLine.claim_id.in_([c.id for c in claims]), ClaimLine.payment_id.is_not(None)
     )
     paid: dict[int, list[int]] = defaultdict(list)
-    for claim_id, payment_id in ctx.session.execute(stmt):
-        paid[claim_id].append(payment_id)
+    for claim_id, payment_id in ctx.session.execute(stmt).all():
+        if payment_id is not None:
+            paid[claim_id].append(payment_id)
     unknown = [p for ids in paid.values() for p in ids if p not in by_payment]
     if unknown:
         for j in ctx.session.scalars(select(LedgerJournal).where(LedgerJournal.payment_id.in_(unknown))):
@@ -134,7 +137,9 @@ def _claims(
         lines |= _lines(ctx, [j.id for j in by_payment.values() if j.id not in lines])
     expected = {f"claim:{c.id}": -to_fen(c.paid_amount) for c in claims}
     ledger = {
-        f"claim:{claim_id}": [sum(engine.bank_movement(lines.get(by_payment[p].id, [])) for p in ids if p in by_payment)]
+        f"claim:{claim_id}": [
+            sum(engine.bank_movement(lines.get(by_payment[p].id, [])) for p in ids if p in by_payment)
+        ]
         for claim_id, ids in paid.items()
     }
     for c in claims:  # a claim paid nothing (all lines zero) needs no journal

@@ -92,8 +92,15 @@ def billed_fen(ctx: ServiceContext, instalment_ids: Sequence[int]) -> int:
 
 
 def post_due(
-    ctx: ServiceContext, *, household_id: int, policy_id: int, person_id: int, instalment_id: int, amount: Decimal,
-    due_date: date, bill_id: int,
+    ctx: ServiceContext,
+    *,
+    household_id: int,
+    policy_id: int,
+    person_id: int,
+    instalment_id: int,
+    amount: Decimal,
+    due_date: date,
+    bill_id: int,
 ) -> LedgerJournal:
     """An instalment put on a family bill: premium receivable until the debit succeeds or the policy pays alone."""
     return post(

@@ -119,10 +119,7 @@ def statement(ctx: ServiceContext, household_id: int, start: date, end: date) ->
     for chunk in range(0, len(ids), 500):
         for e in ctx.session.scalars(select(LedgerEntry).where(LedgerEntry.journal_id.in_(ids[chunk : chunk + 500]))):
             entries[e.journal_id].append(e)
-    policies = {
-        p.id: p
-        for p in ctx.session.scalars(select(Policy).where(Policy.household_id == household_id))
-    }
+    policies = {p.id: p for p in ctx.session.scalars(select(Policy).where(Policy.household_id == household_id))}
     opening = opening_balances(ctx, household_id, start)
     current = opening
     rows: list[StatementRow] = []
@@ -197,8 +194,9 @@ def _split(journal: LedgerJournal, lines: list[LedgerEntry]) -> dict[int | None,
         # money in for a policy = the receivable it settled (premium) + its interest
         for policy_id, row in out.items():
             settled = -sum(
-                e.fen for e in lines if e.policy_id == policy_id and e.account == Account.PREMIUM_RECEIVABLE.value
-                and e.fen < 0
+                e.fen
+                for e in lines
+                if e.policy_id == policy_id and e.account == Account.PREMIUM_RECEIVABLE.value and e.fen < 0
             )
             interest = -sum(
                 e.fen for e in lines if e.policy_id == policy_id and e.account == Account.INTEREST_INCOME.value

@@ -8,6 +8,7 @@ from jiabao.db import audit, outbox
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
 from jiabao.identity import models as identity_models
+from jiabao.ledger import models as ledger_models
 from jiabao.policies import models as policy_models
 from jiabao.policies import policy_models as policy_records
 from jiabao.policies import suspension_models
@@ -29,6 +30,7 @@ __all__ = [
     "family_models",
     "fraud_models",
     "identity_models",
+    "ledger_models",
     "outbox",
     "policy_models",
     "policy_records",

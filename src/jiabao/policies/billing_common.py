@@ -17,7 +17,7 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, P
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies import suspensions
+from jiabao.policies import ledger_posting, suspensions
 from jiabao.policies.policy_models import Instalment, Payment, Policy, ServiceRequest
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.calendar import SlaKind
@@ -176,6 +176,7 @@ def pay_out(ctx: ServiceContext, policy: Policy, *, kind: str, amount: Decimal, 
     )
     ctx.session.add(payment)
     ctx.session.flush()
+    ledger_posting.paid_out(ctx, payment, policy.household_id)
     return payment
 
 

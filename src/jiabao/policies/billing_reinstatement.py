@@ -30,7 +30,7 @@ from jiabao.core.idempotency import scoped_key
 from jiabao.core.pii import mask_bank_card
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
-from jiabao.policies import messages, payments, suspensions
+from jiabao.policies import ledger_posting, messages, payments, suspensions
 from jiabao.policies.billing_common import (
     Locked,
     bank_card,
@@ -124,6 +124,7 @@ def reinstate(
     suspensions.close(ctx, policy.id, today, "reinstated")
     policy.suspended_on, policy.status, policy.updated_at = None, rules.PolicyStatus.IN_FORCE.value, ctx.now()
     ctx.session.flush()
+    ledger_posting.premium_received(ctx, payment, policy)
     apply(ctx, locked, today)  # the rules confirm every instalment due by today is paid
     request = service_request(
         ctx,

@@ -20,7 +20,7 @@ from jiabao.core.errors import Conflict
 from jiabao.core.idempotency import scoped_key
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
-from jiabao.policies import messages, payments, surrender, suspensions
+from jiabao.policies import ledger_posting, messages, payments, surrender, suspensions
 from jiabao.policies.billing_common import (
     ENDED,
     Locked,
@@ -217,6 +217,7 @@ def pay_premium(ctx: ServiceContext, policy_id: int, *, idempotency_key: str | N
     payment = _receive(ctx, policy, key, bank_card(account), row)
     row.paid_on, row.payment_id = today, payment.id
     ctx.session.flush()
+    ledger_posting.premium_received(ctx, payment, policy)
     apply(ctx, locked, today)
     ctx.audit("policy.premium_paid", "policy", policy.id, {"payment_id": payment.id, "instalment": row.seq})
     return _result(locked, payment, replayed=False)

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, PermissionDenied
 from jiabao.db.context import ServiceContext
-from jiabao.policies import payments, suspensions
+from jiabao.policies import ledger_posting, payments, suspensions
 from jiabao.policies.billing_common import Locked, lock_policy
 from jiabao.policies.billing_reinstatement import DEFAULT_ANNUAL_RATE, _amounts, _back_premiums, _notify
 from jiabao.policies.billing_service import apply
@@ -153,6 +153,7 @@ def _reinstate(
     suspensions.close(ctx, policy.id, on, how)
     policy.suspended_on, policy.status, policy.updated_at = None, rules.PolicyStatus.IN_FORCE.value, ctx.now()
     ctx.session.flush()
+    ledger_posting.premium_received(ctx, payment, policy)
     apply(ctx, locked, max(on, ctx.clock.today()))
     request.status, request.completed_at = "completed", ctx.now()
     request.result = {
