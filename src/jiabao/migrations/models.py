@@ -9,6 +9,7 @@ from jiabao.db.base import Base
 from jiabao.family import models as family_models
 from jiabao.identity import models as identity_models
 from jiabao.ledger import models as ledger_models
+from jiabao.policies import family_billing_models
 from jiabao.policies import models as policy_models
 from jiabao.policies import policy_models as policy_records
 from jiabao.policies import suspension_models
@@ -27,6 +28,7 @@ __all__ = [
     "aml_models",
     "audit",
     "claim_models",
+    "family_billing_models",
     "family_models",
     "fraud_models",
     "identity_models",

@@ -114,7 +114,7 @@ REQUIRED_FIELDS: dict[MessageKind, tuple[str, ...]] = {
     MessageKind.CLAIM_DECLINED: ("claim_number",),
     MessageKind.PREMIUM_WAIVED: ("date",),
     MessageKind.PROTECTION_GAP_WIDENED: ("amount",),
-    MessageKind.FAMILY_BILL_DUE: ("amount", "date", "masked_account"),
+    MessageKind.FAMILY_BILL_DUE: ("amount", "date"),
     MessageKind.FAMILY_BILL_FAILED: ("amount", "date"),
 }
 

@@ -458,7 +458,7 @@ def _notify(ctx: ServiceContext, overview: HouseholdOut, bill: BillOut, kind: Me
         "link": f"/households/{overview.id}/family-bill",
         "amount": amount,
         "on": bill.debit_on,
-        "masked_account": bill.account_masked or "—",
+        "masked_account": bill.account_masked,
     }
     messages.queue(ctx, kind, policy_no=sms_numbers, channels=(Channel.SMS,), **common)
     messages.queue(ctx, kind, policy_no="、".join(numbers), channels=(Channel.EMAIL,), **common)
