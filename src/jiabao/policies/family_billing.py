@@ -33,6 +33,7 @@ from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.ledger import service as ledger
 from jiabao.notify import Channel, MessageKind
+from jiabao.notify.sms import SmsTooLong
 from jiabao.policies import messages, payments
 from jiabao.policies.billing_common import ENDED, bank_card, check_key, lock_policy, product_names
 from jiabao.policies.billing_service import apply
@@ -460,7 +461,10 @@ def _notify(ctx: ServiceContext, overview: HouseholdOut, bill: BillOut, kind: Me
         "on": bill.debit_on,
         "masked_account": bill.account_masked,
     }
-    messages.queue(ctx, kind, policy_no=sms_numbers, channels=(Channel.SMS,), **common)
+    try:
+        messages.queue(ctx, kind, policy_no=sms_numbers, channels=(Channel.SMS,), **common)
+    except SmsTooLong:  # long names and greeting: the SMS counts the policies, the e-mail names them
+        messages.queue(ctx, kind, policy_no=count[0], channels=(Channel.SMS,), **common)
     messages.queue(ctx, kind, policy_no="、".join(numbers), channels=(Channel.EMAIL,), **common)
 
 
