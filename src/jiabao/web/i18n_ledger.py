@@ -42,3 +42,50 @@ LEDGER_TEXTS: dict[str, tuple[str, str]] = {
     "ledger.kind.refund": ("犹豫期撤销", "cooling-off cancellation"),
     "ledger.kind.claim": ("理赔", "claim"),
 }
+
+LEDGER_TEXTS.update(
+    {
+        "bill.title": ("家庭账单", "Family bill"),
+        "bill.open": ("查看家庭账单", "Open the family bill"),
+        "bill.account": ("家庭缴费账户", "Family payment account"),
+        "bill.no_account": ("尚未指定家庭缴费账户", "No family payment account yet"),
+        "bill.account_help": (
+            "全家各保单的应缴保费合并为一张家庭账单，从此账户一次扣缴，并分配到每张保单；任何保单仍可单独交费。",
+            "Every premium of the family's policies falling due in a month is put on one bill, debited once from "
+            "this account and allocated to each policy; any policy can still be paid on its own.",
+        ),
+        "bill.holder": ("账户持有人", "Account holder"),
+        "bill.card": ("银行卡号", "Card number"),
+        "bill.designate": ("保存缴费账户", "Save the payment account"),
+        "bill.designated": ("家庭缴费账户已保存", "The family payment account is saved"),
+        "bill.month": ("账单月份", "Month"),
+        "bill.draw_up": ("生成家庭账单", "Draw up the family bill"),
+        "bill.none": ("暂无家庭账单", "No family bill yet"),
+        "bill.no": ("账单号", "Bill number"),
+        "bill.period": ("账单期间", "Period"),
+        "bill.total": ("账单金额", "Total"),
+        "bill.outstanding": ("仍需缴纳", "Still due"),
+        "bill.debit_on": ("扣款日", "Debit date"),
+        "bill.status": ("状态", "Status"),
+        "bill.status.open": ("待扣款", "Awaiting debit"),
+        "bill.status.paid": ("已缴清", "Paid"),
+        "bill.status.failed": ("扣款未成功", "Debit failed"),
+        "bill.failed_help": (
+            "扣款未成功：每张保单的保费仍为应缴，各自从应缴日起有60天宽限期，宽限期内保障照常。",
+            "The debit failed: each premium is still due, and each policy has its own 60-day grace period from its "
+            "due date; cover continues meanwhile.",
+        ),
+        "bill.policy": ("保单", "Policy"),
+        "bill.product": ("产品", "Product"),
+        "bill.policyholder": ("投保人", "Policyholder"),
+        "bill.due": ("应缴日", "Due"),
+        "bill.amount": ("金额", "Amount"),
+        "bill.line_paid": ("已缴", "Paid"),
+        "bill.line_due": ("待缴", "Due"),
+        "bill.pay": ("从家庭缴费账户一次扣缴", "Pay the whole bill from the family account"),
+        "bill.paid_now": ("家庭账单已缴清", "The family bill is paid"),
+        "bill.declined_now": ("扣款未成功", "The debit failed"),
+        "bill.pay_alone": ("单独交费", "Pay alone"),
+        "bill.drawn": ("家庭账单已生成", "The family bill is drawn up"),
+    }
+)

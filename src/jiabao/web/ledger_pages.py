@@ -1,19 +1,25 @@
-"""The family statement page (家庭账户对账单) and its PDF."""
+"""The family statement page (家庭账户对账单) and its PDF; the family bill page (家庭账单) with the family payment
+account, and its fragment on the family home."""
 
 from __future__ import annotations
 
-from datetime import date
+import secrets
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from jiabao.core.errors import FieldProblem, InvalidInput
+from jiabao.core.auth import HOUSEHOLD_WRITERS
+from jiabao.core.errors import FieldProblem, InvalidInput, JiabaoError
+from jiabao.family import service as family
 from jiabao.core.money import from_fen
 from jiabao.ledger import statement as ledger_statement
 from jiabao.ledger.statement import Statement, StatementRow
 from jiabao.ledger.statement_pdf import PdfRow, StatementDoc, render_statement_pdf
-from jiabao.web.deps import PageCtx, language, render
+from jiabao.policies import family_billing
+from jiabao.web.deps import Csrf, FormData, PageCtx, language, render
 from jiabao.web.i18n import translator
 
 router = APIRouter(include_in_schema=False)
@@ -108,3 +114,107 @@ def statement_pdf(
     return Response(
         body, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+# ---- the family bill (家庭账单) and the family payment account -------------------------------------------------
+
+
+def _bill_context(ctx: PageCtx, household_id: int) -> dict[str, Any]:
+    overview = family.get_overview(ctx, household_id)
+    return {
+        "household": overview,
+        "household_id": household_id,
+        "account": family_billing.current_account(ctx, household_id),
+        "bills": family_billing.bills(ctx, household_id),
+        "adults": [m for m in overview.members if m.age >= 18],
+        "next_month": _month_after(ctx.clock.today()),
+        "idempotency_key": secrets.token_urlsafe(16),
+        "can_edit": ctx.principal.role in HOUSEHOLD_WRITERS,
+        "yuan_d": lambda d: f"¥{d:,.2f}",
+    }
+
+
+def _month_after(day: date) -> str:
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return f"{year:04d}-{month:02d}"
+
+
+def _month(raw: str) -> tuple[date, date]:
+    try:
+        year, month = (int(x) for x in raw.split("-", 1))
+        start = date(year, month, 1)
+    except ValueError:
+        raise InvalidInput(
+            fields=(FieldProblem("month", "invalid_month", "请选择账单月份", "Choose the bill's month"),)
+        ) from None
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return start, following - timedelta(days=1)
+
+
+@router.get("/households/{household_id}/family-bill", response_class=HTMLResponse)
+def family_bill_page(request: Request, ctx: PageCtx, household_id: HouseholdId, done: str | None = None) -> Response:
+    context = _bill_context(ctx, household_id)
+    return render(request, "family_bill.html", ctx.principal, problems=[], done=done, **context)
+
+
+@router.get("/households/{household_id}/family-bill/summary", response_class=HTMLResponse)
+def family_bill_summary(request: Request, ctx: PageCtx, household_id: HouseholdId) -> Response:
+    """The family home's fragment: the latest bill, the payment account and the statement link."""
+    context = _bill_context(ctx, household_id)
+    return render(request, "partials/family_bill_summary.html", ctx.principal, **context)
+
+
+def _form_problem(
+    request: Request, ctx: PageCtx, household_id: int, action: Callable[[], object]
+) -> Response | None:
+    try:
+        action()
+    except JiabaoError as exc:
+        if not exc.fields:
+            raise
+        ctx.session.rollback()
+        context = _bill_context(ctx, household_id)
+        return render(
+            request, "family_bill.html", ctx.principal, status_code=422, problems=exc.fields, done=None, **context
+        )
+    return None
+
+
+@router.post("/households/{household_id}/family-bill/account", response_class=HTMLResponse, dependencies=[Csrf])
+def designate(request: Request, ctx: PageCtx, household_id: HouseholdId, form: FormData) -> Response:
+    try:
+        holder = int(form.get("holder_person_id", "0"))
+    except ValueError:
+        holder = 0
+    failed = _form_problem(
+        request,
+        ctx,
+        household_id,
+        lambda: family_billing.designate_account(
+            ctx, household_id, account=form.get("account", ""), holder_person_id=holder
+        ),
+    )
+    if failed is not None:
+        return failed
+    return RedirectResponse(f"/households/{household_id}/family-bill?done=account", status_code=303)
+
+
+@router.post("/households/{household_id}/family-bill", response_class=HTMLResponse, dependencies=[Csrf])
+def draw_up(request: Request, ctx: PageCtx, household_id: HouseholdId, form: FormData) -> Response:
+    def act() -> object:
+        start, end = _month(form.get("month", ""))
+        return family_billing.draw_up(ctx, household_id, start, end)
+
+    failed = _form_problem(request, ctx, household_id, act)
+    if failed is not None:
+        return failed
+    return RedirectResponse(f"/households/{household_id}/family-bill?done=drawn", status_code=303)
+
+
+@router.post("/family-bills/{bill_id}/collect", response_class=HTMLResponse, dependencies=[Csrf])
+def collect(request: Request, ctx: PageCtx, bill_id: Annotated[int, Path(ge=1, le=2**63 - 1)], form: FormData) -> Response:
+    result = family_billing.collect(ctx, bill_id, idempotency_key=form.get("idempotency_key", ""))
+    household_id = result.bill.household_id
+    ctx.session.commit()  # release the bill's and the policies' row locks in this thread (see api/policies.py)
+    done = "paid" if result.outcome == "paid" else "declined"
+    return RedirectResponse(f"/households/{household_id}/family-bill?done={done}", status_code=303)
