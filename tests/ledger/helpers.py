@@ -30,7 +30,9 @@ class Posted:
         return sum(x.fen for x in self.lines if x.account is Account.FAMILY_BANK)
 
     def on(self, account: Account, policy_id: int | None = None) -> int:
-        return sum(x.fen for x in self.lines if x.account is account and (policy_id is None or x.policy_id == policy_id))
+        return sum(
+            x.fen for x in self.lines if x.account is account and (policy_id is None or x.policy_id == policy_id)
+        )
 
 
 def journals(runtime: Runtime, household_id: int | None = None) -> list[Posted]:

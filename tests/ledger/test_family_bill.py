@@ -86,7 +86,9 @@ def test_family_bill_with_a_failed_debit_then_collected(client: TestClient, runt
 
     on(runtime, date(2026, 12, 26))
     with unit_of_work(runtime.sessions) as session:
-        failed = family_billing.collect(ctx_for(runtime, session), bill.id, idempotency_key="bill-2026-12-a", bank=declined)
+        failed = family_billing.collect(
+            ctx_for(runtime, session), bill.id, idempotency_key="bill-2026-12-a", bank=declined
+        )
     assert failed.outcome == "declined" and failed.bill.status == "failed" and failed.payment_ids == []
     assert all(not x.paid for x in failed.bill.lines)
     assert {str(m["topic"]) for m in _outbox(runtime, "family_bill_failed")} == {"sms", "email"}

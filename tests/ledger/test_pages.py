@@ -59,7 +59,9 @@ def test_family_bill_and_statement_pages(client: TestClient, runtime: Runtime) -
     assert "收到保费" in text and "家庭账单" in text and "各行与期初、期末余额核对一致" in text
     assert not re.search(r">\s*(premium_received|premium_billed|family_bill|first_premium)\s*<", text)
     pdf = client.get(f"/households/{home.id}/statement.pdf?start=2026-11-01&end=2026-12-31")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+    assert (
+        pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+    )
     bad_date = client.get(f"/households/{home.id}/statement?start=2026-02-30")
     assert bad_date.status_code == 422
 

@@ -90,3 +90,22 @@ def test_the_ledger_refuses_updates_and_deletes(client: TestClient, runtime: Run
 def test_bad_date_is_a_clear_error(cli: CliRunner) -> None:
     result = cli.invoke(app, ["ledger", "reconcile", "--date", "2026-13-01"])
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_monthly_family_bills_job_collects_once(client: TestClient, runtime: Runtime, cli: CliRunner) -> None:
+    from jiabao.policies import family_billing
+    from tests.factories import ctx_for
+    from tests.policies.test_billing_helpers import on
+
+    issued = issue(client, runtime, frequency="monthly")
+    with unit_of_work(runtime.sessions) as session:
+        family_billing.designate_account(
+            ctx_for(runtime, session), issued.household_id, account="6222021234567890128", holder_person_id=issued.head
+        )
+    on(runtime, date(2026, 12, 26))
+    for _ in range(2):
+        result = cli.invoke(app, ["ledger", "family-bills", "--month", "2026-12"])
+        assert result.exit_code == 0, result.output
+    assert "1 bills" in result.output
+    assert [p.kind for p in payments(runtime, issued.policy_id)] == ["first_premium", "family_bill"]
+    assert cli.invoke(app, ["ledger", "reconcile", "--date", "2026-12-26"]).exit_code == 0

@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jiabao.core.auth import HOUSEHOLD_WRITERS
 from jiabao.core.errors import FieldProblem, InvalidInput, JiabaoError
-from jiabao.family import service as family
 from jiabao.core.money import from_fen
+from jiabao.family import service as family
 from jiabao.ledger import statement as ledger_statement
 from jiabao.ledger.statement import Statement, StatementRow
 from jiabao.ledger.statement_pdf import PdfRow, StatementDoc, render_statement_pdf
@@ -164,9 +164,7 @@ def family_bill_summary(request: Request, ctx: PageCtx, household_id: HouseholdI
     return render(request, "partials/family_bill_summary.html", ctx.principal, **context)
 
 
-def _form_problem(
-    request: Request, ctx: PageCtx, household_id: int, action: Callable[[], object]
-) -> Response | None:
+def _form_problem(request: Request, ctx: PageCtx, household_id: int, action: Callable[[], object]) -> Response | None:
     try:
         action()
     except JiabaoError as exc:
@@ -212,7 +210,9 @@ def draw_up(request: Request, ctx: PageCtx, household_id: HouseholdId, form: For
 
 
 @router.post("/family-bills/{bill_id}/collect", response_class=HTMLResponse, dependencies=[Csrf])
-def collect(request: Request, ctx: PageCtx, bill_id: Annotated[int, Path(ge=1, le=2**63 - 1)], form: FormData) -> Response:
+def collect(
+    request: Request, ctx: PageCtx, bill_id: Annotated[int, Path(ge=1, le=2**63 - 1)], form: FormData
+) -> Response:
     result = family_billing.collect(ctx, bill_id, idempotency_key=form.get("idempotency_key", ""))
     household_id = result.bill.household_id
     ctx.session.commit()  # release the bill's and the policies' row locks in this thread (see api/policies.py)
