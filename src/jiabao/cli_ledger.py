@@ -66,7 +66,7 @@ def family_bills_command(
 ) -> None:
     """Draw up the month's family bill for every household with a family payment account and collect, in one debit
     each, the bills whose first premium is due by ``--as-of`` (idempotent: running it twice debits nothing more)."""
-    from jiabao.policies.family_billing import run_period
+    from jiabao.policies.billing.family import run_period
 
     runtime = _runtime()
     try:

@@ -19,10 +19,10 @@ from jiabao.db.outbox import OutboxMessage
 from jiabao.db.session import unit_of_work
 from jiabao.ledger import statement as ledger_statement
 from jiabao.ledger.engine import Account
-from jiabao.policies import family_billing
-from jiabao.policies.family_billing import DebitOutcome
-from jiabao.policies.family_billing_models import FamilyPaymentAccount
-from jiabao.policies.policy_models import Payment
+from jiabao.policies.billing import family as family_billing
+from jiabao.policies.billing.family import DebitOutcome
+from jiabao.policies.billing.family_models import FamilyPaymentAccount
+from jiabao.policies.common.models import Payment
 from jiabao.runtime import Runtime
 from tests.claims.flow import issue_for
 from tests.claims.test_claims_family import _household

@@ -16,7 +16,7 @@ from jiabao.config import Settings
 from jiabao.core.money import to_fen
 from jiabao.db.session import unit_of_work
 from jiabao.ledger.engine import Account
-from jiabao.policies.policy_models import Instalment, Payment
+from jiabao.policies.common.models import Instalment, Payment
 from jiabao.policies.rules.schedule import add_years
 from jiabao.runtime import Runtime
 from tests.claims.flow import issue_for

@@ -16,7 +16,7 @@ from jiabao import cli_ledger
 from jiabao.cli import app
 from jiabao.core.money import to_fen
 from jiabao.db.session import unit_of_work
-from jiabao.policies.policy_models import Payment
+from jiabao.policies.common.models import Payment
 from jiabao.runtime import Runtime
 from tests.ledger.helpers import journals, reconcile_on
 from tests.policies.flow import issue
@@ -93,7 +93,7 @@ def test_bad_date_is_a_clear_error(cli: CliRunner) -> None:
 
 
 def test_monthly_family_bills_job_collects_once(client: TestClient, runtime: Runtime, cli: CliRunner) -> None:
-    from jiabao.policies import family_billing
+    from jiabao.policies.billing import family as family_billing
     from tests.factories import ctx_for
     from tests.policies.test_billing_helpers import on
 

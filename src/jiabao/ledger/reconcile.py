@@ -25,7 +25,7 @@ from jiabao.db.context import ServiceContext
 from jiabao.ledger import engine
 from jiabao.ledger.engine import Account, Difference
 from jiabao.ledger.models import LedgerEntry, LedgerJournal
-from jiabao.policies.policy_models import Instalment, Payment
+from jiabao.policies.common.models import Instalment, Payment
 
 MONEY_STATUSES = ("succeeded", "pending", "instructed")
 

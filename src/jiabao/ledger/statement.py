@@ -14,7 +14,7 @@ from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.ledger.engine import Account, Balances, Movement
 from jiabao.ledger.models import LedgerEntry, LedgerJournal
-from jiabao.policies.policy_models import Policy
+from jiabao.policies.common.models import Policy
 
 MAX_DAYS = 3660
 

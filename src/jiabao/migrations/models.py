@@ -9,9 +9,10 @@ from jiabao.db.base import Base
 from jiabao.family import models as family_models
 from jiabao.identity import models as identity_models
 from jiabao.ledger import models as ledger_models
-from jiabao.policies import family_billing_models, suspension_models
-from jiabao.policies import models as policy_models
-from jiabao.policies import policy_models as policy_records
+from jiabao.policies.application import models as policy_models
+from jiabao.policies.billing import family_models as family_billing_models
+from jiabao.policies.billing import models as suspension_models
+from jiabao.policies.common import models as policy_records
 from jiabao.risk.aml import models as aml_models
 from jiabao.risk.fraud import models as fraud_models
 from jiabao.risk.lists import models as watch_list_models

@@ -18,7 +18,7 @@ from jiabao.family import service as family
 from jiabao.ledger import statement as ledger_statement
 from jiabao.ledger.statement import Statement, StatementRow
 from jiabao.ledger.statement_pdf import PdfRow, StatementDoc, render_statement_pdf
-from jiabao.policies import family_billing
+from jiabao.policies.billing import family as family_billing
 from jiabao.web.deps import Csrf, FormData, PageCtx, language, render
 from jiabao.web.i18n import translator
 

@@ -34,11 +34,11 @@ from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.ledger import service as ledger
 from jiabao.notify import Channel, MessageKind
 from jiabao.notify.sms import SmsTooLong
-from jiabao.policies import messages, payments
-from jiabao.policies.billing_common import ENDED, bank_card, check_key, lock_policy, product_names
-from jiabao.policies.billing_service import apply
-from jiabao.policies.family_billing_models import FamilyBill, FamilyBillItem, FamilyPaymentAccount
-from jiabao.policies.policy_models import Instalment, Policy
+from jiabao.policies.billing.common import ENDED, bank_card, check_key, lock_policy, product_names
+from jiabao.policies.billing.family_models import FamilyBill, FamilyBillItem, FamilyPaymentAccount
+from jiabao.policies.billing.service import apply
+from jiabao.policies.common import messages, payments
+from jiabao.policies.common.models import Instalment, Policy
 
 ACCOUNT_COLUMN = "family_payment_accounts.account"
 BILLABLE = ("in_force", "in_grace")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from jiabao.db.context import ServiceContext
 from jiabao.ledger import service as ledger
-from jiabao.policies.policy_models import Instalment, Payment, Policy
+from jiabao.policies.common.models import Instalment, Payment, Policy
 
 
 def premium_received(ctx: ServiceContext, payment: Payment, policy: Policy) -> None:
