@@ -9,6 +9,7 @@ from jiabao.db.base import Base
 from jiabao.family import models as family_models
 from jiabao.identity import models as identity_models
 from jiabao.ledger import models as ledger_models
+from jiabao.policies.application import family_models as family_application_models
 from jiabao.policies.application import models as policy_models
 from jiabao.policies.billing import family_models as family_billing_models
 from jiabao.policies.billing import models as suspension_models
@@ -28,6 +29,7 @@ __all__ = [
     "aml_models",
     "audit",
     "claim_models",
+    "family_application_models",
     "family_billing_models",
     "family_models",
     "fraud_models",

@@ -1,4 +1,5 @@
-"""ledger: the household ledger (append-only journals and entries), the family payment account and family bills
+"""ledger: the household ledger (append-only journals and entries), the family payment account, family bills and
+family applications
 
 Revision ID: 0013
 Revises: 0012
@@ -121,6 +122,38 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("family_bill_items", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_family_bill_items_instalment_id"), ["instalment_id"], unique=False)
+    op.create_table(
+        "family_applications",
+        sa.Column("id", ID, autoincrement=True, nullable=False),
+        sa.Column("household_id", ID, nullable=False),
+        sa.Column("policyholder_person_id", ID, nullable=False),
+        sa.Column("status", sa.String(length=30), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("created_by", ID, nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        _fk("family_applications", "household_id", "households"),
+        _fk("family_applications", "policyholder_person_id", "persons"),
+        _fk("family_applications", "created_by", "users"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_applications")),
+    )
+    with op.batch_alter_table("family_applications", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_family_applications_household_id"), ["household_id"], unique=False)
+    op.create_table(
+        "family_application_items",
+        sa.Column("id", ID, autoincrement=True, nullable=False),
+        sa.Column("family_application_id", ID, nullable=False),
+        sa.Column("application_id", ID, nullable=False),
+        _fk("family_application_items", "family_application_id", "family_applications"),
+        _fk("family_application_items", "application_id", "applications"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_application_items")),
+        sa.UniqueConstraint("application_id", name=op.f("uq_family_application_items_application_id")),
+    )
+    with op.batch_alter_table("family_application_items", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_family_application_items_family_application_id"), ["family_application_id"], unique=False
+        )
     _append_only()
 
 
@@ -159,6 +192,8 @@ def downgrade() -> None:
         for table in APPEND_ONLY:
             for action in ("update", "delete"):
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
+    op.drop_table("family_application_items")
+    op.drop_table("family_applications")
     op.drop_table("family_bill_items")
     op.drop_table("family_bills")
     op.drop_table("family_payment_accounts")
