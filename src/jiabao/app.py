@@ -24,6 +24,7 @@ from jiabao.web import (
     audit_pages,
     claim_pages,
     claim_staff_pages,
+    family_application_pages,
     ledger_pages,
     pages,
     policy_pages,
@@ -58,6 +59,7 @@ PAGE_MODULES = (
     screening_pages,
     audit_pages,
     ledger_pages,
+    family_application_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -45,9 +45,7 @@ def test_plan_becomes_one_family_application_paid_once(client: TestClient, runti
             _, questionnaire = family_application.questions(ctx, engine, kb, fa_id, member.person_id)
             asked = [q.model_dump(mode="json") for q in questionnaire.questions]
             assert len({q["id"] for q in asked}) == len(asked)  # each question once, whatever the products
-            family_application.answer(
-                ctx, engine, kb, fa_id, member.person_id, QuestionnaireIn(answers=healthy(asked))
-            )
+            family_application.answer(ctx, engine, kb, fa_id, member.person_id, QuestionnaireIn(answers=healthy(asked)))
         with unit_of_work(runtime.sessions) as session, pytest.raises(Conflict):  # answered once, for all
             family_application.questions(ctx_for(runtime, session), engine, kb, fa_id, member.person_id)
     with unit_of_work(runtime.sessions) as session:

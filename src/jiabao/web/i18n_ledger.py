@@ -89,3 +89,39 @@ LEDGER_TEXTS.update(
         "bill.drawn": ("家庭账单已生成", "The family bill is drawn up"),
     }
 )
+
+LEDGER_TEXTS.update(
+    {
+        "fa.title": ("家庭投保单", "Family application"),
+        "fa.intro": (
+            "一张投保单为多位家人投保多种保障：每位家人只需做一次健康告知，一次确认、一次缴费，出单后组成家庭保障计划。",
+            "One application for several members and products: each member answers the health questions once, you "
+            "confirm once and pay once, and the policies issued form the family plan.",
+        ),
+        "fa.status": ("状态", "Status"),
+        "fa.status.questionnaire": ("待健康告知", "Health questions to answer"),
+        "fa.status.referred": ("人工核保中", "With an underwriter"),
+        "fa.status.awaiting_confirmation": ("待确认", "To confirm"),
+        "fa.status.awaiting_payment": ("待缴费", "Awaiting payment"),
+        "fa.status.issued": ("已承保", "Issued"),
+        "fa.status.declined": ("未通过核保", "Declined"),
+        "fa.products": ("保障项目", "Cover"),
+        "fa.members": ("被保险人", "Insured"),
+        "fa.first_premium": ("首期保费", "First premium"),
+        "fa.not_covered": ("未承保", "not covered"),
+        "fa.questionnaires": ("健康告知", "Health questions"),
+        "fa.questionnaire_once": (
+            "每位家人只需回答一次，答案用于为其投保的所有产品。",
+            "Each member answers once; the answers serve every product that covers them.",
+        ),
+        "fa.n_products": ("项保障", " products"),
+        "fa.answered": ("已完成", "Answered"),
+        "fa.answer": ("填写健康告知", "Answer the health questions"),
+        "fa.confirm": ("投保确认（一次确认全部）", "Confirm (once for everything)"),
+        "fa.confirm_all": ("确认全部保障", "Confirm all cover"),
+        "fa.pay": ("一次缴费", "One payment"),
+        "fa.pay_all": ("一次缴纳全部首期保费", "Pay every first premium at once"),
+        "fa.plan": ("家庭保障计划（已出单）", "Family plan (issued)"),
+        "advice.apply_plan": ("把整个规划变成一张家庭投保单", "Turn the whole plan into one family application"),
+    }
+)
