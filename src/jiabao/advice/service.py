@@ -521,13 +521,19 @@ def reassess_due(ctx: ServiceContext, engine: ProductEngine, *, after_id: int, l
 
 
 def to_family_application(
-    ctx: ServiceContext, engine: ProductEngine, household_id: int, budget_share: Decimal | None
+    ctx: ServiceContext,
+    engine: ProductEngine,
+    household_id: int,
+    budget_share: Decimal | None,
+    frequency: str = "annual",
 ) -> int:
     """One click: the plan becomes ONE family application (issue 12 item 3). Lines of the same product, term and
     cover period are one product application for those members (a policy insures up to 7 family members); a
-    pension line (paid from an age) is left to an adviser, as on the plan. Returns the family application's id."""
+    pension line (paid from an age) is left to an adviser, as on the plan. ``frequency`` (e.g. monthly) is used for
+    every product that offers it, annual for the others. Returns the family application's id."""
     from jiabao.policies.application import family as family_application
     from jiabao.policies.application.schemas import ApplicationIn, InsuredIn
+    from jiabao.products.schema import Frequency
 
     result = plan(ctx, engine, household_id, budget_share)
     groups: dict[tuple[str, int | None, int], list[InsuredIn]] = {}
@@ -545,8 +551,15 @@ def to_family_application(
                 ),
             )
         )
+    wanted = Frequency(frequency) if frequency in {f.value for f in Frequency} else Frequency.ANNUAL
+
+    def offered(code: str) -> Frequency:
+        return wanted if wanted in engine.catalog.products[code].payment.frequencies else Frequency.ANNUAL
+
     lines = [
-        ApplicationIn(product_code=code, insureds=insureds, coverage=coverage, payment_term=term)
+        ApplicationIn(
+            product_code=code, insureds=insureds, coverage=coverage, payment_term=term, frequency=offered(code)
+        )
         for (code, coverage, term), insureds in groups.items()
     ]
     created = family_application.start(ctx, engine, household_id, lines, source="advice_plan")

@@ -52,7 +52,8 @@ def from_plan(request: Request, ctx: PageCtx, household_id: Id, form: FormData) 
         share = None
     if share is not None and not Decimal("0.01") <= share <= Decimal("0.5"):
         share = None
-    fa_id = advice.to_family_application(ctx, runtime_of(request).products, household_id, share)
+    frequency = "monthly" if form.get("frequency") == "monthly" else "annual"
+    fa_id = advice.to_family_application(ctx, runtime_of(request).products, household_id, share, frequency)
     return RedirectResponse(f"/family-applications/{fa_id}", status_code=303)
 
 

@@ -122,6 +122,8 @@ LEDGER_TEXTS.update(
         "fa.pay": ("一次缴费", "One payment"),
         "fa.pay_all": ("一次缴纳全部首期保费", "Pay every first premium at once"),
         "fa.plan": ("家庭保障计划（已出单）", "Family plan (issued)"),
+        "advice.frequency": ("缴费方式", "Pay"),
+        "advice.monthly_where_offered": ("月缴（产品支持时）", "Monthly (where the product offers it)"),
         "advice.apply_plan": ("把整个规划变成一张家庭投保单", "Turn the whole plan into one family application"),
     }
 )
