@@ -7,6 +7,7 @@ from jiabao.claims import models as claim_models
 from jiabao.db import audit, outbox
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
+from jiabao.family import proxy_models
 from jiabao.identity import models as identity_models
 from jiabao.ledger import models as ledger_models
 from jiabao.policies.application import family_models as family_application_models
@@ -38,6 +39,7 @@ __all__ = [
     "outbox",
     "policy_models",
     "policy_records",
+    "proxy_models",
     "screening_models",
     "security_models",
     "suspension_models",

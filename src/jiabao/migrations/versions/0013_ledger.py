@@ -1,5 +1,5 @@
-"""ledger: the household ledger (append-only journals and entries), the family payment account, family bills and
-family applications
+"""ledger: the household ledger (append-only journals and entries), the family payment account, family bills,
+family applications and family proxies
 
 Revision ID: 0013
 Revises: 0012
@@ -154,6 +154,30 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_family_application_items_family_application_id"), ["family_application_id"], unique=False
         )
+    op.create_table(
+        "family_proxies",
+        sa.Column("id", ID, autoincrement=True, nullable=False),
+        sa.Column("household_id", ID, nullable=False),
+        sa.Column("principal_person_id", ID, nullable=False),
+        sa.Column("proxy_person_id", ID, nullable=False),
+        sa.Column("scope", sa.JSON(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("expires_on", sa.Date(), nullable=False),
+        sa.Column("consent", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        _fk("family_proxies", "household_id", "households"),
+        sa.ForeignKeyConstraint(
+            ["principal_person_id"], ["persons.id"], name=op.f("fk_family_proxies_principal_person_id_persons")
+        ),
+        sa.ForeignKeyConstraint(
+            ["proxy_person_id"], ["persons.id"], name=op.f("fk_family_proxies_proxy_person_id_persons")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_proxies")),
+    )
+    with op.batch_alter_table("family_proxies", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_family_proxies_household_id"), ["household_id"], unique=False)
+        batch_op.create_index("ix_family_proxies_pair", ["principal_person_id", "proxy_person_id"], unique=False)
     _append_only()
 
 
@@ -192,6 +216,7 @@ def downgrade() -> None:
         for table in APPEND_ONLY:
             for action in ("update", "delete"):
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
+    op.drop_table("family_proxies")
     op.drop_table("family_application_items")
     op.drop_table("family_applications")
     op.drop_table("family_bill_items")

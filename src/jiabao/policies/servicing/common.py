@@ -18,6 +18,7 @@ from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, PermissionDenied
 from jiabao.db.context import ServiceContext
 from jiabao.db.outbox import enqueue
+from jiabao.family import proxies as family_proxies
 from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.policies.common import premiums, views
 from jiabao.policies.common.models import Instalment, Policy, PolicyInsured, ServiceRequest
@@ -47,7 +48,8 @@ def load_for_service(ctx: ServiceContext, policy_id: int) -> tuple[Policy, House
     ctx.session.scalars(select(Policy.id).where(Policy.id == policy_id).with_for_update()).one_or_none()
     policy, overview = views.load(ctx, policy_id)
     if ctx.principal.role is Role.CUSTOMER and ctx.principal.person_id != policy.policyholder_person_id:
-        raise PermissionDenied("Only the policyholder may request servicing", "仅投保人本人可以申请保全")
+        if not family_proxies.check_act(ctx, policy.household_id, policy.policyholder_person_id, "servicing"):
+            raise PermissionDenied("Only the policyholder may request servicing", "仅投保人本人可以申请保全")
     if policy.status not in LIVE:
         raise Conflict(
             f"The policy is {policy.status}; it can no longer be changed",
