@@ -68,3 +68,24 @@ def test_family_bill_and_statement_pages(client: TestClient, runtime: Runtime) -
     other = make_family(runtime, username="liu", seq=9, phone="13900001234", name="刘洋")
     assert client.get(f"/households/{other.household_id}/statement").status_code == 404
     assert client.get(f"/households/{other.household_id}/family-bill").status_code == 404
+
+
+def test_proxy_page_records_and_revokes(client: TestClient, runtime: Runtime) -> None:
+    home = _household(client, runtime)
+    log_in(client, "zhang")
+    url = f"/households/{home.id}/proxies"
+    page = client.get(url)
+    assert page.status_code == 200 and "家人代办授权" in page.text
+    token = csrf(client, url)
+    base = {"csrf_token": token, "principal_person_id": str(home.spouse), "proxy_person_id": str(home.head),
+            "scope-servicing": "on", "expires_on": "2027-06-30", "principal_consent": "on"}  # fmt: skip
+    one_sided = client.post(url, data=base)
+    assert one_sided.status_code == 422 and 'data-field="consent"' in one_sided.text
+    done = client.post(url, data=base | {"proxy_consent": "on"}, follow_redirects=False)
+    assert done.status_code == 303
+    listed = client.get(url).text
+    assert 'data-active="yes"' in listed and "保全申请" in listed and "2027-06-30" in listed
+    assert not re.search(r">\s*(servicing|claims)\s*<", listed)
+    proxy_id = re.search(r"/proxies/(\d+)/revoke", listed).group(1)  # type: ignore[union-attr]
+    client.post(f"{url}/{proxy_id}/revoke", data={"csrf_token": token})
+    assert "已撤销" in client.get(url).text

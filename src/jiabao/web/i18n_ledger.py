@@ -127,3 +127,32 @@ LEDGER_TEXTS.update(
         "advice.apply_plan": ("把整个规划变成一张家庭投保单", "Turn the whole plan into one family application"),
     }
 )
+
+LEDGER_TEXTS.update(
+    {
+        "proxy.title": ("家人代办授权", "Family proxies"),
+        "proxy.open": ("家人代办授权", "Family proxies"),
+        "proxy.intro": (
+            "经本人和代理人双方同意，成年家人可在授权范围和期限内代为申请理赔、办理保全（如子女为年迈父母代办），每次代办都有记录。",
+            "With both parties' consent, an adult family member may file claims or servicing requests for another "
+            "(e.g. a child for an elderly parent) within the scope and period recorded; every act is recorded.",
+        ),
+        "proxy.principal": ("被代理人", "Acting for"),
+        "proxy.proxy": ("代理人", "Proxy"),
+        "proxy.scope": ("代办范围", "Scope"),
+        "proxy.act.claims": ("理赔申请", "claims"),
+        "proxy.act.servicing": ("保全申请", "servicing"),
+        "proxy.expires": ("授权到期日", "Expires on"),
+        "proxy.active": ("有效", "Active"),
+        "proxy.expired": ("已过期", "Expired"),
+        "proxy.revoked": ("已撤销", "Revoked"),
+        "proxy.revoke": ("撤销授权", "Revoke"),
+        "proxy.none": ("暂无代办授权", "No proxy yet"),
+        "proxy.new": ("新增代办授权", "New proxy"),
+        "proxy.principal_consent": ("被代理人本人同意", "The member consents"),
+        "proxy.proxy_consent": ("代理人同意", "The proxy consents"),
+        "proxy.grant": ("保存授权", "Save the authorisation"),
+        "proxy.granted": ("代办授权已保存", "The proxy is recorded"),
+        "proxy.revoked_now": ("代办授权已撤销", "The proxy is revoked"),
+    }
+)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jiabao.core.auth import HOUSEHOLD_WRITERS
 from jiabao.core.errors import FieldProblem, InvalidInput, JiabaoError
 from jiabao.core.money import from_fen
+from jiabao.family import proxies as family_proxies
 from jiabao.family import service as family
 from jiabao.ledger import statement as ledger_statement
 from jiabao.ledger.statement import Statement, StatementRow
@@ -218,3 +219,63 @@ def collect(
     ctx.session.commit()  # release the bill's and the policies' row locks in this thread (see api/policies.py)
     done = "paid" if result.outcome == "paid" else "declined"
     return RedirectResponse(f"/households/{household_id}/family-bill?done={done}", status_code=303)
+
+
+# ---- family proxies (家人代办授权) -------------------------------------------------------------------------------
+
+
+def _proxy_context(ctx: PageCtx, household_id: int) -> dict[str, Any]:
+    overview = family.get_overview(ctx, household_id)
+    return {
+        "household_id": household_id,
+        "members": overview.members,
+        "adults": [m for m in overview.members if m.age >= 18],
+        "proxies": family_proxies.list_for_household(ctx, household_id),
+        "acts": family_proxies.ACTS,
+        "default_expiry": (ctx.clock.today() + timedelta(days=365)).isoformat(),
+        "can_edit": ctx.principal.role in HOUSEHOLD_WRITERS,
+    }
+
+
+@router.get("/households/{household_id}/proxies", response_class=HTMLResponse)
+def proxies_page(request: Request, ctx: PageCtx, household_id: HouseholdId, done: str | None = None) -> Response:
+    context = _proxy_context(ctx, household_id)
+    return render(request, "proxies.html", ctx.principal, problems=[], done=done, form={}, **context)
+
+
+@router.post("/households/{household_id}/proxies", response_class=HTMLResponse, dependencies=[Csrf])
+def grant_proxy(request: Request, ctx: PageCtx, household_id: HouseholdId, form: FormData) -> Response:
+    try:
+        family_proxies.grant(
+            ctx,
+            household_id,
+            principal_person_id=int(form.get("principal_person_id") or 0),
+            proxy_person_id=int(form.get("proxy_person_id") or 0),
+            scope=[a for a in family_proxies.ACTS if form.get(f"scope-{a}") == "on"],
+            expires_on=_date(form.get("expires_on"), date.min, "expires_on"),
+            principal_consent=form.get("principal_consent") == "on",
+            proxy_consent=form.get("proxy_consent") == "on",
+        )
+    except ValueError:
+        return render(
+            request, "proxies.html", ctx.principal, status_code=422, done=None, form=form,
+            problems=[FieldProblem("principal_person_id", "invalid", "请选择家庭成员", "Choose a member")],
+            **_proxy_context(ctx, household_id),
+        )  # fmt: skip
+    except JiabaoError as exc:
+        if not exc.fields:
+            raise
+        ctx.session.rollback()
+        return render(
+            request, "proxies.html", ctx.principal, status_code=422, done=None, form=form, problems=exc.fields,
+            **_proxy_context(ctx, household_id),
+        )  # fmt: skip
+    return RedirectResponse(f"/households/{household_id}/proxies?done=granted", status_code=303)
+
+
+@router.post("/households/{household_id}/proxies/{proxy_id}/revoke", dependencies=[Csrf])
+def revoke_proxy(
+    ctx: PageCtx, household_id: HouseholdId, proxy_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+) -> Response:
+    family_proxies.revoke(ctx, household_id, proxy_id)
+    return RedirectResponse(f"/households/{household_id}/proxies?done=revoked", status_code=303)
