@@ -159,8 +159,9 @@ def view(ctx: ServiceContext, engine: ProductEngine, family_application_id: int)
             names[insured.person_id] = insured.name
             products.setdefault(insured.person_id, []).append(app.product_code)
     for app_row in _rows(ctx, ids):
-        for insured in app_row.insureds:
-            pending[insured.person_id] = pending.get(insured.person_id, False) or insured.uw_status == "questionnaire"
+        for row_insured in app_row.insureds:
+            waiting = row_insured.uw_status == "questionnaire"
+            pending[row_insured.person_id] = pending.get(row_insured.person_id, False) or waiting
     policies = [
         {"policy_id": p.id, "policy_no": p.policy_no, "product_code": p.product_code, "status": p.status}
         for p in ctx.session.scalars(select(Policy).where(Policy.application_id.in_(ids)).order_by(Policy.id))
