@@ -45,7 +45,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded benchmark database")
     args = parser.parse_args()
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{args.database}"
-    env = {**os.environ, "JIABAO_DATABASE_URL": url, "JIABAO_DATA_DIR": str(ROOT / "var" / "bench-family-home")}
+    env = {
+        **os.environ,
+        "JIABAO_DATABASE_URL": url,
+        "JIABAO_DATA_DIR": str(ROOT / "var" / "bench-family-home"),
+        "JIABAO_PLAIN_HTTP": "true",  # the benchmark talks plain HTTP to 127.0.0.1: session cookie without Secure
+    }
     if not args.reuse:
         admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
