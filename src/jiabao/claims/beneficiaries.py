@@ -19,7 +19,7 @@ from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.enums import LifeEventKind
 from jiabao.family.schemas import HouseholdOut
-from jiabao.policies.policy_models import BeneficiaryDesignation, Policy, PolicyInsured
+from jiabao.policies.common.models import BeneficiaryDesignation, Policy, PolicyInsured
 from jiabao.risk.screening import service as screening
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from jiabao.claims.engine.workflow import Deduction, DueInstalment, grace_premiums, net_of, split
 from jiabao.claims.models import Claim, ClaimBeneficiary, ClaimLine
 from jiabao.db.context import ServiceContext
-from jiabao.policies.policy_models import Instalment, Payment, Policy
+from jiabao.policies.common.models import Instalment, Payment, Policy
 
 ACCOUNT_COLUMN = "claims.account"
 

@@ -34,7 +34,7 @@ from jiabao.db.context import ServiceContext
 from jiabao.db.outbox import enqueue
 from jiabao.family import service as family
 from jiabao.identity.models import User
-from jiabao.policies.policy_models import Policy, PolicyInsured
+from jiabao.policies.common.models import Policy, PolicyInsured
 from jiabao.policies.rules.periods import within_years
 from jiabao.risk.screening import service as screening
 from jiabao.underwriting import service as uw
