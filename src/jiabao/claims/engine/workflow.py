@@ -239,12 +239,17 @@ class Recipient:
     person_id: int | None
     basis: Basis
     share: Decimal
-    """Percent of the benefit (two decimals; the recipients' shares sum to 100)."""
+    """Percent of the benefit (6 decimals; the recipients' shares sum to 100)."""
+
+
+SHARE = Decimal("0.000001")
+"""Shares are kept to 6 decimals of a percent, so equal shares pay equal amounts to the fen (1/3 of ¥300,000 is
+¥100,000.00 each, not ¥100,020 and ¥99,990 as two-decimal percentages would give)."""
 
 
 def _pro_rata(shares: list[Decimal]) -> list[Decimal]:
     total = sum(shares, Decimal(0))
-    out = [(s * 100 / total).quantize(Decimal("0.01")) for s in shares]
+    out = [(s * 100 / total).quantize(SHARE) for s in shares]
     out[0] += Decimal(100) - sum(out, Decimal(0))
     return out
 
