@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
 from tests.advice import authz_advice
-from tests.claims import authz_workflow
 from tests.api.conftest import token_for
+from tests.claims import authz_workflow
 from tests.factories import add_member, make_family, make_user, resident_id
 from tests.fraud_aml import authz_risk
 from tests.policies import authz_billing, authz_claimsmoney, authz_servicing, authz_visits

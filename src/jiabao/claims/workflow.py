@@ -62,9 +62,12 @@ def _problem(field: str, code: str, zh: str, en: str) -> InvalidInput:
     return InvalidInput(fields=(FieldProblem(field, code, zh, en),))
 
 
-def _ensure_adjuster(ctx: ServiceContext) -> None:
+def ensure_adjuster(ctx: ServiceContext) -> None:
     if ctx.principal.role not in ADJUSTERS:
         raise PermissionDenied("Only claims staff do this", "仅理赔人员可办理")
+
+
+_ensure_adjuster = ensure_adjuster
 
 
 def _load(ctx: ServiceContext, claim_id: int) -> Claim:
@@ -654,3 +657,11 @@ def due_advances(ctx: ServiceContext, today: date) -> list[Claim]:
     _ensure_adjuster(ctx)
     claims = ctx.session.scalars(select(Claim).where(Claim.status.in_(OPEN)))
     return [c for c in claims if (d := c.details.get("advance_payment_by")) and date.fromisoformat(d) <= today]
+
+
+def investigators(ctx: ServiceContext) -> list[tuple[int, str]]:
+    """Who can be given an investigation: active claims, risk and admin staff (id, display name)."""
+    _ensure_adjuster(ctx)
+    roles = (Role.CLAIMS.value, Role.RISK.value, Role.ADMIN.value)
+    rows = ctx.session.scalars(select(User).where(User.role.in_(roles), User.active.is_(True)).order_by(User.id))
+    return [(u.id, u.display_name) for u in rows]

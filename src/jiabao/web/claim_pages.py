@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from jiabao.api.claims import engines
 from jiabao.api.deps import runtime_of
 from jiabao.api.errors import problems_from_pydantic
-from jiabao.claims import evidence, queries, service
+from jiabao.claims import evidence, queries, service, workflow
 from jiabao.claims.engine import (
     Cause,
     ClaimType,
@@ -405,6 +405,7 @@ def _timeline(ctx: ServiceContext, claim: Claim) -> Any:
         received_on=claim.reported_at.date(),
         complexity=Complexity.COMPLEX if claim.complex_case else Complexity.ORDINARY,
         as_of=ctx.clock.today(),
+        requests=workflow.pauses(ctx, claim.id),
         decided_on=decided,
         rejected=claim.status == "declined",
         notice_sent_on=date.fromisoformat(sent) if (sent := claim.details.get("notice_sent_on")) else None,
@@ -413,8 +414,17 @@ def _timeline(ctx: ServiceContext, claim: Claim) -> Any:
     )
 
 
-@router.get("/claims/{claim_id}", response_class=HTMLResponse)
-def claim_page(request: Request, ctx: PageCtx, claim_id: int, filed: int = 0) -> Response:
+def render_claim(
+    request: Request,
+    ctx: ServiceContext,
+    claim_id: int,
+    *,
+    filed: bool = False,
+    sent: bool = False,
+    problems: tuple[FieldProblem, ...] = (),
+    status_code: int = 200,
+) -> Response:
+    """The claim page (also re-shown with the problems of a refused upload, appeal or account)."""
     found = queries.load(ctx, claim_id)
     claim = queries.view(ctx, found)
     reported = claim.reported_at.astimezone(CHINA_TZ)
@@ -422,13 +432,24 @@ def claim_page(request: Request, ctx: PageCtx, claim_id: int, filed: int = 0) ->
         request,
         "claim_detail.html",
         ctx.principal,
+        status_code=status_code,
         claim=claim,
         policies=household_policies(request, ctx, claim.household_id),
         missing=document_names(request, claim.missing_documents),
+        requested=document_names(request, claim.open_request_kinds),
         timeline=_timeline(ctx, found),
         reported=reported,
-        filed=bool(filed),
+        filed=filed,
+        sent=sent,
+        problems=grouped_problems(problems),
+        problem_list=problems,
+        can_file=ctx.principal.role in HOUSEHOLD_WRITERS,
     )
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim_page(request: Request, ctx: PageCtx, claim_id: int, filed: int = 0, sent: int = 0) -> Response:
+    return render_claim(request, ctx, claim_id, filed=bool(filed), sent=bool(sent))
 
 
 @router.get("/households/{household_id}/claims", response_class=HTMLResponse)
