@@ -289,6 +289,8 @@ def _claim_data(form: dict[str, str], document_codes: list[str]) -> dict[str, An
     }
     if form.get("payee_person_id"):
         data["payee_person_id"] = form["payee_person_id"]
+    if form.get("channel") in ("counter", "phone"):
+        data["channel"] = form["channel"]  # staff only: counter or phone report (电话报案); refused for a customer
     icd10 = form.get("icd10", "").strip().upper()
     if icd10:
         diagnosis: dict[str, Any] = {"icd10": icd10, "description": form.get("diagnosis", "").strip()}
