@@ -1,6 +1,6 @@
 """Claims workflow pages without a browser: the death claim's recipients (legal heirs, shares, their own accounts)
 in Chinese on the claim page; a wrong card is refused in place and nothing changes; the adjuster's handle page
-in Chinese with no raw code; a phone report's channel on the panel by channel."""
+in Chinese with no raw code; the queue's reminder once the art. 25 advance date has come; the panel by channel."""
 
 from __future__ import annotations
 
@@ -75,5 +75,11 @@ def test_death_claim_recipients_and_the_handle_page(client: TestClient, runtime:
     handle = client.get(f"/claims/{claim['id']}/handle")
     assert handle.status_code == 200, handle.text
     assert "二次核保" in handle.text and "理赔调查" in handle.text and not RAW.search(handle.text)
+    assert 'data-testid="advances-due"' not in client.get("/claims-queue").text
+    runtime.clock.advance(timedelta(days=61))  # undecided 60 days after receipt: the art. 25 advance is due
+    client.cookies.clear()
+    log_in(client, "adjuster")  # the session of 61 days ago has expired
+    queue = client.get("/claims-queue").text
+    assert 'data-testid="advances-due"' in queue and claim["claim_no"] in queue
     panel = client.get("/claims-panel")
     assert "理赔服务质量（按报案渠道）" in panel.text and 'data-testid="panel-accepted-online">1<' in panel.text

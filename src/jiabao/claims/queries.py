@@ -17,6 +17,7 @@ from jiabao.claims.health import health
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimLine
 from jiabao.claims.schemas import AdjusterDecisionIn, ChannelFigures, ClaimLineOut, ClaimOut, ClaimsPanel
 from jiabao.core.auth import Role
+from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
@@ -239,7 +240,9 @@ def _channel_figures(channel: str, claims: list[Claim]) -> ChannelFigures:
     """Accepted (受理), decided within the limit (on or before the deadline, document waits deducted) and the
     average calendar days from report to decision, for one reporting channel (one claim counts once)."""
     decided = [c for c in claims if c.decided_at is not None]
-    within = sum(1 for c in decided if c.decided_at is not None and c.decided_at.date() <= c.decision_due)
+    within = sum(
+        1 for c in decided if c.decided_at is not None and c.decided_at.astimezone(CHINA_TZ).date() <= c.decision_due
+    )
     days = [Decimal((c.decided_at - c.reported_at).total_seconds()) / 86400 for c in decided if c.decided_at]
     return ChannelFigures(
         channel=channel,

@@ -6,7 +6,7 @@ Rules: :mod:`jiabao.claims.engine.workflow` (pure). Every step is audited; messa
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy import select
 from jiabao.claims import beneficiaries, evidence, payout, service
 from jiabao.claims.engine import Complexity, Decision, RuleSet, claim_timeline
 from jiabao.claims.engine.explain import APPEAL_EN, APPEAL_ZH
-from jiabao.claims.engine.timeline import DocumentRequest
+from jiabao.claims.engine.timeline import ADVANCE_PAYMENT_DAYS, DocumentRequest
 from jiabao.claims.engine.workflow import determinable_lines, request_notice, reunderwriting_effect
 from jiabao.claims.health import health, set_health
 from jiabao.claims.models import (
@@ -656,7 +656,13 @@ def due_advances(ctx: ServiceContext, today: date) -> list[Claim]:
     """Undecided claims whose 60-day advance date (art. 25, pauses deducted) has come: the adjuster's reminder."""
     _ensure_adjuster(ctx)
     claims = ctx.session.scalars(select(Claim).where(Claim.status.in_(OPEN)))
-    return [c for c in claims if (d := c.details.get("advance_payment_by")) and date.fromisoformat(d) <= today]
+    due = []
+    for c in claims:
+        stored = c.details.get("advance_payment_by")
+        by = date.fromisoformat(stored) if stored else c.reported_at.date() + timedelta(days=ADVANCE_PAYMENT_DAYS)
+        if by <= today:
+            due.append(c)
+    return due
 
 
 def investigators(ctx: ServiceContext) -> list[tuple[int, str]]:
