@@ -400,3 +400,26 @@ def test_phone_reports_count_as_phone_and_the_panel_gives_figures_by_channel(
     assert by["online"]["accepted"] == 1 and by["phone"]["accepted"] == 1 and by["counter"]["accepted"] == 0
     assert by["online"]["decided_within_limit"] == 1 and by["phone"]["decided"] == 0
     assert panel["accepted"] == 2 and D(panel["decided_within_limit_share"]) == 1
+
+
+def test_a_counter_filing_needs_the_identity_checked_and_the_customers_confirmation(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """Counter parity (issue 17 item 3; Basic Service Rules 2010): at the counter the staff member verifies the
+    customer's identity and records their confirmation; without either the filing is refused and nothing is kept."""
+    covered = child_with_outpatient_cover(client, runtime)
+    counter = _staff(client, runtime, "counter", Role.SERVICE)
+    body = outpatient_claim(covered.child, runtime.clock.today(), invoice="INV-COUNTER-1")
+    body.pop("documents")
+    body["insured_authorised"] = True
+    url = f"/api/v1/households/{covered.household_id}/claims"
+    for flags, field in (
+        ({}, "counter_identity_verified"),
+        ({"counter_identity_verified": True}, "counter_customer_confirmed"),
+    ):
+        refused = client.post(url, json=body | flags, headers=counter | {"Idempotency-Key": f"counter-{field}"})
+        assert refused.status_code == 422 and refused.json()["error"]["fields"][0]["field"] == field
+    assert client.get(f"/api/v1/households/{covered.household_id}/claims", headers=covered.headers).json() == []
+    both = {"counter_identity_verified": True, "counter_customer_confirmed": True}
+    filed = client.post(url, json=body | both, headers=counter | {"Idempotency-Key": "counter-ok-1"})
+    assert filed.status_code == 201 and filed.json()["channel"] == "counter"

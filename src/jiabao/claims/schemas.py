@@ -32,6 +32,10 @@ class ClaimIn(BaseModel):
     payee_person_id: int | None = None
     insured_authorised: bool = False
     """For a claim filed by a family member (代人申请): the insured's authorisation was given."""
+    counter_identity_verified: bool = False
+    """At the counter: the staff member checked the customer's identity document against the insured or payee."""
+    counter_customer_confirmed: bool = False
+    """At the counter: the customer confirmed the claim as recorded (read back and signed or confirmed)."""
     channel: Literal["counter", "phone"] | None = None
     """Staff only: how the claim was reported — at the counter (default) or by phone (电话报案, recorded by the
     claims handler or counter staff). A customer's own filing is always ``online``."""

@@ -139,7 +139,24 @@ def _channel(ctx: ServiceContext, data: ClaimIn) -> str:
         if data.channel is not None:
             raise _problem("channel", "staff_only", "报案渠道由工作人员记录", "Only staff record the channel")
         return "online"
-    return data.channel or "counter"
+    channel = data.channel or "counter"
+    if channel == "counter" and ctx.principal.role is Role.SERVICE:
+        # counter parity (issue 17 item 3): the customer's identity checked and their confirmation recorded
+        if not data.counter_identity_verified:
+            raise _problem(
+                "counter_identity_verified",
+                "required",
+                "柜面受理须核验客户身份证件",
+                "At the counter the customer's identity must be verified",
+            )
+        if not data.counter_customer_confirmed:
+            raise _problem(
+                "counter_customer_confirmed",
+                "required",
+                "柜面受理须由客户确认申请内容",
+                "At the counter the customer must confirm the claim",
+            )
+    return channel
 
 
 def existing(ctx: ServiceContext, household_id: int, key: str) -> Claim | None:
@@ -197,6 +214,12 @@ def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: Claim
     ctx.session.info.setdefault(CREATED, set()).add(claim.id)
     set_health(ctx, claim, ci_disease=data.ci.disease if data.ci else None)
     evidence.attach(ctx, claim, data.document_ids)
+    if claim.channel == "counter" and ctx.principal.role is Role.SERVICE:
+        claim.details = {
+            **claim.details,
+            "counter": {"identity_verified": True, "customer_confirmed": True, "staff": ctx.principal.user_id},
+        }
+        ctx.audit("claim.counter_confirmation", "claim", claim.id, {"identity_verified": True, "confirmed": True})
     if claim.claim_type == "death":
         beneficiaries.identify(ctx, claim, overview)
     decision = _decide(ctx, engines, claim, overview, data, tuple(kinds))

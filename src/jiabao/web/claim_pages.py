@@ -70,6 +70,9 @@ FIELD_OF = {
     "insured_authorised": "insured_authorised",
     "documents": "documents",
     "disability_grades": "disability_grade",
+    "counter_identity_verified": "counter_identity_verified",
+    "counter_customer_confirmed": "counter_customer_confirmed",
+    "channel": "channel",
 }
 
 
@@ -160,6 +163,9 @@ LABELS = {
     "ci-adl": "claim.ci_adl",
     "ci-ckd-stage": "claim.ci_ckd_stage",
     "ci-dialysis-days": "claim.ci_dialysis_days",
+    "counter_identity_verified": "claim.counter_identity",
+    "counter_customer_confirmed": "claim.counter_confirmed",
+    "channel": "claim.channel",
 }
 
 
@@ -289,6 +295,10 @@ def _claim_data(form: dict[str, str], document_codes: list[str]) -> dict[str, An
     }
     if form.get("payee_person_id"):
         data["payee_person_id"] = form["payee_person_id"]
+    if form.get("counter_identity_verified") == "on":
+        data["counter_identity_verified"] = True
+    if form.get("counter_customer_confirmed") == "on":
+        data["counter_customer_confirmed"] = True
     if form.get("channel") in ("counter", "phone"):
         data["channel"] = form["channel"]  # staff only: counter or phone report (电话报案); refused for a customer
     icd10 = form.get("icd10", "").strip().upper()

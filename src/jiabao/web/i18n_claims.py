@@ -301,6 +301,8 @@ WORKFLOW_TEXTS: dict[str, tuple[str, str]] = {
     "claim.panel_within_share": ("时效达成率", "Within-limit share"),
     "claim.panel_avg_days": ("平均结论天数", "Average days to decision"),
     "claim.docs_received": ("客户已补充资料", "The customer sent the documents"),
+    "claim.counter_identity": ("已核验客户本人身份证件原件", "The customer's identity document was checked"),
+    "claim.counter_confirmed": ("客户已确认申请内容", "The customer confirmed the claim as recorded"),
     "claim.advances_due": (
         "已满60日仍未结案，应先行赔付已确定部分（保险法第二十五条）",
         "60 days have passed without a decision: pay the determined part (Insurance Law art. 25)",
