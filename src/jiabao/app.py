@@ -24,6 +24,7 @@ from jiabao.web import (
     audit_pages,
     claim_pages,
     claim_staff_pages,
+    claim_workflow_pages,
     family_application_pages,
     ledger_pages,
     pages,
@@ -58,6 +59,7 @@ PAGE_MODULES = (
     advice_pages,
     screening_pages,
     audit_pages,
+    claim_workflow_pages,
     ledger_pages,
     family_application_pages,
 )

@@ -2,7 +2,7 @@
 family applications and family proxies
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0014 (main already holds 0014_claims_workflow on 0012; the integrator may re-chain)
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
