@@ -26,6 +26,7 @@ from jiabao.web import (
     claim_staff_pages,
     pages,
     policy_pages,
+    product_pages,
     quote_pages,
     reinstatement_pages,
     risk_ops_pages,
@@ -56,6 +57,7 @@ PAGE_MODULES = (
     advice_pages,
     screening_pages,
     audit_pages,
+    product_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -65,6 +67,8 @@ VENDOR_FILES = {
     "swagger-ui-bundle.js": NODE_MODULES / "swagger-ui-dist" / "swagger-ui-bundle.js",
     "swagger-ui.css": NODE_MODULES / "swagger-ui-dist" / "swagger-ui.css",
     "favicon-32x32.png": NODE_MODULES / "swagger-ui-dist" / "favicon-32x32.png",
+    "pico.min.css": NODE_MODULES / "@picocss" / "pico" / "css" / "pico.red.min.css",
+    "chart.umd.min.js": NODE_MODULES / "chart.js" / "dist" / "chart.umd.min.js",
 }
 MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
 """Front-end libraries installed from the npm registry at set-up time (never copied into the repository)."""

@@ -59,6 +59,8 @@ def test_apply_from_a_plan_line_opens_an_application(client: TestClient, runtime
     forms = re.findall(r'<form method="post" action="/households/\d+/apply">(.*?)</form>', page, re.S)
     assert forms
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', forms[0]))
+    for document in ("terms", "notice"):  # the application needs the product's terms and 投保须知 opened
+        client.get(f"/products/{fields['product_code']}/{document}?household={ids['household']}")
     response = client.post(f"/households/{ids['household']}/apply", data=fields, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/applications/")
 
