@@ -30,7 +30,7 @@ def axe_page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def customer_paths(runtime: Runtime) -> list[str]:
+def customer_paths(runtime: Runtime) -> dict[str, str]:
     """A family with an issued policy and a second application waiting for its health questionnaire."""
     runtime.knowledge.get()
     with TestClient(create_app(runtime=runtime)) as client:
@@ -40,25 +40,27 @@ def customer_paths(runtime: Runtime) -> list[str]:
                 "insureds": [{"person_id": issued.spouse, "sum_assured": "200000"}]}  # fmt: skip
         pending = client.post(f"/api/v1/households/{hh}/applications", json=body, headers=headers).json()["id"]
         members = client.get(f"/api/v1/households/{hh}/members", headers=headers).json()
-    return [
-        f"/households/{hh}",
-        f"/members/{members[1]['member_id']}/edit",
-        "/products",
-        "/products/family_ci",
-        f"/households/{hh}/quote",
-        f"/households/{hh}/apply",
-        f"/applications/{pending}",
-        f"/applications/{pending}/insureds/{issued.spouse}/questionnaire",
-        f"/applications/{issued.application_id}",
-        f"/policies/{issued.policy_id}",
-        f"/policies/{issued.policy_id}/return-visit",
-        f"/policies/{issued.policy_id}/servicing",
-        f"/households/{hh}/claims",
-        f"/households/{hh}/claims/new",
-        f"/households/{hh}/complaints",
-        f"/households/{hh}/protection",
-        "/policies/999999",  # the error page
-    ]
+    return {
+        "household": f"/households/{hh}",
+        "member": f"/members/{members[1]['member_id']}/edit",
+        "products": "/products",
+        "product": "/products/family_ci",
+        "terms": f"/products/family_ci/terms?household={hh}",
+        "notice": f"/products/family_ci/notice?household={hh}",
+        "quote": f"/households/{hh}/quote",
+        "apply": f"/households/{hh}/apply",
+        "pending": f"/applications/{pending}",
+        "questionnaire": f"/applications/{pending}/insureds/{issued.spouse}/questionnaire",
+        "application": f"/applications/{issued.application_id}",
+        "policy": f"/policies/{issued.policy_id}",
+        "visit": f"/policies/{issued.policy_id}/return-visit",
+        "servicing": f"/policies/{issued.policy_id}/servicing",
+        "claims": f"/households/{hh}/claims",
+        "claim": f"/households/{hh}/claims/new",
+        "complaints": f"/households/{hh}/complaints",
+        "protection": f"/households/{hh}/protection",
+        "error": "/policies/999999",
+    }
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
@@ -72,8 +74,55 @@ def test_every_customer_page_fits_reads_chinese_and_passes_axe(
     problems = page_problems(page, phone=viewport == PHONE)
     login(page, live_url, "zhang", PASSWORD)
     page.wait_for_url(f"{live_url}/households/*")
-    for path in paths:
+    phone = viewport == PHONE
+    for path in paths.values():
         page.goto(f"{live_url}{path}")
         page.wait_for_load_state("networkidle")
-        problems += page_problems(page, phone=viewport == PHONE)
+        problems += page_problems(page, phone=phone)
+    # Pages reached by a form: the quote's result, each questionnaire step (a follow-up open) and the summary.
+    page.goto(f"{live_url}{paths['quote']}")
+    page.select_option("select[name=line-0-product_code]", "medical_million")
+    page.fill("input[name=line-0-sum_assured]", "2000000")
+    page.get_by_test_id("run-quote").click()
+    page.get_by_test_id("quote-result").wait_for()
+    problems += page_problems(page, phone=phone)
+    page.goto(f"{live_url}{paths['questionnaire']}")
+    while not page.get_by_test_id("uw-summary").count():
+        for field in page.locator("#questionnaire input[type=text]").all():
+            field.fill("60")
+        for group in page.locator("#questionnaire fieldset.question").all():
+            radios = group.locator("input[type=radio]")
+            if radios.count():
+                radios.first.check()
+        heart = page.locator("input[type=checkbox][name=q-disclose_cardiovascular-HTN]")
+        if heart.count():
+            heart.check()
+            page.get_by_test_id("reflexive-HTN").wait_for()
+            page.get_by_test_id("reflexive-HTN").locator("input[type=radio][value=lt140_90]").check()
+            page.get_by_test_id("reflexive-HTN").locator("input[type=radio][value=no]").check()
+        else:
+            for none in page.locator("[data-testid^=none-]").all():
+                none.check()
+        problems += page_problems(page, phone=phone)
+        page.get_by_test_id("uw-next").click()
+        page.wait_for_load_state("networkidle")
+    problems += page_problems(page, phone=phone)
+    assert not problems, "\n".join(problems)
+
+
+def test_elderly_mode_keeps_large_type_and_fits_the_phone(axe_page: Page, live_url: str, runtime: Runtime) -> None:
+    """大字版 on a phone: 22 px type or larger, still no sideways scrolling, still no axe violation."""
+    page = axe_page
+    paths = customer_paths(runtime)
+    page.set_viewport_size(PHONE)
+    login(page, live_url, "zhang", PASSWORD)
+    page.wait_for_url(f"{live_url}/households/*")
+    page.get_by_test_id("toggle-elderly").click()
+    problems = []
+    for name in ("household", "quote", "product", "pending", "questionnaire"):
+        path = paths[name]
+        page.goto(f"{live_url}{path}")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 22
+        problems += page_problems(page, phone=True)
     assert not problems, "\n".join(problems)

@@ -130,4 +130,21 @@ EXPERIENCE_TEXTS: dict[str, tuple[str, str]] = {
     "uwstep.disclose_pregnancy": ("妊娠相关", "Pregnancy"),
     "uwstep.disclose_congenital": ("先天性及儿童期疾病", "Congenital and childhood conditions"),
     "uwstep.disclose_infant": ("新生儿期情况", "Newborn conditions"),
+    "visit.shown_intro": ("您投保前在线打开过：", "Before applying you opened online:"),
+    "visit.not_shown": (
+        "我们的记录中没有您在线阅读条款的记录。如您没有看过条款，请选择“否”，我们会安排工作人员为您讲解。",
+        "We have no record of you opening the terms online. If you did not read them, answer No and a person "
+        "will go through them with you.",
+    ),
+    "visit.read_again": ("再看一遍条款", "Read the terms again"),
+    "visit.exclusions_shown": ("条款中写明的责任免除包括：", "The exclusions stated in the terms include:"),
+    "chart.title": ("一图看懂全家保障", "The family's cover at a glance"),
+    "chart.cover": ("每位成员的保额", "Cover per member"),
+    "chart.cover_series": ("保额（元）", "Sum assured (yuan)"),
+    "chart.cover_label": ("成员", "Member"),
+    "chart.premiums": ("未来12个月每月应交保费", "Premiums due in each of the next 12 months"),
+    "chart.premiums_series": ("应交保费（元）", "Premium due (yuan)"),
+    "chart.premiums_label": ("月份", "Month"),
+    "chart.as_table": ("以表格查看", "Show as a table"),
+    "quote.basis_rate_table": ("一年期产品费率表", "One-year rate table"),
 }
