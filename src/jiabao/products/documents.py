@@ -230,14 +230,32 @@ def cover_items(product: Product) -> tuple[Text, ...]:
                 f"{_percent(m.reimbursement_without_social_insurance)} without",
             )
         )
-    if ProductLine.ACCIDENT in product.product_lines and not product.benefits:
-        items.append(
-            Text(
-                "意外身故、伤残保险金：因意外伤害身故或伤残，按基本保额及伤残等级给付",
-                "Accidental death and disability: the sum assured, by disability grade",
-            )
-        )
+    if not product.benefits:  # one-year rate-table products: the cover their category names
+        items += _CATEGORY_COVER.get(product.category.value, ())
     return tuple(items)
+
+
+_CATEGORY_COVER: dict[str, tuple[Text, ...]] = {
+    "accident": (
+        Text(
+            "意外身故、伤残保险金：因意外伤害身故或伤残，按基本保额及伤残等级给付",
+            "Accidental death and disability: the sum assured, by disability grade",
+        ),
+    ),
+    "cancer": (
+        Text(
+            "恶性肿瘤保险金：等待期后初次确诊恶性肿瘤（重度），按基本保额给付",
+            "Cancer benefit: the sum assured on a first diagnosis of a severe malignant tumour after the waiting "
+            "period",
+        ),
+    ),
+    "critical_illness": (
+        Text(
+            "重大疾病保险金：确诊条款所列重度疾病，按基本保额给付",
+            "Critical illness: the sum assured for a listed severe illness",
+        ),
+    ),
+}
 
 
 def exclusions(product: Product) -> tuple[Text, ...]:
