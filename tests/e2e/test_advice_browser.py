@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from jiabao.runtime import Runtime
 from tests.advice.test_api import five
 from tests.e2e.conftest import login
+from tests.e2e.questionnaire import open_documents
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -68,5 +69,12 @@ def test_family_of_five_declares_a_mortgage_and_gets_a_plan(page: Page, live_url
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways at 390 px ({width})"
 
+    # The application needs the product's terms and 投保须知 opened first (issue 11 item 4).
+    plan_url = page.url
+    form = page.locator("form:has([data-testid=apply-line])").first
+    open_documents(
+        page, live_url, ids["household"], form.locator("input[name=product_code]").get_attribute("value") or ""
+    )
+    page.goto(plan_url)
     page.get_by_test_id("apply-line").first.click()
     expect(page).to_have_url(re.compile(rf"{live_url}/applications/\d+$"))

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from jiabao.api.deps import runtime_of
-from jiabao.core.auth import HOUSEHOLD_WRITERS
+from jiabao.core.auth import HOUSEHOLD_WRITERS, Role
 from jiabao.core.errors import JiabaoError, NotFound
 from jiabao.db.context import ServiceContext
 from jiabao.family import queries
@@ -28,9 +28,11 @@ router = APIRouter(include_in_schema=False)
 
 
 def household_of(ctx: ServiceContext, household: int | None) -> HouseholdOut | None:
-    """The household the pages are for: the one asked for (if the caller may see it) or the customer's own."""
+    """The household the pages are for: the one asked for (if the caller may see it) or a customer's own."""
     if household is not None:
         return family.get_overview(ctx, household)
+    if ctx.principal.role is not Role.CUSTOMER:  # staff and partners name the household they work for
+        return None
     mine = queries.list_households(ctx, limit=1)
     return family.get_overview(ctx, mine[0].id) if mine else None
 
