@@ -24,6 +24,7 @@ from jiabao.web import (
     audit_pages,
     claim_pages,
     claim_staff_pages,
+    claim_workflow_pages,
     pages,
     policy_pages,
     product_pages,
@@ -57,6 +58,7 @@ PAGE_MODULES = (
     advice_pages,
     screening_pages,
     audit_pages,
+    claim_workflow_pages,
     product_pages,
 )
 
