@@ -84,7 +84,7 @@ def _questionnaire(request: Request, ctx: PageCtx, fa_id: int, person_id: int) -
 @router.get("/family-applications/{fa_id}/members/{person_id}/questionnaire", response_class=HTMLResponse)
 def questionnaire_page(request: Request, ctx: PageCtx, fa_id: Id, person_id: Id) -> Response:
     context = _questionnaire(request, ctx, fa_id, person_id)
-    return render(request, "questionnaire.html", ctx.principal, form={}, problems={}, reflexive=[], **context)
+    return render(request, "questionnaire_family.html", ctx.principal, form={}, problems={}, reflexive=[], **context)
 
 
 @router.post(
@@ -111,7 +111,7 @@ def answer(request: Request, ctx: PageCtx, fa_id: Id, person_id: Id, form: FormD
     for p in problems:
         grouped.setdefault(p.field, []).append(p)
     return render(
-        request, "questionnaire.html", ctx.principal, status_code=422, form=form, problems=grouped, reflexive=blocks,
+        request, "questionnaire_family.html", ctx.principal, status_code=422, form=form, problems=grouped, reflexive=blocks,
         **_questionnaire(request, ctx, fa_id, person_id),
     )  # fmt: skip
 
