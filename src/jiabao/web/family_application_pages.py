@@ -111,8 +111,8 @@ def answer(request: Request, ctx: PageCtx, fa_id: Id, person_id: Id, form: FormD
     for p in problems:
         grouped.setdefault(p.field, []).append(p)
     return render(
-        request, "questionnaire_family.html", ctx.principal, status_code=422, form=form, problems=grouped, reflexive=blocks,
-        **_questionnaire(request, ctx, fa_id, person_id),
+        request, "questionnaire_family.html", ctx.principal, status_code=422, form=form, problems=grouped,
+        reflexive=blocks, **_questionnaire(request, ctx, fa_id, person_id),
     )  # fmt: skip
 
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from jiabao.web.i18n_advice import ADVICE_TEXTS
 from jiabao.web.i18n_claims import CLAIM_TEXTS
 from jiabao.web.i18n_cover import COVER_TEXTS
-from jiabao.web.i18n_ledger import LEDGER_TEXTS
 from jiabao.web.i18n_experience import EXPERIENCE_TEXTS
+from jiabao.web.i18n_ledger import LEDGER_TEXTS
 from jiabao.web.i18n_policies import POLICY_TEXTS
 from jiabao.web.i18n_reinstatement import REINSTATEMENT_TEXTS
 from jiabao.web.i18n_riskops import RISK_OPS_TEXTS
