@@ -19,6 +19,7 @@ from jiabao.security import models as security_models
 from jiabao.underwriting import models as underwriting_models
 from jiabao.valuation import models as valuation_models
 from jiabao.voice import models as voice_models
+from jiabao.partners import models as partner_models
 
 __all__ = [
     "Base",
@@ -39,5 +40,6 @@ __all__ = [
     "valuation_models",
     "voice_models",
     "watch_list_models",
+    "partner_models",
 ]
 metadata = Base.metadata
