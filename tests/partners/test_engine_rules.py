@@ -33,9 +33,14 @@ HIER = Hierarchy(
 
 def facts(kind: str = "individual", *licences: Licence, **kw: object) -> PartnerFacts:
     base: dict[str, object] = {
-        "partner_id": 10, "kind": kind, "status": "active", "products": frozenset({"family_ci"}),
-        "channels": frozenset({"agent"}), "regions": frozenset({"11"}), "licences": licences,
-    }  # fmt: skip
+        "partner_id": 10,
+        "kind": kind,
+        "status": "active",
+        "products": frozenset({"family_ci"}),
+        "channels": frozenset({"agent"}),
+        "regions": frozenset({"north"}),
+        "licences": licences,
+    }
     base.update(kw)
     return PartnerFacts(**base)  # type: ignore[arg-type]
 
@@ -43,7 +48,7 @@ def facts(kind: str = "individual", *licences: Licence, **kw: object) -> Partner
 def refusals(f: PartnerFacts, on: date = date(2026, 6, 1), product: str = "family_ci") -> list[tuple[str, str, int]]:
     return [
         (r.field, r.code, r.status)
-        for r in sale_refusals(f, product_code=product, channel="agent", region_code="110105", on=on)
+        for r in sale_refusals(f, product_code=product, channel="agent", region="north", on=on)
     ]
 
 
@@ -102,11 +107,12 @@ def test_institution_needs_its_licence_and_the_insurers_authorisation_for_the_pr
 
 
 def test_product_channel_and_region_not_granted_are_422_on_their_field() -> None:
-    f = facts("individual", REG, channels=frozenset({"bank"}), regions=frozenset({"31"}))
+    f = facts("individual", REG, channels=frozenset({"bank"}), regions=frozenset({"east"}))
     assert refusals(f, product="whole_life") == [
-        ("product_code", "product_not_granted", 422), ("channel", "channel_not_granted", 422),
+        ("product_code", "product_not_granted", 422),
+        ("channel", "channel_not_granted", 422),
         ("household", "region_not_covered", 422),
-    ]  # fmt: skip
+    ]
 
 
 def test_a_partner_who_left_may_not_sell() -> None:
@@ -119,17 +125,23 @@ def test_a_partner_who_left_may_not_sell() -> None:
 def test_overrides_go_to_the_nearest_team_and_regional_partner() -> None:
     lines = run([premium("payment:1", 100, date(2026, 6, 5))])
     assert lines == {
-        (10, "first_year"): D("3000.00"), (2, "override"): D("500.00"), (1, "override"): D("200.00"),
+        (10, "first_year"): D("3000.00"),
+        (2, "override"): D("500.00"),
+        (1, "override"): D("200.00"),
         (10, "quality"): D("150.00"),  # 5% of the own commission: no complaints, no early claims
-    }  # fmt: skip
+    }
 
 
 def test_a_move_mid_month_pays_the_override_to_the_team_of_the_premium_date() -> None:
     """Dated membership: the individual moves from team 2 to team 3 on 15 June; premiums before pay team 2."""
-    moved = Hierarchy([
-        Membership(2, 1, date(2024, 1, 1)), Membership(3, 1, date(2024, 1, 1)),
-        Membership(10, 2, date(2024, 1, 1), date(2026, 6, 15)), Membership(10, 3, date(2026, 6, 15)),
-    ])  # fmt: skip
+    moved = Hierarchy(
+        [
+            Membership(2, 1, date(2024, 1, 1)),
+            Membership(3, 1, date(2024, 1, 1)),
+            Membership(10, 2, date(2024, 1, 1), date(2026, 6, 15)),
+            Membership(10, 3, date(2026, 6, 15)),
+        ]
+    )
     lines = run(
         [premium("payment:1", 100, date(2026, 6, 14)), premium("payment:2", 101, date(2026, 6, 15))], hierarchy=moved
     )
@@ -166,8 +178,12 @@ def test_cooling_off_cancellation_claws_back_commission_and_overrides_of_the_sam
 
 
 def test_cooling_off_clawback_of_an_earlier_months_commission_uses_what_was_posted() -> None:
-    posted = {100: [Line(10, 100, "payment:1", "first_year", D(10000), D("0.3"), D("3000.00")),
-                    Line(2, 100, "payment:1", "override", D(10000), D("0.05"), D("500.00"))]}  # fmt: skip
+    posted = {
+        100: [
+            Line(10, 100, "payment:1", "first_year", D(10000), D("0.3"), D("3000.00")),
+            Line(2, 100, "payment:1", "override", D(10000), D("0.05"), D("500.00")),
+        ]
+    }
     lines = run([ended("cooling_off", 100, date(2026, 7, 2))], month=(2026, 7), posted=posted)
     assert lines == {(10, "clawback"): D("-3000.00"), (2, "clawback"): D("-500.00")}
 
@@ -196,8 +212,12 @@ def test_rescission_claws_back_at_any_time_and_a_partial_share_is_honoured() -> 
 
 
 def test_a_second_termination_event_claws_back_nothing_more() -> None:
-    posted = {100: [Line(10, 100, "payment:1", "first_year", D(10000), D("0.3"), D("3000.00")),
-                    Line(10, 100, "end:100", "clawback", D(3000), D(1), D("-3000.00"))]}  # fmt: skip
+    posted = {
+        100: [
+            Line(10, 100, "payment:1", "first_year", D(10000), D("0.3"), D("3000.00")),
+            Line(10, 100, "end:100", "clawback", D(3000), D(1), D("-3000.00")),
+        ]
+    }
     assert run([ended("rescission", 100, date(2026, 8, 1))], month=(2026, 8), posted=posted) == {}
 
 
@@ -212,7 +232,8 @@ def test_quality_bonus_only_without_complaints_and_with_few_early_claims() -> No
 
 
 def test_agent_cumulative_withholding() -> None:
-    """财税〔2018〕164号 item 3 / 税务总局公告2018年第61号: income × 80% less 25% 展业成本, cumulative, 5,000 a month."""
+    """财税〔2018〕164号 item 3 / 税务总局公告2018年第61号: income × 80% less 25% 展业成本, cumulative,
+    less 5,000 a month."""
     rule = parse(dict(RULES, tax={"method": "agent_cumulative"}), effective_from=date(2025, 1, 1)).tax
     # 20,000 in January: 20,000 × 0.8 × 0.75 − 5,000 = 7,000 × 3% = 210
     assert withheld(rule, "individual", month_gross=D(20000), prior_gross=D(0), prior_tax=D(0), months=1) == D("210.00")
@@ -226,8 +247,16 @@ def test_agent_cumulative_withholding() -> None:
 def test_a_negative_month_is_carried_forward_and_tax_never_negative() -> None:
     plan = parse(dict(RULES, tax={"method": "agent_cumulative"}), plan_id=1, effective_from=date(2025, 1, 1))
     posted = {100: [Line(10, 100, "payment:1", "first_year", D(10000), D("0.3"), D("3000.00"))]}
-    inp = RunInput(date(2026, 7, 1), date(2026, 7, 31), [ended("cooling_off", 100, date(2026, 7, 2))], [plan], HIER, KINDS,
-                   posted, year_to_date={10: YearToDate(D(3000), D(0), 1)})  # fmt: skip
+    inp = RunInput(
+        date(2026, 7, 1),
+        date(2026, 7, 31),
+        [ended("cooling_off", 100, date(2026, 7, 2))],
+        [plan],
+        HIER,
+        KINDS,
+        posted,
+        year_to_date={10: YearToDate(D(3000), D(0), 1)},
+    )
     st = compute(inp).statements[10]
     assert (st.gross, st.tax, st.net, st.payable) == (D("-3000.00"), D(0), D("-3000.00"), D(0))
 
@@ -253,8 +282,14 @@ def test_a_plan_within_the_filed_loading_passes() -> None:
 
 def test_a_plan_paying_more_than_the_filed_loading_is_a_breach() -> None:
     """报行合一 (银保监办发〔2023〕5号): commission beyond the filed expense loading is refused."""
-    rich = parse(dict(RULES, rates={"family_ci": {20: ["0.30", "0.10", "0.05", "0.04", "0.04", "0.04", "0.06"]}},
-                      persistency={"13": "0.30"}), effective_from=date(2025, 1, 1))  # fmt: skip
+    rich = parse(
+        dict(
+            RULES,
+            rates={"family_ci": {20: ["0.30", "0.10", "0.05", "0.04", "0.04", "0.04", "0.06"]}},
+            persistency={"13": "0.30"},
+        ),
+        effective_from=date(2025, 1, 1),
+    )
     breaches = [(b.field, b.paid, b.loading) for b in loading_breaches(rich, FAMILY_CI)]
     assert breaches == [
         ("rates.family_ci.20.2", D("0.4250"), D("0.40")),
@@ -271,9 +306,32 @@ def test_a_term_or_product_the_pricing_does_not_file_may_pay_nothing() -> None:
 
 
 def test_quality_thresholds_put_a_partner_under_review() -> None:
-    good = figures(QualityCounts(due_13=100, kept_13=90, due_25=50, kept_25=45, policies_sold=200, early_claims=4,
-                                 in_force=180, complaints=0, return_visits=100, return_visit_failures=2))  # fmt: skip
+    good = figures(
+        QualityCounts(
+            due_13=100,
+            kept_13=90,
+            due_25=50,
+            kept_25=45,
+            policies_sold=200,
+            early_claims=4,
+            in_force=180,
+            complaints=0,
+            return_visits=100,
+            return_visit_failures=2,
+        )
+    )
     assert not good.under_review and good.persistency_13 == D("0.9")
-    bad = figures(QualityCounts(due_13=100, kept_13=70, policies_sold=100, early_claims=15, in_force=100,
-                                complaints=1, return_visits=10, return_visit_failures=3, mis_selling=1))  # fmt: skip
+    bad = figures(
+        QualityCounts(
+            due_13=100,
+            kept_13=70,
+            policies_sold=100,
+            early_claims=15,
+            in_force=100,
+            complaints=1,
+            return_visits=10,
+            return_visit_failures=3,
+            mis_selling=1,
+        )
+    )
     assert bad.reasons == ("persistency_13", "early_claims", "complaints", "return_visits", "mis_selling")

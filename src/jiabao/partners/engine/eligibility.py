@@ -38,7 +38,9 @@ class PartnerFacts:
     status: str  # active | left | suspended
     products: frozenset[str]
     channels: frozenset[str]
-    regions: frozenset[str]  # administrative-code prefixes (e.g. "11" Beijing, "3101" Shanghai city); "*" = all
+    regions: frozenset[
+        str
+    ]  # the insurer's regions (east, north, central, south, southwest, northwest, northeast); "*" = all
     licences: tuple[Licence, ...] = field(default_factory=tuple)
 
 
@@ -97,21 +99,17 @@ def required_licences(kind: str) -> tuple[str, ...]:
     return ("practice_registration",)
 
 
-def covers_region(regions: frozenset[str], region_code: str | None) -> bool:
-    if "*" in regions:
-        return True
-    if not region_code:
-        return False
-    return any(region_code.startswith(prefix) for prefix in regions)
+def covers_region(regions: frozenset[str], region: str | None) -> bool:
+    return "*" in regions or (region is not None and region in regions)
 
 
 def sale_refusals(
-    facts: PartnerFacts, *, product_code: str, channel: str, region_code: str | None, on: date
+    facts: PartnerFacts, *, product_code: str, channel: str, region: str | None, on: date
 ) -> list[Refusal]:
     """Every reason this partner may not sell this product through this channel to a household in this region on
     this date (empty: the sale may go ahead). The partner's standing comes first."""
     if facts.status != "active":
-        zh = "该合伙人已离开或被暂停，不能销售" if facts.status != "active" else ""
+        zh = "该合伙人已离开或被暂停，不能销售"
         return [
             Refusal("partner", f"partner_{facts.status}", zh, f"The partner is {facts.status} and may not sell", 409)
         ]
@@ -140,7 +138,7 @@ def sale_refusals(
                 422,
             )
         )
-    if not covers_region(facts.regions, region_code):
+    if not covers_region(facts.regions, region):
         out.append(
             Refusal(
                 "household",

@@ -152,12 +152,12 @@ def parse(rules: Mapping[str, Any], *, plan_id: int = 0, version: int = 1, effec
         surrender_months=months,
         rescission=_rate(c.get("rescission", 1), "clawback.rescission"),
     )
-    t = dict(rules.get("tax") or {"method": "agent_cumulative"})
-    method = str(t.get("method", "agent_cumulative"))
+    tx: dict[str, Any] = dict(rules.get("tax") or {"method": "agent_cumulative"})
+    method = str(tx.get("method", "agent_cumulative"))
     if method not in ("agent_cumulative", "flat", "none"):
         raise PlanError("tax.method", "代扣税方法未知", "unknown withholding method")
-    applies = t.get("applies_to", ["individual", "team", "regional"])
-    tax = TaxRule(method=method, rate=_rate(t.get("rate", 0), "tax.rate"), applies_to=frozenset(map(str, applies)))
+    applies = tx.get("applies_to", ["individual", "team", "regional"])
+    tax = TaxRule(method=method, rate=_rate(tx.get("rate", 0), "tax.rate"), applies_to=frozenset(map(str, applies)))
     return Plan(plan_id, version, effective_from, rates, overrides, persistency, quality, clawback, tax)
 
 

@@ -233,9 +233,13 @@ def _statements(inp: RunInput, lines: list[Line], plan: Plan | None) -> dict[int
         withheld = ZERO
         if plan is not None:
             withheld = taxes.withheld(
-                plan.tax, inp.kinds.get(partner_id, ""), month_gross=gross[partner_id], prior_gross=ytd.gross,
-                prior_tax=ytd.tax, months=months,
-            )  # fmt: skip
+                plan.tax,
+                inp.kinds.get(partner_id, ""),
+                month_gross=gross[partner_id],
+                prior_gross=ytd.gross,
+                prior_tax=ytd.tax,
+                months=months,
+            )
         net = gross[partner_id] - withheld + ytd.brought_forward
         out[partner_id] = Statement(partner_id, gross[partner_id], withheld, ytd.brought_forward, net)
     return out
