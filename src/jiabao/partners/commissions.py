@@ -36,7 +36,7 @@ from jiabao.partners.models import (
 )
 from jiabao.partners.quality import quality_facts
 from jiabao.partners.sources import premium_events
-from jiabao.policies.policy_models import Policy
+from jiabao.policies.common.models import Policy
 from jiabao.products.catalog import Catalog
 
 ZERO = Decimal("0.00")

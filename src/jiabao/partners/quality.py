@@ -19,7 +19,7 @@ from jiabao.db.context import ServiceContext
 from jiabao.partners.engine.quality import QualityCounts, QualityFigures, Thresholds, figures
 from jiabao.partners.engine.run import QualityFacts
 from jiabao.partners.models import Attribution, Partner
-from jiabao.policies.policy_models import Policy, ReturnVisit
+from jiabao.policies.common.models import Policy, ReturnVisit
 from jiabao.voice.models import Complaint
 
 LIVE = ("in_force", "in_grace", "suspended")

@@ -21,7 +21,7 @@ from jiabao.partners.engine.hierarchy import Membership as Dated
 from jiabao.partners.engine.hierarchy import overlapping
 from jiabao.partners.models import Attribution, Licence, Membership, Partner
 from jiabao.partners.schemas import CHANNELS, REGIONS, LeaveIn, LicenceIn, MoveIn, PartnerIn, PartnerOut
-from jiabao.policies.policy_models import Policy
+from jiabao.policies.common.models import Policy
 
 MAY_ADD = {"team": ("individual",), "regional": ("team", "individual")}
 PARENT_KINDS = {

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from jiabao.partners.engine.run import PremiumEvent
 from jiabao.partners.models import Attribution
-from jiabao.policies.policy_models import Instalment, Payment, Policy
+from jiabao.policies.common.models import Instalment, Payment, Policy
 
 PREMIUM_KINDS = ("first_premium", "renewal_premium", "reinstatement")
 PER_YEAR = {"annual": 1, "semi_annual": 2, "quarterly": 4, "monthly": 12}
