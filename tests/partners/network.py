@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from jiabao.core.auth import Principal
 from jiabao.db.session import unit_of_work
-from jiabao.identity.service import principal_of
 from jiabao.identity.models import User
+from jiabao.identity.service import principal_of
 from jiabao.partners import commissions
 from jiabao.partners import service as partners
 from jiabao.partners.models import Partner

@@ -8,6 +8,7 @@ from jiabao.db import audit, outbox
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
 from jiabao.identity import models as identity_models
+from jiabao.partners import models as partner_models
 from jiabao.policies.application import models as policy_models
 from jiabao.policies.billing import models as suspension_models
 from jiabao.policies.common import models as policy_records
@@ -19,7 +20,6 @@ from jiabao.security import models as security_models
 from jiabao.underwriting import models as underwriting_models
 from jiabao.valuation import models as valuation_models
 from jiabao.voice import models as voice_models
-from jiabao.partners import models as partner_models
 
 __all__ = [
     "Base",
@@ -31,6 +31,7 @@ __all__ = [
     "fraud_models",
     "identity_models",
     "outbox",
+    "partner_models",
     "policy_models",
     "policy_records",
     "screening_models",
@@ -40,6 +41,5 @@ __all__ = [
     "valuation_models",
     "voice_models",
     "watch_list_models",
-    "partner_models",
 ]
 metadata = Base.metadata
