@@ -36,6 +36,7 @@ from jiabao.partners.models import (
 )
 from jiabao.partners.quality import quality_facts
 from jiabao.partners.sources import premium_events
+from jiabao.partners.statement_pdf import Statement, StatementLine, render_statement
 from jiabao.policies.common.models import Policy
 from jiabao.products.catalog import Catalog
 
@@ -334,42 +335,6 @@ def approve(ctx: ServiceContext, month: str) -> list[PaymentInstruction]:
 
 # --- statements ---
 
-KIND_LABELS = {
-    "first_year": ("首年佣金", "First-year commission"),
-    "renewal": ("续期佣金", "Renewal commission"),
-    "override": ("管理津贴", "Override"),
-    "persistency_13": ("13个月继续率奖金", "13th-month persistency bonus"),
-    "persistency_25": ("25个月继续率奖金", "25th-month persistency bonus"),
-    "quality": ("品质奖金", "Quality bonus"),
-    "clawback": ("佣金追回", "Clawback"),
-    "tax": ("代扣个人所得税", "Tax withheld"),
-    "brought_forward": ("上月结转", "Brought forward"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class StatementLine:
-    kind: str
-    policy_no: str | None
-    ref: str
-    base: Decimal
-    rate: Decimal
-    amount: Decimal
-    adjustment: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    partner_id: int
-    partner_name: str
-    month: str
-    lines: list[StatementLine]
-    by_kind: dict[str, Decimal]
-    gross: Decimal
-    tax: Decimal
-    net: Decimal
-    status: str  # not_run | computed | approved
-
 
 def statement(ctx: ServiceContext, month: str, partner_id: int) -> Statement:
     """A partner's statement for the month: every line (adjustments marked) and the totals."""
@@ -393,3 +358,7 @@ def statement(ctx: ServiceContext, month: str, partner_id: int) -> Statement:
     run = latest_run(ctx, month)
     status = "not_run" if run is None else run.status
     return Statement(partner.id, partner.name, month, lines, dict(by_kind), gross, tax, net, status)
+
+
+def statement_pdf(ctx: ServiceContext, month: str, partner_id: int) -> bytes:
+    return render_statement(statement(ctx, month, partner_id))
