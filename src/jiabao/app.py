@@ -25,6 +25,7 @@ from jiabao.web import (
     claim_pages,
     claim_staff_pages,
     pages,
+    partner_pages,
     policy_pages,
     quote_pages,
     reinstatement_pages,
@@ -40,6 +41,7 @@ from jiabao.web.deps import error_page
 
 PAGE_MODULES = (
     pages,
+    partner_pages,
     quote_pages,
     application_pages,
     audit_pages,
@@ -56,6 +58,7 @@ PAGE_MODULES = (
     advice_pages,
     screening_pages,
     audit_pages,
+    partner_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
