@@ -17,10 +17,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, invalid
+from jiabao.core.money import to_fen
 from jiabao.db.context import ServiceContext
 from jiabao.partners.engine import plans as plan_rules
 from jiabao.partners.engine.hierarchy import Hierarchy
@@ -268,13 +269,43 @@ def run_month(ctx: ServiceContext, month: str) -> RunSummary:
                 "adjustment": seq > 1,
             }
         )
-    for i in range(0, len(rows), 5000):
-        ctx.session.execute(insert(CommissionLine), rows[i : i + 5000])
+    _insert_lines(ctx, rows)
     run.lines_written = len(rows)
     run.total = sum((r["amount"] for r in rows), ZERO)
     ctx.session.flush()
     ctx.audit("commission.run", "commission_run", run.id, {"month": month, "seq": seq, "lines": len(rows)})
     return RunSummary(run.id, month, seq, len(events), len(rows), run.total, len(rows) if seq > 1 else 0)
+
+
+COLUMNS = ("run_id", "month", "partner_id", "policy_id", "ref", "kind", "base", "rate", "amount", "adjustment")
+
+
+def _insert_lines(ctx: ServiceContext, rows: list[dict[str, Any]]) -> None:
+    """Append the lines: COPY on PostgreSQL (money as integer fen), an executemany elsewhere."""
+    if not rows:
+        return
+    connection = ctx.session.connection()
+    if connection.dialect.name != "postgresql":
+        table: Any = CommissionLine.__table__
+        connection.execute(table.insert(), rows)
+        return
+    driver: Any = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(f"COPY commission_lines ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row(
+                (
+                    r["run_id"],
+                    r["month"],
+                    r["partner_id"],
+                    r["policy_id"],
+                    r["ref"],
+                    r["kind"],
+                    to_fen(r["base"]),
+                    r["rate"],
+                    to_fen(r["amount"]),
+                    r["adjustment"],
+                )
+            )
 
 
 def latest_run(ctx: ServiceContext, month: str) -> CommissionRun | None:
