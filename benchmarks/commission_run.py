@@ -134,9 +134,8 @@ def main() -> None:
                     conn.execute(text(statement.replace("date :first", f"date '{first}'")), params | {"m": m})
         conn.execute(text("ANALYZE"))
         payments = conn.execute(text("SELECT count(*) FROM payments")).scalar_one()
-    print(
-        f"seed: {n:,} policies, {n_partners:,} partners, {payments:,} premium payments in {time.perf_counter() - start:.1f} s"
-    )
+    took = time.perf_counter() - start
+    print(f"seed: {n:,} policies, {n_partners:,} partners, {payments:,} premium payments in {took:.1f} s")
 
     runtime = build_runtime(Settings())
     system = Principal(user_id=0, role=Role.ADMIN, username="bench", display_name="bench")

@@ -21,8 +21,9 @@ def test_a_team_partner_adds_an_individual_from_the_portal(client: TestClient, r
     page = client.get("/partner")
     assert page.status_code == 200 and "王团队" in page.text and "团队合伙人" in page.text and "李敏" in page.text
     token = csrf(client, "/partner")
-    bad = client.post("/partner/team", data={"csrf_token": token, "kind": "individual", "name": "陈晨",
-                                             "username": "agent_chen", "password": "short", "registration_number": "REG-I-9"})  # fmt: skip
+    short = {"csrf_token": token, "kind": "individual", "name": "陈晨", "username": "agent_chen", "password": "short",
+             "registration_number": "REG-I-9"}  # fmt: skip
+    bad = client.post("/partner/team", data=short)
     assert bad.status_code == 422 and "陈晨" in bad.text
     form = {"csrf_token": token, "kind": "individual", "name": "陈晨", "username": "agent_chen", "password": PASSWORD,
             "registration_number": "REG-I-0009", "registration_valid_to": "2028-06-30"}  # fmt: skip
