@@ -42,7 +42,6 @@ from jiabao.web.deps import error_page
 
 PAGE_MODULES = (
     pages,
-    partner_pages,
     quote_pages,
     application_pages,
     audit_pages,
