@@ -25,6 +25,8 @@ from jiabao.web import (
     claim_pages,
     claim_staff_pages,
     claim_workflow_pages,
+    family_application_pages,
+    ledger_pages,
     pages,
     partner_pages,
     policy_pages,
@@ -59,6 +61,8 @@ PAGE_MODULES = (
     screening_pages,
     audit_pages,
     claim_workflow_pages,
+    ledger_pages,
+    family_application_pages,
     partner_pages,
 )
 

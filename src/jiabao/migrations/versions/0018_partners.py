@@ -1,7 +1,7 @@
 """partners: partner network, dated hierarchy, licences, attribution, commission plans, runs and lines
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0013
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0014"  # re-chained after merging main (0014_claims_workflow); the integrator may re-chain again
+down_revision = "0013"  # chained on the head after merging main (0013_ledger); the integrator may re-chain again
 branch_labels = None
 depends_on = None
 

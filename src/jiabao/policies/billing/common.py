@@ -19,6 +19,7 @@ from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.partners import service as partners
 from jiabao.policies.billing import suspensions
+from jiabao.policies.common import ledger_posting
 from jiabao.policies.common.models import Instalment, Payment, Policy, ServiceRequest
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.calendar import SlaKind
@@ -177,6 +178,7 @@ def pay_out(ctx: ServiceContext, policy: Policy, *, kind: str, amount: Decimal, 
     )
     ctx.session.add(payment)
     ctx.session.flush()
+    ledger_posting.paid_out(ctx, payment, policy.household_id)
     return payment
 
 
