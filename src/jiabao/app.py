@@ -28,6 +28,7 @@ from jiabao.web import (
     family_application_pages,
     ledger_pages,
     pages,
+    partner_pages,
     policy_pages,
     product_pages,
     quote_pages,
@@ -64,6 +65,7 @@ PAGE_MODULES = (
     ledger_pages,
     family_application_pages,
     product_pages,
+    partner_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

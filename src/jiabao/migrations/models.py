@@ -10,6 +10,7 @@ from jiabao.family import models as family_models
 from jiabao.family import proxy_models
 from jiabao.identity import models as identity_models
 from jiabao.ledger import models as ledger_models
+from jiabao.partners import models as partner_models
 from jiabao.policies.application import family_models as family_application_models
 from jiabao.policies.application import models as policy_models
 from jiabao.policies.billing import family_models as family_billing_models
@@ -37,6 +38,7 @@ __all__ = [
     "identity_models",
     "ledger_models",
     "outbox",
+    "partner_models",
     "policy_models",
     "policy_records",
     "proxy_models",

@@ -9,6 +9,7 @@ from jiabao.web.i18n_claims import CLAIM_TEXTS
 from jiabao.web.i18n_cover import COVER_TEXTS
 from jiabao.web.i18n_experience import EXPERIENCE_TEXTS
 from jiabao.web.i18n_ledger import LEDGER_TEXTS
+from jiabao.web.i18n_partners import PARTNER_TEXTS
 from jiabao.web.i18n_policies import POLICY_TEXTS
 from jiabao.web.i18n_reinstatement import REINSTATEMENT_TEXTS
 from jiabao.web.i18n_riskops import RISK_OPS_TEXTS
@@ -294,6 +295,7 @@ TEXTS.update(SCREENING_TEXTS)
 TEXTS.update(SECURITY_TEXTS)
 TEXTS.update(LEDGER_TEXTS)
 TEXTS.update(EXPERIENCE_TEXTS)
+TEXTS.update(PARTNER_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:

@@ -16,6 +16,7 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
+from jiabao.partners import service as partners
 from jiabao.policies.application import confirmation
 from jiabao.policies.application.confirmation import ConfirmIn, covered
 from jiabao.policies.application.models import Application, ApplicationInsured
@@ -111,6 +112,12 @@ def start(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: A
     )
     ctx.session.add(application)
     ctx.session.flush()
+    # A partner's sale needs a valid registration/authorisation for the product (refused with the reason; the
+    # transaction rolls back), and records the selling and servicing partner (issue 15).
+    partners.on_application_started(
+        ctx, application_id=application.id, household_id=household_id, product_code=product.code,
+        channel=application.channel,
+    )  # fmt: skip
     premiums = {m.person_id: m.annual_premium for m in quote.members}
     for insured in data.insureds:
         ctx.session.add(

@@ -17,6 +17,7 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, P
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
+from jiabao.partners import service as partners
 from jiabao.policies.billing import suspensions
 from jiabao.policies.common import ledger_posting
 from jiabao.policies.common.models import Instalment, Payment, Policy, ServiceRequest
@@ -211,6 +212,7 @@ def service_request(
     )
     ctx.session.add(request)
     ctx.session.flush()
+    partners.on_service_request(ctx, request_id=request.id, policy_id=policy.id, household_id=policy.household_id)
     return request
 
 

@@ -20,6 +20,7 @@ from jiabao.db.context import ServiceContext
 from jiabao.db.outbox import enqueue
 from jiabao.family import proxies as family_proxies
 from jiabao.family.schemas import HouseholdOut, MemberOut
+from jiabao.partners import service as partners
 from jiabao.policies.common import premiums, views
 from jiabao.policies.common.models import Instalment, Policy, PolicyInsured, ServiceRequest
 from jiabao.policies.rules.servicing import SERVICING_ITEMS, Channel, ServicingItem, servicing_deadlines
@@ -115,6 +116,7 @@ def open_request(
     )
     ctx.session.add(row)
     ctx.session.flush()
+    partners.on_service_request(ctx, request_id=row.id, policy_id=policy.id, household_id=policy.household_id)
     return row
 
 

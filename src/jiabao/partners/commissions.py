@@ -1,0 +1,395 @@
+"""Commission plans and the monthly commission run.
+
+Plans: a new version is a draft; approval checks the 报行合一 loading cap against the product catalog's filed
+loadings and refuses a plan that pays more. The run: ``run_month`` gathers the month's premium events
+(``sources.premium_events``), the approved plans, the hierarchy, what earlier months posted and the quality facts,
+calls the pure ``engine.run.compute`` and posts only the differences from what the month already holds — the
+first run posts everything, a re-run with unchanged inputs posts nothing, a correction posts adjustment lines.
+Lines are never updated or deleted. ``approve`` turns the month's net per partner into payment instructions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from jiabao.core.auth import Role
+from jiabao.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, invalid
+from jiabao.core.money import to_fen
+from jiabao.db.context import ServiceContext
+from jiabao.partners.engine import plans as plan_rules
+from jiabao.partners.engine.hierarchy import Hierarchy
+from jiabao.partners.engine.hierarchy import Membership as Dated
+from jiabao.partners.engine.run import Line, QualityFacts, RunInput, YearToDate, compute
+from jiabao.partners.models import (
+    CommissionLine,
+    CommissionPlan,
+    CommissionRun,
+    Membership,
+    Partner,
+    PaymentInstruction,
+)
+from jiabao.partners.quality import quality_facts
+from jiabao.partners.sources import premium_events
+from jiabao.partners.statement_pdf import Statement, StatementLine, render_statement
+from jiabao.policies.common.models import Policy
+from jiabao.products.catalog import Catalog
+
+ZERO = Decimal("0.00")
+STAFF = (Role.ADMIN, Role.ACTUARY)
+
+
+def _staff(ctx: ServiceContext) -> None:
+    if ctx.principal.role not in STAFF:
+        raise PermissionDenied()
+
+
+# --- plans ---
+
+
+def filed_loadings(catalog: Catalog) -> dict[str, dict[int, list[Decimal]]]:
+    """Product → payment term → the expense loading filed by year (a one-year product: 1 − expected loss ratio)."""
+    out: dict[str, dict[int, list[Decimal]]] = {}
+    for code, product in catalog.products.items():
+        pricing: Any = product.pricing
+        if getattr(pricing, "method", "") == "multistate":
+            out[code] = {int(t): [Decimal(str(v)) for v in values] for t, values in pricing.loadings.items()}
+        else:
+            loading = Decimal(1) - Decimal(str(pricing.expected_loss_ratio))
+            out[code] = {int(t): [loading] for t in product.payment.terms}
+    return out
+
+
+def create_plan(ctx: ServiceContext, code: str, effective_from: date, rules: dict[str, Any]) -> CommissionPlan:
+    """A new draft version of a plan (checked for shape; the loading cap is checked at approval)."""
+    _staff(ctx)
+    try:
+        plan_rules.parse(rules, effective_from=effective_from)
+    except plan_rules.PlanError as exc:
+        raise invalid(f"rules.{exc.field}", "bad_plan", exc.message_zh, exc.message_en) from exc
+    last = ctx.session.scalar(select(func.max(CommissionPlan.version)).where(CommissionPlan.code == code)) or 0
+    row = CommissionPlan(
+        code=code, version=last + 1, effective_from=effective_from, status="draft", rules=rules, created_at=ctx.now()
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    ctx.audit("commission_plan.create", "commission_plan", row.id, {"code": code, "version": row.version})
+    return row
+
+
+def approve_plan(ctx: ServiceContext, plan_id: int, catalog: Catalog) -> CommissionPlan:
+    """Approve a draft plan; refused (409, with each breach) when it pays more than a filed loading (报行合一)."""
+    _staff(ctx)
+    row = ctx.session.get(CommissionPlan, plan_id)
+    if row is None:
+        raise NotFound()
+    if row.status != "draft":
+        raise Conflict("Only a draft plan can be approved", "只能审批草稿方案", code="plan_not_draft")
+    plan = plan_rules.parse(row.rules, plan_id=row.id, version=row.version, effective_from=row.effective_from)
+    breaches = plan_rules.loading_breaches(plan, filed_loadings(catalog))
+    if breaches:
+        fields = tuple(
+            FieldProblem(
+                b.field,
+                "exceeds_filed_loading",
+                f"第{b.year}年佣金及津贴合计{b.paid:.2%}，超过产品报备的费用附加{b.loading:.2%}（报行合一）",
+                f"Year {b.year} pays {b.paid:.2%}, more than the filed expense loading {b.loading:.2%}",
+            )
+            for b in breaches
+        )
+        raise Conflict(
+            "The plan pays more than the filed expense loading",
+            "佣金方案超过产品报备的费用附加，不能批准（报行合一）",
+            code="exceeds_filed_loading",
+            fields=fields,
+        )
+    row.status, row.approved_at, row.approved_by = "approved", ctx.now(), ctx.principal.user_id or None
+    ctx.session.flush()
+    ctx.audit("commission_plan.approve", "commission_plan", row.id, {"code": row.code, "version": row.version})
+    return row
+
+
+def approved_plans(ctx: ServiceContext) -> list[plan_rules.Plan]:
+    rows = ctx.session.scalars(
+        select(CommissionPlan).where(CommissionPlan.status == "approved").order_by(CommissionPlan.id)
+    )
+    return [plan_rules.parse(r.rules, plan_id=r.id, version=r.version, effective_from=r.effective_from) for r in rows]
+
+
+# --- the monthly run ---
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise invalid("month", "bad_month", "月份格式应为 YYYY-MM", "A month is YYYY-MM")
+    start = date(int(month[:4]), int(month[5:]), 1)
+    nxt = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return start, nxt - timedelta(days=1)
+
+
+def _previous(month: str) -> str:
+    start, _ = month_bounds(month)
+    return f"{start - timedelta(days=1):%Y-%m}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    run_id: int
+    month: str
+    seq: int
+    events: int
+    lines_written: int
+    total: Decimal
+    adjustments: int
+
+
+def _posted_by_policy(ctx: ServiceContext, policy_ids: set[int], month: str) -> dict[int, list[Line]]:
+    out: dict[int, list[Line]] = defaultdict(list)
+    ids = sorted(policy_ids)
+    for i in range(0, len(ids), 5000):
+        stmt = (
+            select(
+                CommissionLine.partner_id,
+                CommissionLine.policy_id,
+                CommissionLine.ref,
+                CommissionLine.kind,
+                func.sum(CommissionLine.amount),
+            )
+            .where(CommissionLine.policy_id.in_(ids[i : i + 5000]), CommissionLine.month < month)
+            .group_by(CommissionLine.partner_id, CommissionLine.policy_id, CommissionLine.ref, CommissionLine.kind)
+        )
+        for partner_id, policy_id, ref, kind, amount in ctx.session.execute(stmt):
+            out[policy_id or 0].append(Line(partner_id, policy_id, ref, kind, ZERO, ZERO, Decimal(amount)))
+    return out
+
+
+def _year_to_date(ctx: ServiceContext, month: str) -> dict[int, YearToDate]:
+    year = month[:4]
+    gross: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    tax: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    months: dict[int, set[str]] = defaultdict(set)
+    stmt = (
+        select(CommissionLine.partner_id, CommissionLine.month, CommissionLine.kind, func.sum(CommissionLine.amount))
+        .where(CommissionLine.month >= f"{year}-01", CommissionLine.month < month)
+        .group_by(CommissionLine.partner_id, CommissionLine.month, CommissionLine.kind)
+    )
+    for partner_id, m, kind, amount in ctx.session.execute(stmt):
+        if kind == "tax":
+            tax[partner_id] -= Decimal(amount)
+        elif kind != "brought_forward":
+            gross[partner_id] += Decimal(amount)
+        months[partner_id].add(m)
+    prev = _previous(month)
+    net_prev = dict(
+        ctx.session.execute(
+            select(CommissionLine.partner_id, func.sum(CommissionLine.amount))
+            .where(CommissionLine.month == prev)
+            .group_by(CommissionLine.partner_id)
+        ).all()
+    )
+    out: dict[int, YearToDate] = {}
+    for pid in set(gross) | set(tax) | set(net_prev):
+        carried = Decimal(net_prev.get(pid, 0))
+        out[pid] = YearToDate(gross[pid], tax[pid], len(months[pid]), carried if carried < 0 else ZERO)
+    return out
+
+
+def run_month(ctx: ServiceContext, month: str) -> RunSummary:
+    """Compute the month and post the differences from what it already holds (never editing a line)."""
+    _staff(ctx)
+    start, end = month_bounds(month)
+    if start > ctx.clock.today():
+        raise invalid("month", "future_month", "不能计算未来月份的佣金", "A future month cannot be run")
+    events = premium_events(ctx.session, start, end)
+    partners = ctx.session.execute(select(Partner.id, Partner.kind, Partner.user_id)).all()
+    kinds = {pid: kind for pid, kind, _ in partners}
+    hierarchy = Hierarchy(
+        Dated(m.partner_id, m.parent_id, m.valid_from, m.valid_to) for m in ctx.session.scalars(select(Membership))
+    )
+    posted = _posted_by_policy(ctx, {e.policy_id for e in events if e.kind != "premium"}, month)
+    sellers = {e.seller_id for e in events if e.seller_id is not None}
+    quality: dict[int, QualityFacts] = quality_facts(ctx, sellers, end)
+    inp = RunInput(
+        start, end, events, approved_plans(ctx), hierarchy, kinds, posted, quality, _year_to_date(ctx, month)
+    )
+    result = compute(inp)
+    existing: dict[tuple[int, int, str, str], Decimal] = defaultdict(lambda: ZERO)
+    stmt = (
+        select(
+            CommissionLine.partner_id,
+            CommissionLine.policy_id,
+            CommissionLine.ref,
+            CommissionLine.kind,
+            func.sum(CommissionLine.amount),
+        )
+        .where(CommissionLine.month == month)
+        .group_by(CommissionLine.partner_id, CommissionLine.policy_id, CommissionLine.ref, CommissionLine.kind)
+    )
+    for partner_id, policy_id, ref, kind, amount in ctx.session.execute(stmt):
+        existing[(partner_id, policy_id or 0, ref, kind)] = Decimal(amount)
+    seq = (ctx.session.scalar(select(func.max(CommissionRun.seq)).where(CommissionRun.month == month)) or 0) + 1
+    run = CommissionRun(
+        month=month,
+        seq=seq,
+        status="computed",
+        events=len(events),
+        lines_written=0,
+        total=ZERO,
+        computed_at=ctx.now(),
+        computed_by=ctx.principal.user_id or None,
+    )
+    ctx.session.add(run)
+    ctx.session.flush()
+    target = {line.key: line for line in result.lines}
+    rows: list[dict[str, Any]] = []
+    for key in sorted(set(target) | set(existing)):
+        line = target.get(key)
+        want = line.amount if line is not None else ZERO
+        diff = want - existing.get(key, ZERO)
+        if diff == 0:
+            continue
+        partner_id, policy_id, ref, kind = key
+        rows.append(
+            {
+                "run_id": run.id,
+                "month": month,
+                "partner_id": partner_id,
+                "policy_id": policy_id or None,
+                "ref": ref,
+                "kind": kind,
+                "base": line.base if line is not None else ZERO,
+                "rate": line.rate if line is not None else ZERO,
+                "amount": diff,
+                "adjustment": seq > 1,
+            }
+        )
+    _insert_lines(ctx, rows)
+    run.lines_written = len(rows)
+    run.total = sum((r["amount"] for r in rows), ZERO)
+    ctx.session.flush()
+    ctx.audit("commission.run", "commission_run", run.id, {"month": month, "seq": seq, "lines": len(rows)})
+    return RunSummary(run.id, month, seq, len(events), len(rows), run.total, len(rows) if seq > 1 else 0)
+
+
+COLUMNS = ("run_id", "month", "partner_id", "policy_id", "ref", "kind", "base", "rate", "amount", "adjustment")
+
+
+def _insert_lines(ctx: ServiceContext, rows: list[dict[str, Any]]) -> None:
+    """Append the lines: COPY on PostgreSQL (money as integer fen), an executemany elsewhere."""
+    if not rows:
+        return
+    connection = ctx.session.connection()
+    if connection.dialect.name != "postgresql":
+        table: Any = CommissionLine.__table__
+        connection.execute(table.insert(), rows)
+        return
+    driver: Any = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(f"COPY commission_lines ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row(
+                (
+                    r["run_id"],
+                    r["month"],
+                    r["partner_id"],
+                    r["policy_id"],
+                    r["ref"],
+                    r["kind"],
+                    to_fen(r["base"]),
+                    r["rate"],
+                    to_fen(r["amount"]),
+                    r["adjustment"],
+                )
+            )
+
+
+def latest_run(ctx: ServiceContext, month: str) -> CommissionRun | None:
+    stmt = select(CommissionRun).where(CommissionRun.month == month).order_by(CommissionRun.seq.desc()).limit(1)
+    return ctx.session.scalars(stmt).first()
+
+
+def approve(ctx: ServiceContext, month: str) -> list[PaymentInstruction]:
+    """Approve the month's latest run: a payment instruction per partner for what the month now owes beyond what
+    earlier approvals instructed (net of tax; a negative net pays nothing and is carried into the next month)."""
+    _staff(ctx)
+    month_bounds(month)
+    run = latest_run(ctx, month)
+    if run is None:
+        raise Conflict("Run the month first", "请先计算该月佣金", code="no_run")
+    if run.status != "computed":
+        raise Conflict("This run is already approved", "该次计算已审批", code="run_approved")
+    totals = ctx.session.execute(
+        select(CommissionLine.partner_id, CommissionLine.kind, func.sum(CommissionLine.amount))
+        .where(CommissionLine.month == month)
+        .group_by(CommissionLine.partner_id, CommissionLine.kind)
+    ).all()
+    net: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    tax: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for partner_id, kind, amount in totals:
+        net[partner_id] += Decimal(amount)
+        if kind == "tax":
+            tax[partner_id] -= Decimal(amount)
+    paid = dict(
+        ctx.session.execute(
+            select(PaymentInstruction.partner_id, func.sum(PaymentInstruction.amount))
+            .where(PaymentInstruction.month == month)
+            .group_by(PaymentInstruction.partner_id)
+        ).all()
+    )
+    out: list[PaymentInstruction] = []
+    for partner_id in sorted(net):
+        due = max(ZERO, net[partner_id]) - Decimal(paid.get(partner_id, 0))
+        if due <= 0:
+            continue
+        row = PaymentInstruction(
+            run_id=run.id,
+            month=month,
+            partner_id=partner_id,
+            gross=net[partner_id] + tax[partner_id],
+            tax=tax[partner_id],
+            amount=due,
+            status="pending",
+            created_at=ctx.now(),
+        )
+        ctx.session.add(row)
+        out.append(row)
+    run.status, run.approved_at, run.approved_by = "approved", ctx.now(), ctx.principal.user_id or None
+    ctx.session.flush()
+    ctx.audit("commission.approve", "commission_run", run.id, {"month": month, "instructions": len(out)})
+    return out
+
+
+# --- statements ---
+
+
+def statement(ctx: ServiceContext, month: str, partner_id: int) -> Statement:
+    """A partner's statement for the month: every line (adjustments marked) and the totals."""
+    month_bounds(month)
+    partner = ctx.session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound()
+    rows = ctx.session.execute(
+        select(CommissionLine, Policy.policy_no)
+        .outerjoin(Policy, Policy.id == CommissionLine.policy_id)
+        .where(CommissionLine.month == month, CommissionLine.partner_id == partner_id)
+        .order_by(CommissionLine.id)
+    ).all()
+    lines = [StatementLine(r.kind, no, r.ref, r.base, r.rate, r.amount, r.adjustment) for r, no in rows]
+    by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for ln in lines:
+        by_kind[ln.kind] += ln.amount
+    tax = -by_kind.get("tax", ZERO)
+    net = sum((ln.amount for ln in lines), ZERO)
+    gross = net + tax - by_kind.get("brought_forward", ZERO)
+    run = latest_run(ctx, month)
+    status = "not_run" if run is None else run.status
+    return Statement(partner.id, partner.name, month, lines, dict(by_kind), gross, tax, net, status)
+
+
+def statement_pdf(ctx: ServiceContext, month: str, partner_id: int) -> bytes:
+    return render_statement(statement(ctx, month, partner_id))
