@@ -66,7 +66,9 @@ def main() -> None:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{args.db}"'))
-        command = [str(BIN / "jiabao"), "seed", "--households", str(args.households)] + (["--bulk"] if args.bulk else [])
+        command = [str(BIN / "jiabao"), "seed", "--households", str(args.households)] + (
+            ["--bulk"] if args.bulk else []
+        )
         seconds = sh(command, env)
         print(f"seed: {args.households} households in {seconds:.1f} s ({args.households / seconds:,.0f}/s)")
     engine = create_engine(url)

@@ -30,8 +30,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
 
-from serving import served  # noqa: E402
-
 from jiabao.config import Settings  # noqa: E402
 from jiabao.core.auth import Role  # noqa: E402
 from jiabao.db.session import unit_of_work  # noqa: E402
@@ -40,6 +38,7 @@ from jiabao.family.service import ID_COLUMN, PHONE_COLUMN  # noqa: E402
 from jiabao.identity import repository as users  # noqa: E402
 from jiabao.identity import service as identity  # noqa: E402
 from jiabao.runtime import build_runtime  # noqa: E402
+from serving import served  # noqa: E402
 
 BIN = Path(sys.executable).parent
 ADMIN_URL = os.environ.get("JIABAO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

@@ -21,8 +21,8 @@ from jiabao.demo.bulk_book import _rated_by_health
 from jiabao.family import queries
 from jiabao.family.models import Person
 from jiabao.family.service import ID_COLUMN, PHONE_COLUMN
-from jiabao.policies.payments import ACCOUNT_COLUMN
-from jiabao.policies.policy_models import Instalment, Payment, Policy, PolicyInsured
+from jiabao.policies.common.models import Instalment, Payment, Policy, PolicyInsured
+from jiabao.policies.common.payments import ACCOUNT_COLUMN
 from jiabao.policies.rules.schedule import Frequency as ScheduleFrequency
 from jiabao.policies.rules.schedule import due_date, instalment_count
 from jiabao.products.limits import MemberRequest, ProductSelection
@@ -44,7 +44,10 @@ def _schema(runtime: Runtime) -> set[tuple[str, str]]:
     with runtime.engine.connect() as conn:
         indexes = conn.execute(text("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'"))
         constraints = conn.execute(
-            text("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace")
+            text(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE connamespace = 'public'::regnamespace"
+            )
         )
         return {(a, b) for a, b in indexes} | {(a, b) for a, b in constraints}
 
@@ -74,7 +77,8 @@ def test_bulk_seed_resumes_after_a_stop_without_duplicates(runtime: Runtime, db_
     family = make_family(runtime, name="赵敏", seq=7, username="zhaomin")
     assert family.household_id == 121
     with runtime.engine.connect() as conn:
-        assert family.head_person_id > conn.execute(text("SELECT MAX(id) FROM persons WHERE id <> :i"), {"i": family.head_person_id}).scalar_one()  # fmt: skip
+        others = conn.execute(text("SELECT MAX(id) FROM persons WHERE id <> :i"), {"i": family.head_person_id})
+        assert family.head_person_id > others.scalar_one()
 
 
 def test_bulk_rows_are_encrypted_searchable_and_priced_by_the_engine(runtime: Runtime, db_kind: str) -> None:
@@ -164,13 +168,17 @@ def test_bulk_rows_are_encrypted_searchable_and_priced_by_the_engine(runtime: Ru
                 Decimal("0.00"),
             )
             assert policy.instalment == modal and policy.annual_premium == sum(engine_premiums.values())
-            stored = [Decimal(line["annual_premium"]) for m in policy.details["quote"]["members"] for line in m["lines"]]
+            stored = [
+                Decimal(line["annual_premium"]) for m in policy.details["quote"]["members"] for line in m["lines"]
+            ]
             assert stored == [r.annual_premium for r in rows]
             # the schedule the issuance writes: every instalment, the first paid by the first premium payment
             frequency = ScheduleFrequency(policy.frequency)
             plan = schedule[policy.id]
             assert len(plan) == instalment_count(policy.payment_term, frequency)
-            assert [i.due_date for i in plan] == [due_date(policy.effective_date, frequency, n) for n in range(len(plan))]
+            assert [i.due_date for i in plan] == [
+                due_date(policy.effective_date, frequency, n) for n in range(len(plan))
+            ]
             assert all(i.amount == policy.instalment for i in plan)
             assert plan[0].paid_on == policy.effective_date and all(i.paid_on is None for i in plan[1:])
             payment = payments[policy.id]
@@ -180,5 +188,3 @@ def test_bulk_rows_are_encrypted_searchable_and_priced_by_the_engine(runtime: Ru
             assert policy.effective_date <= runtime.clock.today() and all(
                 i.due_date > runtime.clock.today() for i in plan[1:]
             )
-
-

@@ -215,15 +215,15 @@ def build_chunk(plan: Plan, k: int, cipher: PiiCipher, pricer: BookPricer) -> Ch
                  None if p.annual_income is None else Fen(int(p.annual_income * 100)), p.social_insurance, p.retired,
                  None, now, now)
             )  # fmt: skip
-            family["members"].append(
-                (ids.take("members"), household_id, pid, p.relationship.value, today, None, None)
-            )
+            family["members"].append((ids.take("members"), household_id, pid, p.relationship.value, today, None, None))
             if p.relationship is Relationship.CHILD:
                 family["life_events"].append(
                     (ids.take("life_events"), household_id, pid, LifeEventKind.BIRTH.value, p.birth_date, None, now,
                      None)
                 )  # fmt: skip
-            relation = p.relationship.value if p.relationship.value in ("self", "spouse", "child", "parent") else "other"
+            relation = (
+                p.relationship.value if p.relationship.value in ("self", "spouse", "child", "parent") else "other"
+            )
             members.append(
                 Insurable(pid, p.name, p.birth_date, p.sex, relation, p.social_insurance, p.occupation_class)
             )
@@ -299,8 +299,11 @@ def drop_secondary(conn: Connection) -> int:
             "AND i.indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE contype IN ('p', 'u', 'x')) ORDER BY 1"
         )
     ).all()
-    saved = [(c.conname, c.tbl, 0 if c.contype == "u" else 1, f'ALTER TABLE {c.tbl} ADD CONSTRAINT "{c.conname}" {c.ddl}')
-             for c in constraints if c.conname not in KEEP]  # fmt: skip
+    saved = [
+        (c.conname, c.tbl, 0 if c.contype == "u" else 1, f'ALTER TABLE {c.tbl} ADD CONSTRAINT "{c.conname}" {c.ddl}')
+        for c in constraints
+        if c.conname not in KEEP
+    ]
     saved += [(i.name, i.tbl, 0, i.ddl) for i in indexes if i.name not in KEEP]
     for name, table, position, ddl in saved:
         conn.execute(

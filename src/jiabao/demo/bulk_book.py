@@ -27,6 +27,7 @@ from jiabao.core.idempotency import scoped_key
 from jiabao.core.pii import PiiCipher, mask_bank_card
 from jiabao.core.validation.bank_card import luhn_check_digit
 from jiabao.core.validation.dates import age_on
+from jiabao.policies.common.payments import ACCOUNT_COLUMN
 from jiabao.policies.rules import return_visit as rv
 from jiabao.policies.rules.cooling_off import cooling_off_period
 from jiabao.policies.rules.cover import cover_end, cover_years_option, term_months
@@ -38,7 +39,6 @@ from jiabao.products.quoting import MODAL_FACTORS, LineQuote, money, quote_house
 from jiabao.products.schema import Frequency, MultiStatePricing, Product
 from jiabao.products.service import ProductEngine
 
-ACCOUNT_COLUMN = "payments.account"  # jiabao.policies.payments.ACCOUNT_COLUMN
 FREQUENCY_WEIGHTS = {Frequency.ANNUAL: 70, Frequency.MONTHLY: 15, Frequency.SEMI_ANNUAL: 8, Frequency.QUARTERLY: 7}
 ISSUED_WITHIN_DAYS = {Frequency.ANNUAL: 330, Frequency.SEMI_ANNUAL: 150, Frequency.QUARTERLY: 75, Frequency.MONTHLY: 25}
 AMOUNT_LADDER = (1_200, 5_000, 12_000, 20_000, 50_000, 100_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000)
@@ -186,7 +186,7 @@ class BookPricer:
             member_id=str(position),
             age=age,
             sex=TableSex(member.sex),
-            relation=member.relation,  # type: ignore[arg-type]
+            relation=member.relation,
             selections=selections,
             death_cover_held=held if age < 18 else Decimal(0),  # the cap concerns minors only
         )
@@ -219,7 +219,9 @@ class BookPricer:
         self._cache[key] = priced
         return priced
 
-    def price(self, purchase: Purchase, members: list[Insurable], held: dict[int, Decimal]) -> tuple[Priced, ...] | None:
+    def price(
+        self, purchase: Purchase, members: list[Insurable], held: dict[int, Decimal]
+    ) -> tuple[Priced, ...] | None:
         """Every insured's line, or None when the engine refuses any of them (the application would be refused)."""
         product = self.engine.catalog.products[purchase.product]
         requests = [
@@ -299,14 +301,14 @@ def choose_purchases(
             insureds = insureds[:2]
         if not insureds:
             continue
-        options = product.coverage.options or [None]
+        options: list[int | None] = list(product.coverage.options) or [None]
         purchase = Purchase(
             product=code,
             insureds=tuple(insureds),
             amounts=tuple(_amount(product, rng, age_on(members[i].birth_date, issue) < 18) for i in insureds),
             frequency=frequency,
             payment_term=rng.choice(list(product.payment.terms)),
-            coverage=rng.choice(list(options)),
+            coverage=rng.choice(options),
             payout_age=rng.choice(list(product.payout_ages)) if product.payout_ages else None,
             issue_date=issue,
         )
