@@ -457,7 +457,7 @@ def bulk_seed(
             return summary
     finish(engine)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE seed_runs SET finished_at = :n WHERE seed = :s"), {"n": now, "s": seed})
+        conn.execute(text("UPDATE seed_runs SET finished_at = now() WHERE seed = :s"), {"s": seed})
     return summary
 
 
