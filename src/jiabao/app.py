@@ -24,6 +24,9 @@ from jiabao.web import (
     audit_pages,
     claim_pages,
     claim_staff_pages,
+    claim_workflow_pages,
+    family_application_pages,
+    ledger_pages,
     pages,
     policy_pages,
     quote_pages,
@@ -56,6 +59,9 @@ PAGE_MODULES = (
     advice_pages,
     screening_pages,
     audit_pages,
+    claim_workflow_pages,
+    ledger_pages,
+    family_application_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
