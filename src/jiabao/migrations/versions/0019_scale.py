@@ -1,7 +1,7 @@
 """scale: progress of the resumable bulk load (jiabao seed --bulk)
 
 Revision ID: 0019
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
