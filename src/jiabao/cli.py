@@ -72,13 +72,56 @@ def _seed(runtime: Runtime, households: int, seed: int) -> int:
 def seed(
     households: Annotated[int, typer.Option(min=1, help="How many households to add")] = 2000,
     random_seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same people)")] = 20211231,
+    bulk: Annotated[
+        bool, typer.Option(help="PostgreSQL: COPY in resumable chunks, with every product in force (see docs)")
+    ] = False,
+    chunk_size: Annotated[int, typer.Option(min=1, help="--bulk: households per chunk (one transaction)")] = 2000,
+    workers: Annotated[int, typer.Option(min=0, help="--bulk: processes building chunks (0: in-process)")] = 2,
+    stop_after: Annotated[int | None, typer.Option(hidden=True, help="--bulk: stop after N chunks")] = None,
 ) -> None:
     """Add generated demo households (Faker zh_CN, valid ID numbers) and the demo users."""
     runtime = _runtime()
     upgrade(runtime.engine)
-    added = _seed(runtime, households, random_seed)
-    console.print(f"[green]Added {added} households[/green]")
+    if bulk:
+        _bulk_seed(runtime, households, random_seed, chunk_size, workers, stop_after)
+    else:
+        added = _seed(runtime, households, random_seed)
+        console.print(f"[green]Added {added} households[/green]")
     _print_logins(runtime)
+
+
+def _bulk_seed(runtime: Runtime, households: int, seed: int, chunk_size: int, workers: int, stop: int | None) -> None:
+    import time
+
+    from jiabao.demo.bulk import bulk_seed
+
+    if runtime.engine.dialect.name != "postgresql":
+        console.print("[red]--bulk needs PostgreSQL (COPY); without --bulk SQLite uses the ordinary seeder[/red]")
+        raise typer.Exit(2)
+    with unit_of_work(runtime.sessions) as session:
+        ensure_demo_users(session, now=runtime.clock.now())
+        partner = partner_user_id(session)
+    settings = runtime.settings
+    started = time.perf_counter()
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("Bulk seeding households", total=households)
+        summary = bulk_seed(
+            runtime.engine, runtime.cipher, households=households, now=runtime.clock.now(),
+            pii_keys=settings.pii_keys, blind_index_key=settings.blind_index_key,
+            tables_dir=str(settings.tables_dir) if settings.tables_dir else None, seed=seed, chunk_size=chunk_size,
+            workers=workers, partner_id=partner, stop_after=stop, progress=lambda n: progress.advance(task, n),
+        )  # fmt: skip
+    seconds = time.perf_counter() - started
+    state = "stopped (re-run to resume)" if summary.stopped else "complete"
+    console.print(
+        f"[green]Bulk seed {state}[/green]: {summary.households:,} households, {summary.persons:,} persons, "
+        f"{summary.policies:,} policies, {summary.rows:,} rows in {summary.chunks_done} chunks "
+        f"({summary.chunks_skipped} already loaded, {summary.renumbered} ID numbers renumbered) in {seconds:.1f} s "
+        f"({summary.rows / max(seconds, 1e-9):,.0f} rows/s)"
+    )
 
 
 def _print_logins(runtime: Runtime) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jiabao.advice import models as advice_models
 from jiabao.claims import models as claim_models
-from jiabao.db import audit, outbox
+from jiabao.db import audit, outbox, seed_progress
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
 from jiabao.family import proxy_models
@@ -44,6 +44,7 @@ __all__ = [
     "proxy_models",
     "screening_models",
     "security_models",
+    "seed_progress",
     "suspension_models",
     "underwriting_models",
     "valuation_models",
