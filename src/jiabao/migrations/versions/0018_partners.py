@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0013"  # chained on the head after merging main (0013_ledger); the integrator may re-chain again
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
