@@ -19,6 +19,7 @@ from jiabao.config import PROJECT_ROOT, Settings
 from jiabao.core.clock import Clock
 from jiabao.runtime import Runtime, build_runtime
 from jiabao.web import (
+    account_pages,
     advice_pages,
     application_pages,
     audit_pages,
@@ -56,6 +57,7 @@ PAGE_MODULES = (
     advice_pages,
     screening_pages,
     audit_pages,
+    account_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

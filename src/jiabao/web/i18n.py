@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from jiabao.web.i18n_access import ACCESS_TEXTS
 from jiabao.web.i18n_advice import ADVICE_TEXTS
 from jiabao.web.i18n_claims import CLAIM_TEXTS
 from jiabao.web.i18n_cover import COVER_TEXTS
@@ -290,6 +291,7 @@ TEXTS.update(VALUATION_TEXTS)
 TEXTS.update(ADVICE_TEXTS)
 TEXTS.update(SCREENING_TEXTS)
 TEXTS.update(SECURITY_TEXTS)
+TEXTS.update(ACCESS_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:

@@ -17,6 +17,7 @@ from jiabao.family import queries, service
 from jiabao.family.enums import Relationship
 from jiabao.family.schemas import ID_TYPES, MemberIn, MemberUpdate
 from jiabao.identity import service as identity
+from jiabao.identity.accounts import username_for_mobile
 from jiabao.identity.service import Preferences
 from jiabao.policies import views as policy_views
 from jiabao.security import login as throttled_login
@@ -51,6 +52,7 @@ def login(request: Request, session: SessionDep, username: Text = "", password: 
             address=client_address(request),
             channel="page",
             now=now,
+            resolve=lambda typed: username_for_mobile(session, runtime.cipher, typed),
         )
     except TooManyAttempts as refused:
         headers = {"Retry-After": str(refused.retry_after)}
