@@ -19,6 +19,7 @@ from tests.advice import authz_advice
 from tests.api.conftest import token_for
 from tests.factories import add_member, make_family, make_user, resident_id
 from tests.fraud_aml import authz_risk
+from tests.identity import authz_accounts
 from tests.policies import authz_billing, authz_claimsmoney, authz_servicing, authz_visits
 from tests.policies.flow import ACCOUNT, confirm_body, healthy
 from tests.risk import authz_screening
@@ -91,6 +92,7 @@ for _extra in (
     authz_advice,
     authz_claimsmoney,
     authz_screening,
+    authz_accounts,
 ):
     ALLOWED.update(_extra.ALLOWED)
 
@@ -141,6 +143,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         **authz_advice.BODIES,
         **authz_claimsmoney.BODIES,
         **authz_screening.BODIES,
+        **authz_accounts.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/persons/{person_id}/consents/withdraw"): {"kind": "marketing"},
         ("POST", "/api/v1/households/{household_id}/deletion-requests"): {"reason": "不再需要"},
