@@ -25,6 +25,7 @@ from jiabao.web import (
     audit_pages,
     claim_pages,
     claim_staff_pages,
+    home_pages,
     pages,
     policy_pages,
     quote_pages,
@@ -58,6 +59,7 @@ PAGE_MODULES = (
     screening_pages,
     audit_pages,
     account_pages,
+    home_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

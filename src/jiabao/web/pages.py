@@ -94,7 +94,10 @@ def preferences(
 
 @router.get("/")
 def home(ctx: PageCtx) -> Response:
-    """Customers land on their household, partners on their list, staff on the search page."""
+    """Customers land on their household (elderly mode: the simplified home), partners on their list, risk
+    officers on the risk home, other staff on their worklist home."""
+    if ctx.principal.role is Role.CUSTOMER and ctx.principal.elderly_mode:
+        return RedirectResponse("/elderly", status_code=303)
     if ctx.principal.role is Role.CUSTOMER:
         households = queries.list_households(ctx)
         if households:
@@ -104,7 +107,7 @@ def home(ctx: PageCtx) -> Response:
         return RedirectResponse("/households", status_code=303)
     if ctx.principal.role is Role.RISK:
         return RedirectResponse("/risk", status_code=303)
-    return RedirectResponse("/staff/search", status_code=303)
+    return RedirectResponse("/work", status_code=303)
 
 
 @router.get("/households", response_class=HTMLResponse)
