@@ -87,3 +87,14 @@ def test_links_in_messages_are_absolute_and_hotline_is_configurable(runtime: Run
             assert "400-800-9595" in page.text and "95xxx" not in page.text
     finally:
         other.engine.dispose()
+
+
+def test_policy_messages_carry_absolute_links(client: TestClient, runtime: Runtime) -> None:
+    """A link in an SMS is tapped outside the site: it must be absolute (JIABAO_BASE_URL + path)."""
+    from tests.identity.sms_helpers import sms_bodies
+    from tests.policies.flow import issue
+
+    issued = issue(client, runtime)
+    base = runtime.settings.base_url
+    bodies = [b for b in sms_bodies(runtime) if "/policies/" in b]
+    assert bodies and all(f"{base}/policies/{issued.policy_id}" in b for b in bodies)

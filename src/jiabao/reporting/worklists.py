@@ -18,7 +18,7 @@ from jiabao.claims.models import Claim
 from jiabao.core.auth import Role
 from jiabao.db.audit import AuditEntry
 from jiabao.identity.models import CallbackRequest, User
-from jiabao.policies.policy_models import Policy, ReturnVisit, ServiceCase, ServiceRequest
+from jiabao.policies.common.models import Policy, ReturnVisit, ServiceCase, ServiceRequest
 from jiabao.reporting import kpis
 from jiabao.risk.aml.models import AmlCase
 from jiabao.risk.fraud.models import RiskAssessment
