@@ -109,9 +109,9 @@ def proxy_link(request: Request) -> str | None:
     """The family proxy feature (子女代办), when the platform has it (built on another branch)."""
     for route in request.app.routes:
         path = getattr(route, "path", "")
-        if "proxy" in path or "proxies" in path:
-            if "{" not in path and getattr(route, "methods", None) and "GET" in route.methods:
-                return str(path)
+        methods = getattr(route, "methods", None) or set()
+        if "prox" in path and "{" not in path and "GET" in methods:
+            return str(path)
     return None
 
 

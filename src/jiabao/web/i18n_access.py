@@ -19,8 +19,7 @@ ACCESS_TEXTS: dict[str, tuple[str, str]] = {
     "signup.title": ("手机号注册", "Sign up with your mobile"),
     "signup.intro": (
         "投保需要实名：请填写本人姓名和居民身份证号码，注册后即为您开立家庭账户。",
-        "Insurance is in your real name: enter your name and resident ID number; a family account is opened "
-        "for you.",
+        "Insurance is in your real name: enter your name and resident ID number; a family account is opened for you.",
     ),
     "signup.name": ("本人姓名", "Your name"),
     "signup.id_number": ("居民身份证号码", "Resident ID number"),
@@ -47,8 +46,7 @@ ACCESS_TEXTS: dict[str, tuple[str, str]] = {
     "outbox.title": ("开发用消息收件箱", "Development message inbox"),
     "outbox.intro": (
         "平台发出的短信和邮件（仅开发和测试环境可见，生产环境不提供此页面）。",
-        "Every SMS and e-mail the platform sent (development and test only; this page does not exist in "
-        "production).",
+        "Every SMS and e-mail the platform sent (development and test only; this page does not exist in production).",
     ),
     "outbox.none": ("还没有消息。", "No messages yet."),
     "outbox.to": ("收件人", "To"),
