@@ -297,12 +297,12 @@ def seed_inflight(runtime: Runtime, progress: Callable[[str], None] | None = Non
         if progress:
             progress(code)
     for code in ("family_term_life", "whole_life", "family_ci"):
-        product = catalog.products.get(code)
-        m = _pick(product, members, used, recent.today()) if product else None
-        if product is None or m is None:
+        referred_product = catalog.products.get(code)
+        m = _pick(referred_product, members, used, recent.today()) if referred_product else None
+        if referred_product is None or m is None:
             continue
         try:
-            if _refer(runtime, product, m, runtime.clock):
+            if _refer(runtime, referred_product, m, runtime.clock):
                 summary.referrals += 1
                 used.add(m.household_id)
         except (JiabaoError, ValueError) as exc:

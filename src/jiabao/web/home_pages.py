@@ -3,7 +3,7 @@ call-back queue for service staff, and the simplified elderly home with four big
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -39,7 +39,7 @@ def _by_field(problems: tuple[FieldProblem, ...]) -> dict[str, list[FieldProblem
 
 
 def _users_page(
-    request: Request, ctx: PageCtx, *, status: int = 200, form: dict[str, str] | None = None, **extra: object
+    request: Request, ctx: PageCtx, *, status: int = 200, form: dict[str, str] | None = None, **extra: Any
 ) -> HTMLResponse:
     rows = admin.list_users(ctx.session, ctx.principal)
     extra.setdefault("problems", {})
@@ -61,7 +61,7 @@ def create_user(
     admin.list_users(ctx.session, ctx.principal, limit=1)  # 403 before reading the form for anyone but an admin
     form = {"username": username[:60], "display_name": display_name[:60], "role": role[:20]}
     try:
-        data = StaffUserIn(username=username, display_name=display_name, role=role, password=password)  # type: ignore[arg-type]
+        data = StaffUserIn(username=username, display_name=display_name, role=role, password=password)
         admin.create_staff(ctx.session, ctx.principal, data, now=ctx.now())
     except ValidationError as exc:
         problems = _by_field(problems_from_pydantic(list(exc.errors())))
