@@ -162,5 +162,12 @@ ACCESS_TEXTS: dict[str, tuple[str, str]] = {
         "A child can act for you: they ask in their own account, and you authorise them.",
     ),
     "nav.work": ("工作台", "Worklist"),
+    "claim.diagnosis_name": ("疾病名称（按诊断证明填写）", "Illness, as on the diagnosis certificate"),
+    "claim.pathology": ("病理检查结果（肿瘤）", "Pathology result (tumours)"),
+    "claim.pathology.none": ("不是肿瘤 / 没有做病理检查", "Not a tumour / no pathology"),
+    "claim.pathology.malignant": ("恶性（癌）", "Malignant (cancer)"),
+    "claim.pathology.in_situ": ("原位癌", "In situ"),
+    "claim.pathology.uncertain": ("性质未定（交界性）", "Uncertain (borderline)"),
+    "claim.pathology.benign": ("良性", "Benign"),
     "nav.hotline": ("客服热线", "Hotline"),
 }
