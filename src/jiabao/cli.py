@@ -132,7 +132,10 @@ def billing(
     after, total, messages = 0, 0, 0
     while True:
         with unit_of_work(runtime.sessions) as session:
-            ctx = ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=system)
+            ctx = ServiceContext(
+                session=session, clock=runtime.clock, cipher=runtime.cipher, principal=system,
+                base_url=runtime.settings.base_url, hotline=runtime.settings.hotline,
+            )  # fmt: skip
             summary = refresh_all(ctx, on, after_id=after, limit=page)
         total, messages, after = total + summary.policies, messages + summary.messages, summary.last_id
         if summary.policies < page:

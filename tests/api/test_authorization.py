@@ -274,6 +274,7 @@ def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: 
     ids |= authz_risk.ids(runtime, mine.head_person_id)
     ids |= authz_voice.setup(client, mine.household_id)
     ids["case_id"] = authz_screening.make_case(runtime, mine.head_person_id, "张伟")
+    ids |= authz_accounts.ids(runtime, partner.user_id)
     users = sorted(ALL)
     headers = {u: token_for(client, u) for u in users}
     routes = sorted(_routes(app), key=lambda r: r == ("POST", "/api/v1/auth/logout"))  # logout revokes: last

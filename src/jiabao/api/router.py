@@ -20,6 +20,7 @@ from jiabao.api import (
     products,
     risk_ops,
     screening,
+    staff_admin,
     voice,
 )
 
@@ -40,3 +41,4 @@ api_router.include_router(advice.router)
 api_router.include_router(screening.router)
 api_router.include_router(privacy.router)
 api_router.include_router(accounts.router)
+api_router.include_router(staff_admin.router)
