@@ -25,6 +25,7 @@ from jiabao.web import (
     audit_pages,
     claim_pages,
     claim_staff_pages,
+    claim_workflow_pages,
     home_pages,
     pages,
     policy_pages,
@@ -58,6 +59,7 @@ PAGE_MODULES = (
     advice_pages,
     screening_pages,
     audit_pages,
+    claim_workflow_pages,
     account_pages,
     home_pages,
 )

@@ -1,7 +1,7 @@
 """sms log-in: the users' encrypted mobile, SMS verification codes, call-back requests (issue 11)
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
