@@ -19,6 +19,7 @@ from jiabao.config import PROJECT_ROOT, Settings
 from jiabao.core.clock import Clock
 from jiabao.runtime import Runtime, build_runtime
 from jiabao.web import (
+    account_pages,
     advice_pages,
     application_pages,
     audit_pages,
@@ -26,6 +27,7 @@ from jiabao.web import (
     claim_staff_pages,
     claim_workflow_pages,
     family_application_pages,
+    home_pages,
     ledger_pages,
     pages,
     partner_pages,
@@ -66,6 +68,8 @@ PAGE_MODULES = (
     family_application_pages,
     product_pages,
     partner_pages,
+    account_pages,
+    home_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -18,6 +18,7 @@ from jiabao.config import Settings
 from jiabao.db.session import unit_of_work
 from jiabao.demo import risk as risk_demo
 from jiabao.demo.advice import seed_advice
+from jiabao.demo.inflight import seed_inflight
 from jiabao.demo.seed import seed_households
 from jiabao.demo.users import DEMO_PASSWORD, ensure_demo_users, partner_user_id
 from jiabao.family.models import Household
@@ -148,6 +149,14 @@ def demo() -> None:
     cli_voice.seed_demo(runtime)
     _print_logins(runtime)
     seed_advice(runtime)
+    inflight = seed_inflight(runtime)
+    if inflight.policies:
+        console.print(
+            f"[green]In flight[/green]: {len(inflight.policies)} products with a policy, "
+            f"{inflight.referrals} referrals waiting, claims by state {inflight.claims}"
+        )
+        for what, why in inflight.skipped.items():
+            console.print(f"[yellow]Not seeded[/yellow] {what}: {why}")
 
 
 @app.command("billing")
@@ -168,7 +177,10 @@ def billing(
     after, total, messages = 0, 0, 0
     while True:
         with unit_of_work(runtime.sessions) as session:
-            ctx = ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=system)
+            ctx = ServiceContext(
+                session=session, clock=runtime.clock, cipher=runtime.cipher, principal=system,
+                base_url=runtime.settings.base_url, hotline=runtime.settings.hotline,
+            )  # fmt: skip
             summary = refresh_all(ctx, on, after_id=after, limit=page)
         total, messages, after = total + summary.policies, messages + summary.messages, summary.last_id
         if summary.policies < page:

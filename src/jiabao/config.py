@@ -61,6 +61,19 @@ class Settings(BaseSettings):
     claims_advance_adjuster_above: Decimal = Field(default=Decimal("50000"), ge=0, le=Decimal("100000000"))
     """A CI advance payment (重疾先赔) above this amount (yuan) is never paid without an adjuster."""
 
+    base_url: str = Field(default="http://127.0.0.1:8000", max_length=200, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    """Where customers reach the platform: links in SMS and e-mails are made absolute with it (issue 11, item 6)."""
+    hotline: str = Field(default="95xxx", min_length=3, max_length=20, pattern=r"^[0-9][0-9x\-]*$")
+    """The customer service number (客服热线) shown on pages and in messages."""
+    sms_code_ttl_seconds: int = Field(default=300, ge=30, le=1800)
+    """How long an SMS verification code is valid (5 minutes)."""
+    sms_code_max_attempts: int = Field(default=5, ge=1, le=10)
+    """Wrong entries before a code is used up and a new one must be requested."""
+    sms_resend_seconds: int = Field(default=60, ge=1, le=3600)
+    """Minimum wait before another code is sent to the same number."""
+    sms_daily_limit: int = Field(default=10, ge=1, le=100)
+    """Codes per number per 24 hours (stops SMS bombing of a stranger's phone)."""
+
     @field_validator("tables_dir", mode="before")
     @classmethod
     def _empty_tables_dir_is_none(cls, value: object) -> object:

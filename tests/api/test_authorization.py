@@ -20,6 +20,7 @@ from tests.api.conftest import token_for
 from tests.claims import authz_workflow
 from tests.factories import add_member, make_family, make_user, resident_id
 from tests.fraud_aml import authz_risk
+from tests.identity import authz_accounts
 from tests.policies import authz_billing, authz_claimsmoney, authz_servicing, authz_visits
 from tests.policies.flow import ACCOUNT, confirm_body, healthy
 from tests.risk import authz_screening
@@ -93,6 +94,7 @@ for _extra in (
     authz_claimsmoney,
     authz_screening,
     authz_workflow,
+    authz_accounts,
 ):
     ALLOWED.update(_extra.ALLOWED)
 
@@ -144,6 +146,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         **authz_claimsmoney.BODIES,
         **authz_screening.BODIES,
         **authz_workflow.BODIES,
+        **authz_accounts.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/persons/{person_id}/consents/withdraw"): {"kind": "marketing"},
         ("POST", "/api/v1/households/{household_id}/deletion-requests"): {"reason": "不再需要"},
@@ -274,6 +277,7 @@ def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: 
     ids |= authz_risk.ids(runtime, mine.head_person_id)
     ids |= authz_voice.setup(client, mine.household_id)
     ids["case_id"] = authz_screening.make_case(runtime, mine.head_person_id, "张伟")
+    ids |= authz_accounts.ids(runtime, partner.user_id)
     users = sorted(ALL)
     headers = {u: token_for(client, u) for u in users}
     routes = sorted(_routes(app), key=lambda r: r == ("POST", "/api/v1/auth/logout"))  # logout revokes: last

@@ -50,8 +50,7 @@ def test_parent_files_a_small_outpatient_claim_for_the_child_and_sees_it_paid(
     page.get_by_test_id("claim-type").select_option("outpatient")
     page.get_by_test_id("claim-event-date").fill((runtime.clock.today() - timedelta(days=2)).isoformat())
     page.get_by_test_id("claim-hospital").fill("北京儿童医院")
-    page.get_by_test_id("claim-icd10").fill("J06.9")
-    page.get_by_test_id("claim-diagnosis").fill("急性上呼吸道感染")
+    page.get_by_test_id("claim-diagnosis").fill("急性上呼吸道感染")  # a plain name: no ICD code asked (issue 11)
     page.get_by_test_id("claim-description-0").fill("门诊费用")
     page.get_by_test_id("claim-amount-0").fill("800")
     page.get_by_test_id("claim-invoice-0").fill("INV-0001")
@@ -115,9 +114,9 @@ def test_ci_claim_gets_the_advance_and_the_family_premiums_are_waived(
     expect(page.get_by_test_id("claim-doc-pathology_report")).to_be_visible()
     page.get_by_test_id("claim-event-date").fill(diagnosed.isoformat())
     page.get_by_test_id("claim-hospital").fill("中国医学科学院肿瘤医院")
-    page.get_by_test_id("claim-icd10").fill("C34.1")
-    page.get_by_test_id("claim-diagnosis").fill("右肺上叶腺癌")
-    page.get_by_test_id("claim-icd-o3").fill("3")
+    expect(page.get_by_test_id("claim-icd10")).to_have_count(0)  # customers are never asked for a code
+    page.get_by_test_id("claim-diagnosis").fill("肺癌")
+    page.get_by_test_id("claim-icd-o3").select_option("3")  # 病理检查结果：恶性
     page.get_by_test_id("claim-ci-diagnosed-on").fill(diagnosed.isoformat())
     tick_every_document(page)
     page.get_by_test_id("claim-account").fill(ACCOUNT)

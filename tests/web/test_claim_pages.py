@@ -168,3 +168,19 @@ def test_adjuster_sees_the_reasoning_and_decides_and_the_panel_counts(client: Te
     assert panel.status_code == 200
     assert re.search(r'data-testid="panel-online">100.0%', panel.text)
     assert re.search(r'data-testid="panel-total">1<', panel.text) and 'data-testid="panel-p50"' in panel.text
+
+
+def test_customer_names_the_illness_and_the_code_is_looked_up(client: TestClient, runtime: Runtime) -> None:
+    """Issue 11 item 8: no ICD code is asked of a customer; the plain name is resolved (exact names only), an
+    unknown one comes back beside the field with suggestions, never a guessed code."""
+    covered = child_with_outpatient_cover(client, runtime)
+    log_in(client, "zhang")
+    page = client.get(f"/households/{covered.household_id}/claims/new")
+    assert 'data-testid="claim-icd10"' not in page.text and "ICD" not in page.text and "急性上呼吸道感染" in page.text
+    token = csrf(client, f"/households/{covered.household_id}/claims/new")
+    form = _form(covered, token, "name-claim-key-1", runtime.clock.today(), icd10="", diagnosis="肺")
+    unknown = client.post(f"/households/{covered.household_id}/claims/new", data=form)
+    assert unknown.status_code == 422 and 'data-field="diagnosis"' in unknown.text and "肺炎" in unknown.text
+    form["diagnosis"] = "急性上呼吸道感染"
+    named = client.post(f"/households/{covered.household_id}/claims/new", data=form, follow_redirects=False)
+    assert not _field_error(named.text, "diagnosis")

@@ -415,8 +415,8 @@ def _queue_message(ctx: ServiceContext, overview: HouseholdOut, increase: Decima
         policy_number=overview.account_no,
         product_name_zh="家庭保障建议",
         product_name_en="family protection advice",
-        hotline=HOTLINE,
-        link=f"/households/{overview.id}/protection",
+        hotline=ctx.hotline,
+        link=ctx.link(f"/households/{overview.id}/protection"),
         amount=increase.quantize(Decimal("0.01")),
     )
     try:

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from jiabao.api.deps import PrincipalDep, SessionDep, client_address, login_policy, runtime_of
 from jiabao.identity import service as identity
+from jiabao.identity.accounts import username_for_mobile
 from jiabao.identity.service import Credentials, Preferences, UserOut
 from jiabao.security import login
 
@@ -36,6 +37,7 @@ def issue_token(request: Request, session: SessionDep, credentials: Credentials)
         address=client_address(request),
         channel="api",
         now=runtime.clock.now(),
+        resolve=lambda typed: username_for_mobile(session, runtime.cipher, typed),
     )
     return TokenOut(
         access_token=runtime.tokens.issue(user.id, user.token_version),

@@ -76,7 +76,14 @@ PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 def service_context(request: Request, session: SessionDep, principal: PrincipalDep) -> ServiceContext:
     runtime = runtime_of(request)
-    return ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=principal)
+    return ServiceContext(
+        session=session,
+        clock=runtime.clock,
+        cipher=runtime.cipher,
+        principal=principal,
+        base_url=runtime.settings.base_url,
+        hotline=runtime.settings.hotline,
+    )
 
 
 def require(*roles: Role) -> Callable[[ServiceContext], ServiceContext]:

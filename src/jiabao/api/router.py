@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from jiabao.api import (
+    accounts,
     advice,
     applications,
     audit,
@@ -19,6 +20,7 @@ from jiabao.api import (
     products,
     risk_ops,
     screening,
+    staff_admin,
     voice,
 )
 
@@ -38,3 +40,5 @@ api_router.include_router(voice.router)
 api_router.include_router(advice.router)
 api_router.include_router(screening.router)
 api_router.include_router(privacy.router)
+api_router.include_router(accounts.router)
+api_router.include_router(staff_admin.router)

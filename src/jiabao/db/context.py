@@ -20,6 +20,16 @@ class ServiceContext:
     clock: Clock
     cipher: PiiCipher
     principal: Principal
+    base_url: str = ""
+    """The configured public address (``JIABAO_BASE_URL``): links in messages are made absolute with it."""
+    hotline: str = "95xxx"
+    """The configured customer service number (``JIABAO_HOTLINE``)."""
+
+    def link(self, path: str) -> str:
+        """An absolute link for a message (``/policies/7`` → ``https://jiabao.example/policies/7``)."""
+        if path.startswith(("http://", "https://")) or not self.base_url:
+            return path
+        return self.base_url.rstrip("/") + "/" + path.lstrip("/")
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -32,6 +32,20 @@ OCCUPATIONS: tuple[tuple[str, int], ...] = (
 )  # fmt: skip
 
 
+MALE_GIVEN: tuple[str, ...] = (
+    "伟", "强", "磊", "军", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "华", "建国", "建军", "志强",
+    "志明", "国强", "海涛", "俊杰", "浩然", "子轩", "宇航", "博文", "天佑", "文博", "立新", "家豪", "晓东", "振华",
+    "德明", "永刚", "宏伟", "伟民", "嘉懿", "梓豪", "一鸣", "思远",
+)  # fmt: skip
+FEMALE_GIVEN: tuple[str, ...] = (
+    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "燕", "玲", "婷", "雪", "慧", "秀英", "桂英", "玉兰", "淑珍",
+    "丽华", "晓红", "美玲", "雅婷", "欣怡", "梓涵", "诗涵", "思琪", "雨萱", "佳怡", "紫涵", "一诺", "可馨", "婉清",
+    "海燕", "春梅", "秀兰", "红梅", "淑华", "金凤", "文静", "嘉欣", "若曦",
+)  # fmt: skip
+"""Given names by sex (issue 11, item 9): Faker's zh_CN male and female lists overlap, so a woman could be
+called 伟 and a man 秀英; these lists keep names plausible for the recorded sex, old-fashioned and modern."""
+
+
 @dataclass
 class PersonSpec:
     name: str
@@ -46,6 +60,8 @@ class PersonSpec:
     annual_income: Decimal | None = None
     social_insurance: bool = True
     retired: bool = False
+    surname: str = ""
+    """The surname kept apart from the name: compound surnames (欧阳, 司马) are two characters."""
 
 
 @dataclass
@@ -90,7 +106,7 @@ class PopulationGenerator:
         age = max(0, min(age, 100))
         birth = self._birth(age)
         last = surname or self.faker.last_name()
-        first = self.faker.first_name_male() if sex == "M" else self.faker.first_name_female()
+        first = self.rng.choice(MALE_GIVEN if sex == "M" else FEMALE_GIVEN)
         adult = age >= 18
         occupation, occ_class = self.rng.choice(OCCUPATIONS) if 18 <= age < 60 else (None, None)
         income = None
@@ -110,6 +126,7 @@ class PopulationGenerator:
             annual_income=income,
             social_insurance=self.rng.random() < 0.93,
             retired=age >= retire_age,
+            surname=last,
         )
 
     def household(self) -> HouseholdSpec:
@@ -118,27 +135,33 @@ class PopulationGenerator:
         head_age = int(min(82, max(23, rng.gauss(44, 13))))
         head_sex = "M" if rng.random() < 0.62 else "F"
         head = self.person(Relationship.SELF, head_age, head_sex, None, region)
-        surname = head.name[0]
+        surname = head.surname
         spec = HouseholdSpec(region_code=region, members=[head])
         married = rng.random() < (0.35 if head_age < 28 else 0.82)
         if married:
             spouse_sex = "F" if head_sex == "M" else "M"
             spouse_age = max(22 if spouse_sex == "M" else 20, head_age + rng.randint(-4, 4))
             spec.members.append(self.person(Relationship.SPOUSE, spouse_age, spouse_sex, None, region))
+        # Children take the father's surname (the head's, or the husband's when the head is the wife); a wife
+        # keeps her own, as Chinese women do.
+        father_surname = surname if head_sex == "M" or not married else spec.members[1].surname
         if married and head_age >= 26:
             for _ in range(rng.choices((0, 1, 2, 3), (18, 45, 30, 7))[0]):
                 child_age = head_age - rng.randint(24, 36)
                 if 0 <= child_age <= 30:
                     child_sex = rng.choice("MF")
-                    child_surname = surname if head_sex == "M" else None
-                    spec.members.append(self.person(Relationship.CHILD, child_age, child_sex, child_surname, region))
+                    spec.members.append(self.person(Relationship.CHILD, child_age, child_sex, father_surname, region))
         if head_age < 50 and rng.random() < 0.22:
             parent_age = head_age + rng.randint(24, 32)
             if parent_age <= 92:
-                spec.members.append(self.person(Relationship.PARENT, parent_age, rng.choice("MF"), None, region))
+                parent_sex = rng.choice("MF")
+                parent_surname = surname if parent_sex == "M" else None  # the head's father shares the surname
+                spec.members.append(self.person(Relationship.PARENT, parent_age, parent_sex, parent_surname, region))
         if head_age >= 55 and rng.random() < 0.15:
+            # A son's child (the head's surname when the head is the grandfather).
             spec.members.append(
-                self.person(Relationship.GRANDCHILD, head_age - rng.randint(50, 60), rng.choice("MF"), None, region)
-            )
+                self.person(Relationship.GRANDCHILD, head_age - rng.randint(50, 60), rng.choice("MF"),
+                            surname if head_sex == "M" else None, region)
+            )  # fmt: skip
         spec.members = spec.members[:7]
         return spec

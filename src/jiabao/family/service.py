@@ -6,13 +6,15 @@ Services receive a :class:`ServiceContext`, enforce access, validate everything 
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from datetime import date
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from jiabao.core.pii import mask_id_number, mask_phone
+from jiabao.core.pii import PiiCipher, mask_id_number, mask_phone
 from jiabao.db.context import ServiceContext
 from jiabao.family import access, repository
 from jiabao.family.enums import LifeEventKind, Relationship, Sex, region_of
@@ -29,6 +31,7 @@ from jiabao.family.schemas import (
     MemberLeave,
     MemberOut,
     MemberUpdate,
+    PersonIn,
 )
 
 ID_COLUMN = "persons.id_number"
@@ -88,6 +91,24 @@ def _set_phone(ctx: ServiceContext, person: Person, phone: str | None) -> None:
     person.phone_masked = mask_phone(phone)
 
 
+def check_new_head(session: Session, cipher: PiiCipher, data: PersonIn, *, today: date) -> None:
+    """Everything :func:`create_household` checks about its head, without writing (sign-up checks the person
+    before it spends the SMS code)."""
+    valid = validate_person(data, today=today)
+    problems = check_head(valid.birth_date, today=today)
+    if problems:
+        raise InvalidInput(fields=tuple(problems))
+    if repository.person_by_id_index(session, cipher.blind_index(ID_COLUMN, valid.id_number)) is not None:
+        raise Conflict(
+            "A person with this ID number is already registered",
+            "该证件号码已登记",
+            code="person_exists",
+            fields=(
+                FieldProblem("id_number", "person_exists", "该证件号码已登记", "This ID number is already registered"),
+            ),
+        )
+
+
 def create_household(ctx: ServiceContext, data: HouseholdIn) -> HouseholdOut:
     """Open a family account with its head (户主)."""
     today = ctx.clock.today()
@@ -97,6 +118,9 @@ def create_household(ctx: ServiceContext, data: HouseholdIn) -> HouseholdOut:
         raise InvalidInput(fields=tuple(problems))
     head = _store_person(ctx, valid)
     ctx.session.flush()
+    if ctx.principal.role == "customer" and ctx.principal.person_id is None:
+        # Self sign-up (issue 11): the customer opening a family account is its head from now on.
+        ctx = dataclasses.replace(ctx, principal=dataclasses.replace(ctx.principal, person_id=head.id))
     number = account_number(secrets.randbelow(10**9))
     while repository.account_no_taken(ctx.session, number):
         number = account_number(secrets.randbelow(10**9))

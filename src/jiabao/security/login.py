@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -100,9 +101,15 @@ def log_in(
     address: str,
     channel: str,
     now: datetime,
+    resolve: Callable[[str], str | None] | None = None,
 ) -> User:
-    """Throttle, authenticate and audit one log-in attempt. Raises TooManyAttempts (429) or NotAuthenticated."""
+    """Throttle, authenticate and audit one log-in attempt. Raises TooManyAttempts (429) or NotAuthenticated.
+
+    ``resolve`` maps what was typed to a username when it is not one (a registered mobile number), so the
+    account's counters are the same whichever way it is named."""
     username = username.strip()
+    if resolve is not None and users.by_username(session, username) is None:
+        username = resolve(username) or username
     for scope, value in (("account", username.lower()), ("address", address)):
         row = _row(session, policy, scope, value)
         wait = _wait(row, now)

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from jiabao.api.claims import engines
 from jiabao.api.deps import runtime_of
 from jiabao.api.errors import problems_from_pydantic
-from jiabao.claims import evidence, queries, service, workflow
+from jiabao.claims import diagnoses, evidence, queries, service, workflow
 from jiabao.claims.engine import (
     Cause,
     ClaimType,
@@ -132,6 +132,8 @@ def _filing_context(request: Request, ctx: ServiceContext, household_id: int, fo
         "bill_rows": range(BILL_ROWS),
         "form": form,
         "today": ctx.clock.today(),
+        "diagnosis_names": diagnoses.names(runtime_of(request).knowledge.get()),
+        "staff_filer": ctx.principal.role is not Role.CUSTOMER,
     }
 
 
@@ -365,6 +367,22 @@ def _page_checks(data: ClaimIn) -> tuple[FieldProblem, ...]:
     return tuple(problems)
 
 
+def _diagnosis_by_name(request: Request, form: dict[str, str]) -> tuple[dict[str, str], tuple[FieldProblem, ...]]:
+    """Customers name the illness in plain words (issue 11, item 8); the ICD-10 code is looked up, never asked.
+    A name that is not known exactly comes back with suggestions instead of a guessed code."""
+    typed = form.get("diagnosis", "").strip()
+    if form.get("icd10", "").strip() or not typed:
+        return form, ()
+    kb = runtime_of(request).knowledge.get()
+    found = diagnoses.resolve(kb, typed)
+    if found is not None:
+        return {**form, "icd10": found.icd10, "diagnosis": typed}, ()
+    near = "、".join(diagnoses.suggestions(kb, typed))
+    zh = "没有找到这个疾病名称，请按诊断证明上的名称填写" + (f"，例如：{near}" if near else "") + "；不确定可以留空"
+    en = "This illness name is not known; write it as on the diagnosis certificate, or leave it empty"
+    return form, (FieldProblem("diagnosis", "diagnosis_unknown", zh, en),)
+
+
 @router.post("/households/{household_id}/claims/new", response_class=HTMLResponse, dependencies=[Csrf])
 def file_claim(request: Request, ctx: PageCtx, household_id: int, form: FormData, files: FormFiles) -> Response:
     """File the claim with its documents uploaded; it is decided at once. Errors come back beside the fields, with
@@ -372,9 +390,10 @@ def file_claim(request: Request, ctx: PageCtx, household_id: int, form: FormData
     _ensure_filer(ctx)
     key = form.get("idempotency_key", "").strip()
     codes = list(_rules(request).docs.documents)
+    form, named = _diagnosis_by_name(request, form)
     try:
         data = ClaimIn.model_validate(_claim_data(form, codes))
-        problems = _page_checks(data)
+        problems = named + _page_checks(data)
         if not problems and service.existing(ctx, household_id, key) is None:
             ids, problems = _upload_all(ctx, household_id, files, codes)
             data = data.model_copy(update={"document_ids": ids})

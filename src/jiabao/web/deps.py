@@ -57,7 +57,14 @@ PagePrincipal = Annotated[Principal, Depends(page_principal)]
 
 def page_context(request: Request, session: SessionDep, principal: PagePrincipal) -> ServiceContext:
     runtime = runtime_of(request)
-    return ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=principal)
+    return ServiceContext(
+        session=session,
+        clock=runtime.clock,
+        cipher=runtime.cipher,
+        principal=principal,
+        base_url=runtime.settings.base_url,
+        hotline=runtime.settings.hotline,
+    )
 
 
 PageCtx = Annotated[ServiceContext, Depends(page_context)]
@@ -102,8 +109,11 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     lang = language(request, principal)
+    hotline = runtime_of(request).settings.hotline
+    texts = translator(lang)
     base = {
-        "t": translator(lang),
+        "t": (lambda key: texts(key).replace("95xxx", hotline)) if hotline != "95xxx" else texts,
+        "hotline": hotline,
         "lang": lang,
         "principal": principal,
         "elderly": bool(principal and principal.elderly_mode),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from jiabao.web.i18n_access import ACCESS_TEXTS
 from jiabao.web.i18n_advice import ADVICE_TEXTS
 from jiabao.web.i18n_claims import CLAIM_TEXTS
 from jiabao.web.i18n_cover import COVER_TEXTS
@@ -296,6 +297,7 @@ TEXTS.update(SECURITY_TEXTS)
 TEXTS.update(LEDGER_TEXTS)
 TEXTS.update(EXPERIENCE_TEXTS)
 TEXTS.update(PARTNER_TEXTS)
+TEXTS.update(ACCESS_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:

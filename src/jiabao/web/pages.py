@@ -17,6 +17,7 @@ from jiabao.family import queries, service
 from jiabao.family.enums import Relationship
 from jiabao.family.schemas import ID_TYPES, MemberIn, MemberUpdate
 from jiabao.identity import service as identity
+from jiabao.identity.accounts import username_for_mobile
 from jiabao.identity.service import Preferences
 from jiabao.policies.common import views as policy_views
 from jiabao.security import login as throttled_login
@@ -52,6 +53,7 @@ def login(request: Request, session: SessionDep, username: Text = "", password: 
             address=client_address(request),
             channel="page",
             now=now,
+            resolve=lambda typed: username_for_mobile(session, runtime.cipher, typed),
         )
     except TooManyAttempts as refused:
         headers = {"Retry-After": str(refused.retry_after)}
@@ -93,7 +95,10 @@ def preferences(
 
 @router.get("/")
 def home(ctx: PageCtx) -> Response:
-    """Customers land on their household, partners on their list, staff on the search page."""
+    """Customers land on their household (elderly mode: the simplified home), partners on their list, risk
+    officers on the risk home, other staff on their worklist home."""
+    if ctx.principal.role is Role.CUSTOMER and ctx.principal.elderly_mode:
+        return RedirectResponse("/elderly", status_code=303)
     if ctx.principal.role is Role.CUSTOMER:
         households = queries.list_households(ctx)
         if households:
@@ -103,7 +108,7 @@ def home(ctx: PageCtx) -> Response:
         return RedirectResponse("/households", status_code=303)
     if ctx.principal.role is Role.RISK:
         return RedirectResponse("/risk", status_code=303)
-    return RedirectResponse("/staff/search", status_code=303)
+    return RedirectResponse("/work", status_code=303)
 
 
 @router.get("/households", response_class=HTMLResponse)
