@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     log_sql: bool = False
     claims_advance_adjuster_above: Decimal = Field(default=Decimal("50000"), ge=0, le=Decimal("100000000"))
     """A CI advance payment (重疾先赔) above this amount (yuan) is never paid without an adjuster."""
+    policy_loan_max_share: Decimal = Field(default=Decimal("0.80"), gt=0, le=1)
+    """Policy loans (保单贷款) up to this share of the cash value, less what is already owed (issue 17)."""
+    policy_loan_annual_rate: Decimal = Field(default=Decimal("0.05"), ge=0, le=Decimal("0.36"))
+    """Simple annual interest on policy loans and automatic premium loans, accruing daily (actual/365)."""
 
     @field_validator("tables_dir", mode="before")
     @classmethod

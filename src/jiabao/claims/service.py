@@ -42,6 +42,7 @@ from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.notify import MessageKind
 from jiabao.policies.common import messages
 from jiabao.policies.common.models import Instalment, Payment, Policy
+from jiabao.policies.servicing import loans as policy_loans
 from jiabao.products.service import ProductEngine
 from jiabao.risk.fraud import hooks as risk
 from jiabao.risk.screening import service as screening
@@ -349,7 +350,7 @@ def send_rejection_notice(
 
 def pay_lines(ctx: ServiceContext, claim: Claim, lines: list[tuple[int, str, Decimal]]) -> None:
     """One payment instruction per household policy, to the payee's own account (Internet Measures art. 40)."""
-    total = Decimal(0)
+    total = deducted = Decimal(0)
     account = ctx.cipher.decrypt(ACCOUNT_COLUMN, claim.account_enc)
     seq = len(ctx.session.scalars(select(ClaimLine.id).where(ClaimLine.claim_id == claim.id)).all())
     for policy_id, benefit, amount in lines:
@@ -357,6 +358,8 @@ def pay_lines(ctx: ServiceContext, claim: Claim, lines: list[tuple[int, str, Dec
         if amount <= 0:
             ctx.session.add(ClaimLine(claim_id=claim.id, policy_id=policy_id, benefit=benefit, amount=amount))
             continue
+        loan = policy_loans.settle_from_benefit(ctx.session, policy_id, amount, ctx.clock.today(), source="claim")
+        amount, deducted = amount - loan, deducted + loan  # the policy loan is deducted from the benefit (issue 17)
         payment = Payment(
             idempotency_key=f"claim-{claim.id}-{seq}",  # the claim's n-th line: an advance and its top-up differ
             kind="claim",
@@ -368,7 +371,7 @@ def pay_lines(ctx: ServiceContext, claim: Claim, lines: list[tuple[int, str, Dec
             holder_person_id=claim.payee_person_id,
             status="instructed",
             created_at=ctx.now(),
-            details={"claim_id": claim.id, "benefit": benefit},
+            details={"claim_id": claim.id, "benefit": benefit, "loan_deducted": str(loan)},
         )
         ctx.session.add(payment)
         ctx.session.flush()
@@ -377,7 +380,7 @@ def pay_lines(ctx: ServiceContext, claim: Claim, lines: list[tuple[int, str, Dec
         )
         total += amount
     claim.paid_amount += total
-    claim.approved_amount = (claim.approved_amount or Decimal(0)) + total
+    claim.approved_amount = (claim.approved_amount or Decimal(0)) + total + deducted
     claim.decided_at = claim.decided_at or ctx.now()
     claim.paid_at = ctx.now()
     claim.payment_due = ctx.clock.today()

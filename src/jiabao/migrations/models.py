@@ -11,6 +11,7 @@ from jiabao.identity import models as identity_models
 from jiabao.policies.application import models as policy_models
 from jiabao.policies.billing import models as suspension_models
 from jiabao.policies.common import models as policy_records
+from jiabao.policies.servicing import models as servicing_models
 from jiabao.risk.aml import models as aml_models
 from jiabao.risk.fraud import models as fraud_models
 from jiabao.risk.lists import models as watch_list_models
@@ -34,6 +35,7 @@ __all__ = [
     "policy_records",
     "screening_models",
     "security_models",
+    "servicing_models",
     "suspension_models",
     "underwriting_models",
     "valuation_models",
