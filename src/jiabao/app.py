@@ -30,6 +30,7 @@ from jiabao.web import (
     reinstatement_pages,
     risk_ops_pages,
     screening_pages,
+    servicing_menu_pages,
     servicing_pages,
     underwriting_pages,
     valuation_pages,
@@ -56,6 +57,7 @@ PAGE_MODULES = (
     advice_pages,
     screening_pages,
     audit_pages,
+    servicing_menu_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

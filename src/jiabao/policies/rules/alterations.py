@@ -111,12 +111,12 @@ class RescissionWindow:
 
 
 def rescission_window(*, formed_on: date, learned_on: date, on: date) -> RescissionWindow:
-    """Insurance Law art. 16 (H): within 30 days of learning the cause (first day not counted, Civil Code art. 201)
-    and not 2 years or more after the contract was formed."""
+    """Insurance Law art. 16 (H): within 30 days of learning the cause and not more than 2 years after the contract
+    was formed (first day not counted, Civil Code art. 201: formed 26 Nov 2026 → the last day is 26 Nov 2028)."""
     if learned_on < formed_on or learned_on > on:
         raise invalid("learned_on", "range", "知道解除事由的日期无效", "the date the cause was learned is not valid")
     by_knowledge = learned_on + timedelta(days=RESCISSION_DAYS)
-    by_formation = add_years(formed_on, INCONTESTABLE_YEARS) - timedelta(days=1)
+    by_formation = add_years(formed_on, INCONTESTABLE_YEARS)  # first day not counted: the anniversary is the last
     last = min(by_knowledge, by_formation)
     if on > by_formation:
         return RescissionWindow(False, None, "incontestable")
@@ -160,7 +160,7 @@ def correct_age(
     true premium), and an overpayment is refunded (the annual difference × years paid); the premium is the true
     one from then on."""
     if true_age < min_age or true_age > max_age:
-        if on >= add_years(formed_on, INCONTESTABLE_YEARS):
+        if on > add_years(formed_on, INCONTESTABLE_YEARS):
             raise invalid(
                 "birth_date",
                 "incontestable",

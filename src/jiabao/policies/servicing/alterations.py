@@ -350,11 +350,9 @@ def reduced_paid_up(
     """减额交清: premiums stop; the cash value net of any loan buys, as a net single premium at the attained
     policy year on the product's pricing basis, a reduced sum assured; the future cash values are that sum
     times the net single premium of each later year."""
-    require_in_force(policy)
+    if policy.status not in ("in_force", "in_grace"):  # in grace it is the non-forfeiture option
+        require_in_force(policy)
     today = ctx.clock.today()
-    due = [i for i in unpaid_instalments(ctx, policy.id) if i.due_date <= today]
-    if due:
-        raise Conflict("Pay the premium due first", "请先缴清已到期保费", code="premium_due")
     members = {m.person_id: m for m in overview.members + overview.former_members}
     owed = loans.outstanding_loan(ctx.session, policy.id, today)
     years = int(position_years(ctx.session, policy, today))

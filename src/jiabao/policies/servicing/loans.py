@@ -114,7 +114,11 @@ def _registered_account(session: Session, policy: Policy) -> Payment:
     """The policyholder's registered account: the last account premiums came from."""
     stmt = (
         select(Payment)
-        .where(Payment.policy_id == policy.id, Payment.direction == "in", Payment.kind != "loan_repayment")
+        .where(
+            Payment.policy_id == policy.id,
+            Payment.direction == "in",
+            Payment.kind.not_in(("loan_repayment", "automatic_premium_loan")),
+        )
         .order_by(Payment.created_at.desc(), Payment.id.desc())
         .limit(1)
     )
@@ -299,14 +303,15 @@ def cover_by_automatic_loan(ctx: ServiceContext, policy: Policy, unpaid: list[In
         )
         ctx.session.add(loan)
         ctx.session.flush()
-        payment = Payment(
+        source = _registered_account(ctx.session, policy)  # the premium is lent, no card is charged: the row
+        payment = Payment(  # keeps the registered account so that money going back still goes there
             idempotency_key=f"apl-instalment-{inst.id}",
             kind="automatic_premium_loan",
             direction="in",
             policy_id=policy.id,
             amount=inst.amount,
-            account_enc=ctx.cipher.encrypt(ACCOUNT_COLUMN, f"APL-{loan.id}"),
-            account_masked="自动垫交",
+            account_enc=source.account_enc,
+            account_masked=source.account_masked,
             holder_person_id=policy.policyholder_person_id,
             status="paid",
             created_at=ctx.now(),
