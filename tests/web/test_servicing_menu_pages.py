@@ -70,3 +70,16 @@ def test_quality_panel_is_for_staff_only(client: TestClient, runtime: Runtime) -
     issue(client, runtime)
     log_in(client, "zhang")
     assert client.get("/service/quality").status_code == 403
+
+
+def test_family_home_lists_every_request_with_its_status(client: TestClient, runtime: Runtime) -> None:
+    """Issue 17 item 3: the customer sees each request and its status in the family home."""
+    issued = issue(client, runtime)
+    log_in(client, "zhang")
+    url = f"/policies/{issued.policy_id}/servicing/menu"
+    token = csrf(client, url)
+    client.post(f"{url}/reprint", data={"csrf_token": token, "reason": "lost"})
+    home = client.get(f"/households/{issued.household_id}").text
+    assert f'hx-get="/households/{issued.household_id}/service-requests"' in home
+    fragment = client.get(f"/households/{issued.household_id}/service-requests").text
+    assert 'data-kind="reprint"' in fragment and "保单补发" in fragment and "已办结" in fragment

@@ -55,6 +55,8 @@ SERVICING_MENU_TEXTS: dict[str, tuple[str, str]] = {
     "svm.opt.F": ("女", "Female"),
     "svm.opt.true": ("是", "Yes"),
     "svm.opt.false": ("否", "No"),
+    "svm.household_requests": ("保全申请", "Servicing requests"),
+    "svm.household_none": ("暂无保全申请", "No servicing request yet"),
     "svq.title": ("保全服务质量", "Servicing quality"),
     "svq.intro": (
         "按保全项目统计：受理件数、办结件数、时效内办结（《人身保险业务基本服务规定》第二十条：审核通过或交费后5个工作日内）、"

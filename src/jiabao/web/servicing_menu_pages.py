@@ -180,3 +180,10 @@ def quality_page(request: Request, ctx: PageCtx, from_date: str = "", to_date: s
         start, end = today.replace(day=1), today
     figures = quality.quality(ctx, from_date=start, to_date=end, roles=frozenset(servicing.AGGREGATE_ROLES))
     return render(request, "service_quality.html", ctx.principal, figures=figures)
+
+
+@router.get("/households/{household_id}/service-requests", response_class=HTMLResponse)
+def household_requests(request: Request, ctx: PageCtx, household_id: int) -> Response:
+    """The family home's list of servicing requests and their status (loaded into the household page)."""
+    rows = servicing.household_requests(ctx, household_id)
+    return render(request, "partials/household_requests.html", ctx.principal, rows=rows)

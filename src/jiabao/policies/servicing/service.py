@@ -21,6 +21,7 @@ from jiabao.core.auth import Role
 from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import PermissionDenied, invalid
 from jiabao.db.context import ServiceContext
+from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut
 from jiabao.policies.common import views
 from jiabao.policies.common.models import Policy, ServiceRequest
@@ -170,6 +171,23 @@ def list_requests(ctx: ServiceContext, policy_id: int) -> list[ServiceRequestOut
     )
     today = ctx.clock.today()
     return [_out(row, today) for row in ctx.session.scalars(stmt)]
+
+
+def household_requests(
+    ctx: ServiceContext, household_id: int, *, limit: int = 50
+) -> list[tuple[str, ServiceRequestOut]]:
+    """Every request on the household's policies, newest first, with the policy number (issue 17 item 3: the
+    family home shows each request and its status). The household's access rules apply."""
+    family.get_overview(ctx, household_id)
+    stmt = (
+        select(Policy.policy_no, ServiceRequest)
+        .join(Policy, Policy.id == ServiceRequest.policy_id)
+        .where(Policy.household_id == household_id)
+        .order_by(ServiceRequest.requested_at.desc(), ServiceRequest.id.desc())
+        .limit(limit)
+    )
+    today = ctx.clock.today()
+    return [(policy_no, _out(row, today)) for policy_no, row in ctx.session.execute(stmt)]
 
 
 def _deadline(kind: SlaKind, start: date, due: date) -> Deadline:
