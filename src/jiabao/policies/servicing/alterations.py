@@ -521,15 +521,16 @@ def correct_age(
         years_paid=Decimal(int(years_paid)) if years_paid >= 1 else Decimal(1),
         proportional=data.proportional,
     )
-    payload = {"person_id": data.person_id, "stated_age": stated_age, "true_age": true_age, "evidence": data.evidence}
-    row = open_request(ctx, policy, ServicingItem.AGE_CORRECTION, channel, payload)
-    result: dict[str, Any] = {**payload, "outcome": outcome.outcome, "amount": str(outcome.amount)}
-    if outcome.outcome == "rescind":
+    if outcome.outcome == "rescind":  # art. 32 para. 1 applies art. 16's limits; checked before anything is written
         window = rules.rescission_window(formed_on=formed_on(policy), learned_on=data.learned_on, on=today)
         if not window.allowed:
             raise Conflict(
                 "Rescission is no longer possible", "已超过解除合同的期限", code=f"rescission_{window.reason}"
             )
+    payload = {"person_id": data.person_id, "stated_age": stated_age, "true_age": true_age, "evidence": data.evidence}
+    row = open_request(ctx, policy, ServicingItem.AGE_CORRECTION, channel, payload)
+    result: dict[str, Any] = {**payload, "outcome": outcome.outcome, "amount": str(outcome.amount)}
+    if outcome.outcome == "rescind":
         value = cash_value(ctx.session, policy, today)
         deducted = loans.settle_from_benefit(ctx.session, policy.id, value, today, source="age_rescission")
         if value - deducted > 0:
