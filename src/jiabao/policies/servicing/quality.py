@@ -19,6 +19,7 @@ from jiabao.policies.common.models import ServiceRequest
 from jiabao.policies.rules.servicing import SERVICING_ITEMS, Channel, ServicingItem
 
 FOUR = Decimal("0.0001")
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 TWO = Decimal("0.01")
 
 
@@ -68,6 +69,8 @@ def quality(ctx: ServiceContext, *, from_date: date, to_date: date, roles: froze
         raise PermissionDenied()
     if to_date < from_date:
         raise invalid("to", "before_from", "结束日期不能早于开始日期", "The end date is before the start date")
+    if from_date < EARLIEST or to_date > LATEST:
+        raise invalid("from", "out_of_range", "日期须在2000年至2100年之间", "Dates must be from 2000 to 2100")
     start = datetime.combine(from_date, time(0), CHINA_TZ)
     end = datetime.combine(to_date + timedelta(days=1), time(0), CHINA_TZ)
     stmt = select(
