@@ -24,8 +24,12 @@ from jiabao.web import (
     audit_pages,
     claim_pages,
     claim_staff_pages,
+    claim_workflow_pages,
+    family_application_pages,
+    ledger_pages,
     pages,
     policy_pages,
+    product_pages,
     quote_pages,
     reinstatement_pages,
     risk_ops_pages,
@@ -57,6 +61,10 @@ PAGE_MODULES = (
     advice_pages,
     screening_pages,
     audit_pages,
+    claim_workflow_pages,
+    ledger_pages,
+    family_application_pages,
+    product_pages,
     servicing_menu_pages,
 )
 
@@ -67,6 +75,8 @@ VENDOR_FILES = {
     "swagger-ui-bundle.js": NODE_MODULES / "swagger-ui-dist" / "swagger-ui-bundle.js",
     "swagger-ui.css": NODE_MODULES / "swagger-ui-dist" / "swagger-ui.css",
     "favicon-32x32.png": NODE_MODULES / "swagger-ui-dist" / "favicon-32x32.png",
+    "pico.min.css": NODE_MODULES / "@picocss" / "pico" / "css" / "pico.red.min.css",
+    "chart.umd.min.js": NODE_MODULES / "chart.js" / "dist" / "chart.umd.min.js",
 }
 MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
 """Front-end libraries installed from the npm registry at set-up time (never copied into the repository)."""

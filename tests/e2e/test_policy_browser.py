@@ -19,37 +19,19 @@ from jiabao.db.outbox import OutboxMessage
 from jiabao.db.session import unit_of_work
 from jiabao.runtime import Runtime
 from tests.e2e.conftest import login
+from tests.e2e.questionnaire import answer_steps, open_documents
 from tests.factories import PASSWORD, add_member, make_family, resident_id
 from tests.policies.flow import ACCOUNT
 
 pytestmark = pytest.mark.e2e
 
 
-def fill_if_present(page: Page, selector: str, value: str) -> None:
-    if page.locator(selector).count():
-        page.fill(selector, value)
-
-
-def check_if_present(page: Page, selector: str) -> None:
-    if page.locator(selector).count():
-        page.check(selector)
-
-
 def answer_questionnaire(
     page: Page, height: str, weight: str, disclose: tuple[str, str, dict[str, str]] | None = None
 ) -> None:
-    page.fill("input[name=q-height_cm]", height)
-    page.fill("input[name=q-weight_kg]", weight)
-    fill_if_present(page, "input[name=q-cigarettes_per_day]", "0")
-    check_if_present(page, "input[name=q-alcohol][value=none]")
-    check_if_present(page, "input[name=q-occupation_class][value=c1]")
-    if disclose is not None:
-        question, code, answers = disclose
-        page.check(f"input[name=q-{question}-{code}]")
-        block = page.get_by_test_id(f"reflexive-{code}")
-        for qid, value in answers.items():
-            block.locator(f"input[name=r-{code}-{qid}][value={value}]").check()
-    page.get_by_test_id("submit-questionnaire").click()
+    values = {"height_cm": height, "weight_kg": weight, "cigarettes_per_day": "0", "alcohol": "none",
+              "occupation_class": "c1"}  # fmt: skip
+    answer_steps(page, values, {disclose[0]: (disclose[1], disclose[2])} if disclose else None)
 
 
 def expected_premium(runtime: Runtime, household_id: int) -> tuple[Decimal, dict[str, int]]:
@@ -99,6 +81,8 @@ def test_family_ci_from_application_to_beneficiary_change(page: Page, live_url: 
     )
     assert spouse and child
     login(page, live_url, family.customer_username, PASSWORD)
+    open_documents(page, live_url, family.household_id, "family_ci")
+    page.goto(f"{live_url}/households/{family.household_id}")
     page.get_by_test_id("open-apply").click()
     page.select_option("select[name=product_code]", "family_ci")
     for box in page.locator("input[type=checkbox][name^=insured-]").all():

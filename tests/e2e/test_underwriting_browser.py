@@ -11,23 +11,27 @@ from playwright.sync_api import Page, expect
 from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
 from tests.e2e.conftest import login
+from tests.e2e.questionnaire import answer_steps, open_documents
 from tests.factories import PASSWORD, add_member, make_family, make_user, resident_id
 
 pytestmark = pytest.mark.e2e
 
 
-def answer_healthy(page: Page) -> None:
-    page.fill("input[name=q-height_cm]", "172")
-    page.fill("input[name=q-weight_kg]", "66")
-    page.fill("input[name=q-cigarettes_per_day]", "0")
-    page.check("input[name=q-alcohol][value=none]")
-    page.check("input[name=q-occupation_class][value=c1]")
+HEALTHY = {
+    "height_cm": "172",
+    "weight_kg": "66",
+    "cigarettes_per_day": "0",
+    "alcohol": "none",
+    "occupation_class": "c1",
+}
 
 
 def test_customer_discloses_controlled_hypertension(page: Page, live_url: str, runtime: Runtime) -> None:
     runtime.knowledge.get()  # load the knowledge base up front: seconds on a busy machine, beyond a click's timeout
     family = make_family(runtime)
     login(page, live_url, family.customer_username, PASSWORD)
+    open_documents(page, live_url, family.household_id, "family_ci")
+    page.goto(f"{live_url}/households/{family.household_id}")
     page.get_by_test_id("open-apply").click()
     page.select_option("select[name=product_code]", "family_ci")
     page.check(f"input[name=insured-{family.head_person_id}]")
@@ -39,15 +43,10 @@ def test_customer_discloses_controlled_hypertension(page: Page, live_url: str, r
 
     page.get_by_test_id(f"open-questionnaire-{family.head_person_id}").click()
     expect(page.locator("h1")).to_contain_text("健康告知")
-    answer_healthy(page)
+    expect(page.get_by_test_id("uw-step-title")).to_have_text("身体指标")  # one body system per step
     expect(page.get_by_test_id("reflexive-HTN")).to_have_count(0)
-    page.check("input[name=q-disclose_cardiovascular-HTN]")
-    block = page.get_by_test_id("reflexive-HTN")
-    expect(block).to_be_visible()  # the reflexive questions appear once hypertension is ticked
-    expect(block).to_contain_text("高血压")
-    block.locator("input[name=r-HTN-bp_max][value=lt140_90]").check()
-    block.locator("input[name=r-HTN-complications][value=no]").check()
-    page.get_by_test_id("submit-questionnaire").click()
+    hypertension = ("HTN", {"bp_max": "lt140_90", "complications": "no"})
+    answer_steps(page, HEALTHY, {"disclose_cardiovascular": hypertension})
 
     conclusion = page.get_by_test_id(f"conclusion-{family.head_person_id}")
     expect(conclusion).to_contain_text("承保结论")

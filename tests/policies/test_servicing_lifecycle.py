@@ -12,6 +12,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from jiabao.claims.models import Claim
 from jiabao.core.auth import Role
 from jiabao.db.session import unit_of_work
 from jiabao.policies.common.models import Payment, PolicyInsured, ServiceRequest
@@ -199,8 +200,10 @@ def test_loan_automatic_loan_repay_occupation_reduce_claim_and_annuity(client: T
             select(Payment).where(Payment.kind == "claim", Payment.policy_id == issued.policy_id).order_by(Payment.id)
         ).all()
         assert paid, claim.json()
-        assert paid[0].details["benefit"] == "ci_severe"
-        assert Decimal(paid[0].details["loan_deducted"]) == owed_now
+        stored = session.get(Claim, claim.json()["id"])
+        assert stored is not None
+        loan_lines = [d for d in stored.details["deductions"][str(issued.policy_id)] if d["kind"] == "policy_loan"]
+        assert [Decimal(d["amount"]) for d in loan_lines] == [owed_now]
         # severe CI 300,000 + the spouse joint benefit 20% (as in test_claims_family), less the loan
         assert sum(p.amount for p in paid) == Decimal("360000.00") - owed_now
         loans = session.scalars(select(PolicyLoan).where(PolicyLoan.policy_id == issued.policy_id)).all()

@@ -7,8 +7,12 @@ from jiabao.claims import models as claim_models
 from jiabao.db import audit, outbox
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
+from jiabao.family import proxy_models
 from jiabao.identity import models as identity_models
+from jiabao.ledger import models as ledger_models
+from jiabao.policies.application import family_models as family_application_models
 from jiabao.policies.application import models as policy_models
+from jiabao.policies.billing import family_models as family_billing_models
 from jiabao.policies.billing import models as suspension_models
 from jiabao.policies.common import models as policy_records
 from jiabao.policies.servicing import models as servicing_models
@@ -27,12 +31,16 @@ __all__ = [
     "aml_models",
     "audit",
     "claim_models",
+    "family_application_models",
+    "family_billing_models",
     "family_models",
     "fraud_models",
     "identity_models",
+    "ledger_models",
     "outbox",
     "policy_models",
     "policy_records",
+    "proxy_models",
     "screening_models",
     "security_models",
     "servicing_models",

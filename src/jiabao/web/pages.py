@@ -22,6 +22,7 @@ from jiabao.policies.common import views as policy_views
 from jiabao.security import login as throttled_login
 from jiabao.security import sessions as user_sessions
 from jiabao.security.login import TooManyAttempts
+from jiabao.web.charts import cover_by_member, premiums_by_month
 from jiabao.web.deps import Csrf, PageCtx, PagePrincipal, optional_principal, render
 
 router = APIRouter(include_in_schema=False)
@@ -152,7 +153,13 @@ def _covers(policies: list[policy_views.PolicyOut]) -> dict[int, list[dict[str, 
 def household(request: Request, ctx: PageCtx, household_id: int, added: int = 0, updated: int = 0) -> Response:
     """全家保障一览 — the household overview."""
     context = _household_context(ctx, household_id, request)
-    return render(request, "household.html", ctx.principal, added=bool(added), updated=bool(updated), **context)
+    charts = {
+        "cover": cover_by_member(context["household"].members, context["covers"]),
+        "premiums": premiums_by_month(context["policies"], ctx.clock.today()),
+    }
+    return render(
+        request, "household.html", ctx.principal, added=bool(added), updated=bool(updated), charts=charts, **context
+    )
 
 
 @router.post("/households/{household_id}/members", response_class=HTMLResponse, dependencies=[Csrf])

@@ -1,5 +1,8 @@
 """The electronic return visit page (电子回访): request the SMS code, enter it, answer the questions, see the result.
 
+The questions about the brochure and the cover name what the customer actually opened before applying (the
+terms and the 投保须知, with the date) and the exclusions, waiting and cooling-off periods they stated.
+
 Refusals (wrong code, code expired, too many attempts) come back on the page; a refusal that changed the visit
 (an attempt counted, the visit sent to a person) is committed first, as in the API.
 """
@@ -18,6 +21,7 @@ from jiabao.db.context import ServiceContext
 from jiabao.policies.common import views
 from jiabao.policies.return_visit import service as visits
 from jiabao.policies.rules.return_visit import Answer
+from jiabao.products import documents, reading
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
 
 router = APIRouter(include_in_schema=False)
@@ -34,12 +38,16 @@ def _page(
     form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    policy = views.view(ctx, runtime_of(request).products, policy_id)
+    product = runtime_of(request).products.catalog.get(policy.product_code)
     return render(
         request,
         "return_visit.html",
         ctx.principal,
         status_code=status_code,
-        policy=views.view(ctx, runtime_of(request).products, policy_id),
+        policy=policy,
+        sheet=documents.sheet(product) if product else None,
+        shown=reading.opened(ctx, household_id=policy.household_id, code=policy.product_code),
         visit=visits.status(ctx, policy_id),
         problems=problems,
         sent=sent,
