@@ -37,6 +37,7 @@ from jiabao.web import (
     reinstatement_pages,
     risk_ops_pages,
     screening_pages,
+    servicing_menu_pages,
     servicing_pages,
     underwriting_pages,
     valuation_pages,
@@ -70,6 +71,7 @@ PAGE_MODULES = (
     partner_pages,
     account_pages,
     home_pages,
+    servicing_menu_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

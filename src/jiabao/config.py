@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     connections, so PostgreSQL's ``max_connections`` must exceed 2 × this × the number of processes)."""
     claims_advance_adjuster_above: Decimal = Field(default=Decimal("50000"), ge=0, le=Decimal("100000000"))
     """A CI advance payment (重疾先赔) above this amount (yuan) is never paid without an adjuster."""
+    policy_loan_max_share: Decimal = Field(default=Decimal("0.80"), gt=0, le=1)
+    """Policy loans (保单贷款) up to this share of the cash value, less what is already owed (issue 17)."""
+    policy_loan_annual_rate: Decimal = Field(default=Decimal("0.05"), ge=0, le=Decimal("0.36"))
+    """Simple annual interest on policy loans and automatic premium loans, accruing daily (actual/365)."""
 
     base_url: str = Field(default="http://127.0.0.1:8000", max_length=200, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
     """Where customers reach the platform: links in SMS and e-mails are made absolute with it (issue 11, item 6)."""

@@ -17,6 +17,9 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/policies/{policy_id}/service-requests"): _READ_OWN,
     ("GET", "/api/v1/policies/{policy_id}/members/{person_id}/questionnaire"): _READ_OWN,
     ("GET", "/api/v1/servicing/online-share"): {"service", "admin", "auditor", "actuary"},
+    ("GET", "/api/v1/policies/{policy_id}/loan"): _READ_OWN,
+    ("GET", "/api/v1/servicing/quality"): {"service", "admin", "auditor", "actuary"},
+    ("POST", "/api/v1/servicing/benefit-payments"): {"admin"},
 }
 BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/policies/{policy_id}/service-requests"): {"kind": "contact_details", "phone": "13912345678"},

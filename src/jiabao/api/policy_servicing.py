@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from jiabao.api.deps import require, runtime_of
 from jiabao.api.households import Reader, Writer
+from jiabao.core.auth import Role
 from jiabao.db.context import ServiceContext
+from jiabao.policies.common import views
+from jiabao.policies.servicing import loans, payouts, quality
 from jiabao.policies.servicing import service as servicing
+from jiabao.policies.servicing.loans import LoanTerms
+from jiabao.policies.servicing.quality import QualityOut
 from jiabao.policies.servicing.schemas import OnlineShareOut, ServiceRequestIn, ServiceRequestOut
 from jiabao.underwriting.views import QuestionnaireOut
 
 router = APIRouter(tags=["policies"])
 Aggregates = Annotated[ServiceContext, Depends(require(*servicing.AGGREGATE_ROLES))]
+Jobs = Annotated[ServiceContext, Depends(require(Role.ADMIN))]
 
 
 @router.post("/policies/{policy_id}/service-requests", operation_id="service_requests_submit", status_code=201)
 def submit(request: Request, ctx: Writer, policy_id: int, data: ServiceRequestIn) -> ServiceRequestOut:
     """One servicing request (``kind``: contact_details, beneficiary, payment_account, payment_frequency,
-    add_insured, remove_insured). The channel is the caller's: online for customers and partners, counter for
-    service staff."""
+    add_insured, remove_insured, address, occupation, identity, reduce_sum_assured, reduced_paid_up, policy_loan,
+    loan_repayment, automatic_premium_loan, survival_confirmation, reprint, loss_report, rescission,
+    age_correction, renewal). The channel is the caller's: online for customers and partners, counter (or phone,
+    ``via``) for service staff, who record the identity check and the customer's confirmation."""
     runtime = runtime_of(request)
-    return servicing.submit(ctx, runtime.products, runtime.knowledge.get(), policy_id, data)
+    return servicing.submit(ctx, runtime.products, runtime.knowledge.get(), policy_id, data, loan_terms(request))
 
 
 @router.get("/policies/{policy_id}/service-requests", operation_id="service_requests_list")
@@ -50,3 +58,36 @@ def questionnaire(request: Request, ctx: Reader, policy_id: int, person_id: int)
     request)."""
     runtime = runtime_of(request)
     return servicing.add_member_questionnaire(ctx, runtime.products, runtime.knowledge.get(), policy_id, person_id)
+
+
+def loan_terms(request: Request) -> LoanTerms:
+    settings = runtime_of(request).settings
+    return LoanTerms(settings.policy_loan_max_share, settings.policy_loan_annual_rate)
+
+
+@router.get("/policies/{policy_id}/loan", operation_id="policy_loan_summary")
+def loan(request: Request, ctx: Reader, policy_id: int) -> dict[str, Any]:
+    """保单贷款: what is owed today (principal, interest), the cash value and what may still be borrowed."""
+    policy, _ = views.load(ctx, policy_id)  # the household's access rules
+    return loans.loan_summary(ctx.session, policy, ctx.clock.today(), loan_terms(request))
+
+
+@router.get("/servicing/quality", operation_id="servicing_quality")
+def service_quality(
+    ctx: Aggregates,
+    from_date: Annotated[date | None, Query(alias="from")] = None,
+    to_date: Annotated[date | None, Query(alias="to")] = None,
+) -> QualityOut:
+    """Service quality per item: accepted, completed within the service level, online share, average time, by
+    channel; by default this month to date (China dates)."""
+    to = to_date or ctx.clock.today()
+    return quality.quality(
+        ctx, from_date=from_date or to.replace(day=1), to_date=to, roles=frozenset(servicing.AGGREGATE_ROLES)
+    )
+
+
+@router.post("/servicing/benefit-payments", operation_id="servicing_benefit_payments")
+def benefit_payments(request: Request, ctx: Jobs, as_of: date | None = None) -> dict[str, Any]:
+    """The daily job (admin): pay every survival benefit, annuity and maturity benefit due by ``as_of``."""
+    summary = payouts.pay_due_benefits(ctx, runtime_of(request).products, as_of or ctx.clock.today())
+    return {"as_of": summary.as_of, "paid": summary.paid, "waiting_for_survival": summary.waiting_for_survival}

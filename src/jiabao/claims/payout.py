@@ -20,6 +20,7 @@ from jiabao.claims.models import Claim, ClaimBeneficiary, ClaimLine
 from jiabao.db.context import ServiceContext
 from jiabao.policies.common import ledger_posting
 from jiabao.policies.common.models import Instalment, Payment, Policy
+from jiabao.policies.servicing import loans as policy_loans
 
 ACCOUNT_COLUMN = "claims.account"
 
@@ -27,6 +28,17 @@ ACCOUNT_COLUMN = "claims.account"
 def deductions(ctx: ServiceContext, claim: Claim, policy_id: int, amount: Decimal) -> list[Deduction]:
     """What this policy's benefit pays off before anything is paid out (in this order)."""
     found = grace_premium(ctx, claim, policy_id, amount)
+    left = net_of(amount, found)  # then the outstanding policy loan and its interest (issue 17, the loan clause)
+    loan = policy_loans.settle_from_benefit(ctx.session, policy_id, left, ctx.clock.today(), source="claim")
+    if loan > 0:
+        found.append(
+            Deduction(
+                "policy_loan",
+                loan,
+                "保单贷款本息从保险金中扣除（合同约定）",
+                "The outstanding policy loan and interest, deducted (contract terms)",
+            )
+        )
     return found
 
 

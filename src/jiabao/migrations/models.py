@@ -16,6 +16,7 @@ from jiabao.policies.application import models as policy_models
 from jiabao.policies.billing import family_models as family_billing_models
 from jiabao.policies.billing import models as suspension_models
 from jiabao.policies.common import models as policy_records
+from jiabao.policies.servicing import models as servicing_models
 from jiabao.risk.aml import models as aml_models
 from jiabao.risk.fraud import models as fraud_models
 from jiabao.risk.lists import models as watch_list_models
@@ -45,6 +46,7 @@ __all__ = [
     "screening_models",
     "security_models",
     "seed_progress",
+    "servicing_models",
     "suspension_models",
     "underwriting_models",
     "valuation_models",

@@ -16,6 +16,7 @@ from jiabao.web.i18n_reinstatement import REINSTATEMENT_TEXTS
 from jiabao.web.i18n_riskops import RISK_OPS_TEXTS
 from jiabao.web.i18n_screening import SCREENING_TEXTS
 from jiabao.web.i18n_security import SECURITY_TEXTS
+from jiabao.web.i18n_servicing import SERVICING_MENU_TEXTS
 from jiabao.web.i18n_valuation import VALUATION_TEXTS
 from jiabao.web.i18n_voice import VOICE_TEXTS
 
@@ -298,6 +299,7 @@ TEXTS.update(LEDGER_TEXTS)
 TEXTS.update(EXPERIENCE_TEXTS)
 TEXTS.update(PARTNER_TEXTS)
 TEXTS.update(ACCESS_TEXTS)
+TEXTS.update(SERVICING_MENU_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:

@@ -22,7 +22,11 @@ from jiabao.policies.rules.servicing import (
 
 def test_every_item_is_available_online_and_at_a_counter() -> None:
     assert set(SERVICING_ITEMS) == set(ServicingItem)
-    assert all(rule.online and rule.counter for rule in SERVICING_ITEMS.values())
+    # every request a customer makes is online and at a counter; rescission (Insurance Law art. 16) and the age
+    # correction (art. 32) are the insurer's own decisions, made by service staff (issue 17)
+    insurer = {ServicingItem.RESCISSION, ServicingItem.AGE_CORRECTION}
+    assert all(rule.online and rule.counter for item, rule in SERVICING_ITEMS.items() if item not in insurer)
+    assert all(SERVICING_ITEMS[item].counter and not SERVICING_ITEMS[item].online for item in insurer)
     assert "insured_consent" in SERVICING_ITEMS[ServicingItem.BENEFICIARY].consents
     assert SERVICING_ITEMS[ServicingItem.ADD_INSURED].underwriting
     assert SERVICING_ITEMS[ServicingItem.REINSTATEMENT].underwriting

@@ -33,6 +33,8 @@ class ApplicationIn(BaseModel):
     payment_term: int = Field(default=1, ge=1, le=50)
     frequency: Frequency = Frequency.ANNUAL
     channel: Channel | None = None
+    payout_age: int | None = Field(default=None, ge=40, le=80)
+    """Annuities: the age the pension starts (one of the product's ``payout_ages``; default the first)."""
 
 
 class QuestionnaireIn(BaseModel):

@@ -80,6 +80,7 @@ def start(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: A
     lines = _quote_lines(
         product, members, [(i.person_id, i.sum_assured) for i in data.insureds],
         coverage=data.coverage, payment_term=data.payment_term, frequency=data.frequency,
+        payout_age=data.payout_age,
     )  # fmt: skip
     # The minors' death-cover cap is checked here, before any questionnaire (保监发〔2015〕90号).
     declared = {i.person_id: i.declared_death_cover for i in data.insureds if i.declared_death_cover}
@@ -106,6 +107,7 @@ def start(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: A
         instalment=quote.chosen_instalments.get(data.frequency, quote.annual_premium),
         basis=quote.bases[0] if quote.bases else "",
         quote=quote.model_dump(mode="json"),
+        details={"payout_age": data.payout_age} if data.payout_age and product.payout_ages else {},
         created_by=ctx.principal.user_id or None,
         created_at=now,
         updated_at=now,
@@ -145,6 +147,7 @@ def _quote_lines(
     coverage: int | None,
     payment_term: int,
     frequency: Frequency,
+    payout_age: int | None = None,
 ) -> list[QuoteLineIn]:
     return [
         QuoteLineIn(
@@ -157,6 +160,9 @@ def _quote_lines(
             # product options taken from the member's record: social insurance (medical), occupation (accident)
             social_insurance=members[pid].social_insurance if product.medical else None,
             occupation_class=(members[pid].occupation_class or 1) if product.occupation_classes else None,
+            # annuities (issue 17): the pension start age chosen, priced at standard mortality
+            payout_age=(payout_age or product.payout_ages[0]) if product.payout_ages else None,
+            health_rating="standard" if product.payout_ages else None,
         )
         for pid, amount in insureds
     ]
@@ -399,6 +405,7 @@ def _reprice(
         coverage=application.coverage,
         payment_term=application.payment_term,
         frequency=Frequency(application.frequency),
+        payout_age=application.details.get("payout_age"),
     )
     declared = {i.person_id: i.declared_death_cover for i in kept if i.declared_death_cover}
     quote = products.quote(

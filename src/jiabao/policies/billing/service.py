@@ -42,7 +42,7 @@ from jiabao.policies.common.models import Instalment, Payment, Policy
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.billing import PolicyStatus
 from jiabao.policies.rules.schedule import reminder_dates
-from jiabao.policies.servicing import surrender
+from jiabao.policies.servicing import loans, surrender
 
 REMINDER_DAYS = (30, 7)
 """Premium reminders go out 30 and 7 days before each due date from instalment 2 (BSR art. 21; the days are ours).
@@ -104,6 +104,13 @@ def apply(ctx: ServiceContext, locked: Locked, as_of: date) -> RefreshResult:
     if previous in ENDED:
         return RefreshResult(policy.id, previous, previous, ())
     current = state(locked, as_of)
+    if current.status is PolicyStatus.SUSPENDED and previous != PolicyStatus.SUSPENDED.value and current.suspended_on:
+        # 自动垫交 (issue 17): the end of grace lends the overdue premiums when the policyholder opted in
+        overdue = [r for r in locked.instalments if r.seq in current.overdue_instalments]
+        if loans.cover_by_automatic_loan(ctx, policy, overdue, current.suspended_on - timedelta(days=1)):
+            current = state(locked, as_of)
+    if loans.outstanding_loan(ctx.session, policy.id, as_of) > 0 and loans.loan_check(ctx, policy, as_of) == "lapse":
+        return RefreshResult(policy.id, policy.status, previous, ())
     billing = _billing(policy)
     _store_status(ctx, locked, current, billing)
     sent = _messages(ctx, locked, current, billing, as_of)

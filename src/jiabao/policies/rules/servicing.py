@@ -34,11 +34,29 @@ class ServicingItem(StrEnum):
     PAYMENT_FREQUENCY = "payment_frequency"  # 缴费频率变更
     SURRENDER = "surrender"  # 退保
     REINSTATEMENT = "reinstatement"  # 复效
+    # issue 17: the full servicing menu
+    ADDRESS = "address"  # 通讯地址变更
+    OCCUPATION = "occupation"  # 职业变更
+    IDENTITY = "identity"  # 身份信息更正
+    REDUCE_SUM_ASSURED = "reduce_sum_assured"  # 减保
+    REDUCED_PAID_UP = "reduced_paid_up"  # 减额交清
+    POLICY_LOAN = "policy_loan"  # 保单贷款
+    LOAN_REPAYMENT = "loan_repayment"  # 保单贷款还款
+    AUTOMATIC_PREMIUM_LOAN = "automatic_premium_loan"  # 自动垫交
+    SURVIVAL_CONFIRMATION = "survival_confirmation"  # 生存认证
+    BENEFIT_PAYMENT = "benefit_payment"  # 生存金/满期金/年金领取
+    RENEWAL = "renewal"  # 续保
+    REPRINT = "reprint"  # 保单补发
+    LOSS_REPORT = "loss_report"  # 保单挂失
+    RESCISSION = "rescission"  # 解除合同（未如实告知）
+    AGE_CORRECTION = "age_correction"  # 年龄更正
 
 
 class Channel(StrEnum):
     ONLINE = "online"
     COUNTER = "counter"
+    PHONE = "phone"
+    """Taken by service staff on a call (电话): offline in the online share."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +132,59 @@ SERVICING_ITEMS: dict[ServicingItem, ItemRule] = {
         True,
         True,
         _STD,
+    ),
+    ServicingItem.ADDRESS: ItemRule(
+        "通讯地址变更", "Correspondence address", True, True, (), (_ID,), False, False, _STD
+    ),
+    ServicingItem.OCCUPATION: ItemRule(
+        "职业变更", "Occupation change", True, True, (), (_ID, "occupation_declaration"), False, True, _STD
+    ),
+    ServicingItem.IDENTITY: ItemRule(
+        "身份信息更正", "Identity correction", True, True, (), (_ID, "identity_evidence"), False, False, _STD
+    ),
+    ServicingItem.REDUCE_SUM_ASSURED: ItemRule(
+        "减保", "Reduce the sum assured", True, True, (), (_ID, "payout_account"), False, False, _STD
+    ),
+    ServicingItem.REDUCED_PAID_UP: ItemRule("减额交清", "Reduced paid-up", True, True, (), (_ID,), False, False, _STD),
+    ServicingItem.POLICY_LOAN: ItemRule(
+        "保单贷款", "Policy loan", True, True, ("loan_terms",), (_ID, "payout_account"), False, False, _STD
+    ),
+    ServicingItem.LOAN_REPAYMENT: ItemRule(
+        "保单贷款还款", "Loan repayment", True, True, (), (_ID, "own_account"), False, False, _STD
+    ),
+    ServicingItem.AUTOMATIC_PREMIUM_LOAN: ItemRule(
+        "自动垫交", "Automatic premium loan", True, True, ("loan_terms",), (_ID,), False, True, _STD
+    ),
+    ServicingItem.SURVIVAL_CONFIRMATION: ItemRule(
+        "生存认证", "Survival confirmation", True, True, (), (_ID, "liveness_check"), False, False, _STD
+    ),
+    ServicingItem.BENEFIT_PAYMENT: ItemRule(
+        "生存金/满期金/年金领取",
+        "Survival, maturity or annuity payment",
+        True,
+        True,
+        (),
+        ("registered_account",),
+        False,
+        False,
+        _STD,
+    ),
+    ServicingItem.RENEWAL: ItemRule("续保", "Renewal", True, True, (), (_ID,), False, True, _STD),
+    ServicingItem.REPRINT: ItemRule("保单补发", "Policy reprint", True, True, (), (_ID,), False, False, _STD),
+    ServicingItem.LOSS_REPORT: ItemRule("保单挂失", "Policy loss report", True, True, (), (_ID,), False, False, _STD),
+    ServicingItem.RESCISSION: ItemRule(
+        "解除合同（未如实告知）",
+        "Rescission for non-disclosure",
+        False,
+        True,
+        (),
+        ("underwriting_evidence",),
+        True,
+        False,
+        _STD,
+    ),
+    ServicingItem.AGE_CORRECTION: ItemRule(
+        "年龄更正", "Misstated age correction", False, True, (), (_ID, "identity_evidence"), False, True, _STD
     ),
 }
 

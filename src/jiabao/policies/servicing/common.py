@@ -41,6 +41,25 @@ def channel_of(ctx: ServiceContext) -> Channel:
     raise PermissionDenied()
 
 
+def counter_checks(channel: Channel, body: Any) -> Channel:
+    """At a counter or on the phone, staff record that they verified the customer's identity and that the customer
+    confirmed the request (issue 17 item 3); a call is recorded as ``phone``. Online, the log-in is the identity
+    and the submission the confirmation."""
+    if channel is Channel.ONLINE:
+        return channel
+    problems = []
+    if not body.identity_verified:
+        problems.append(
+            problem("identity_verified", "required", "请先核验客户身份", "Verify the customer's identity first")
+        )
+    if not body.customer_confirmed:
+        problems.append(
+            problem("customer_confirmed", "required", "请记录客户的确认", "Record the customer's confirmation")
+        )
+    raise_if(problems)
+    return Channel.PHONE if body.via == "phone" else Channel.COUNTER
+
+
 def load_for_service(ctx: ServiceContext, policy_id: int) -> tuple[Policy, HouseholdOut]:
     """The policy locked FOR UPDATE (PostgreSQL) so two changes to one policy queue, with the household view.
 

@@ -72,13 +72,6 @@ class RemoveInsuredIn(_Body):
     reason: str = Field(default="", max_length=200)
 
 
-ServiceRequestIn = Annotated[
-    ContactIn | BeneficiaryChangeIn | PaymentAccountIn | PaymentFrequencyIn | AddInsuredIn | RemoveInsuredIn,
-    Field(discriminator="kind"),
-]
-REQUEST_ADAPTER: TypeAdapter[ServiceRequestIn] = TypeAdapter(ServiceRequestIn)
-
-
 class ServiceRequestOut(BaseModel):
     id: int
     policy_id: int
@@ -112,3 +105,164 @@ class OnlineShareOut(BaseModel):
     total: int
     share: Decimal
     by_kind: dict[str, KindShare]
+
+
+class _CounterBody(_Body):
+    """Items of issue 17: at a counter (or on the phone) the staff member confirms that the customer's identity was
+    verified and records the customer's confirmation; ``via`` says whether the customer came in or called."""
+
+    identity_verified: bool = False
+    customer_confirmed: bool = False
+    via: Literal["counter", "phone"] = "counter"
+
+
+class AddressIn(_CounterBody):
+    """通讯地址变更: the correspondence address (kept encrypted)."""
+
+    kind: Literal["address"]
+    address: str = Field(min_length=5, max_length=200)
+
+
+class OccupationIn(_CounterBody):
+    """职业变更: the member's occupation and its class 1–6 (accident cover is re-rated)."""
+
+    kind: Literal["occupation"]
+    person_id: int
+    occupation: str = Field(min_length=1, max_length=60)
+    occupation_class: int = Field(ge=1, le=6)
+
+
+class IdentityIn(_CounterBody):
+    """身份信息更正: the name as on the evidence document (its reference is recorded)."""
+
+    kind: Literal["identity"]
+    person_id: int
+    name: str = Field(min_length=1, max_length=60)
+    evidence: str = Field(min_length=1, max_length=120)
+
+
+class ReduceSumAssuredIn(_CounterBody):
+    """减保: one insured's new, lower sum assured."""
+
+    kind: Literal["reduce_sum_assured"]
+    person_id: int
+    sum_assured: Decimal = Field(gt=0, le=Decimal("100000000"), decimal_places=2)
+
+
+class PaidUpIn(_CounterBody):
+    """减额交清: stop the premiums and keep a reduced cover bought by the cash value."""
+
+    kind: Literal["reduced_paid_up"]
+
+
+class PolicyLoanIn(_CounterBody):
+    """保单贷款: the amount to borrow against the cash value."""
+
+    kind: Literal["policy_loan"]
+    amount: Decimal = Field(gt=0, le=Decimal("100000000"), decimal_places=2)
+
+
+class LoanRepaymentIn(_CounterBody):
+    """保单贷款还款: the amount, from the policyholder's own card."""
+
+    kind: Literal["loan_repayment"]
+    amount: Decimal = Field(gt=0, le=Decimal("100000000"), decimal_places=2)
+    account: str = Field(min_length=1, max_length=30)
+
+
+class AutomaticLoanIn(_CounterBody):
+    """自动垫交: opt in (or out)."""
+
+    kind: Literal["automatic_premium_loan"]
+    opted_in: bool
+
+
+class SurvivalConfirmationIn(_CounterBody):
+    """生存认证 for an annuitant."""
+
+    kind: Literal["survival_confirmation"]
+    person_id: int
+    method: Literal["face_verification", "video", "in_person"] = "face_verification"
+
+
+class ReprintIn(_CounterBody):
+    """保单补发."""
+
+    kind: Literal["reprint"]
+    reason: Literal["lost", "damaged", "other"] = "lost"
+
+
+class LossReportIn(_CounterBody):
+    """保单挂失."""
+
+    kind: Literal["loss_report"]
+    lost_on: date
+
+
+class RescissionIn(_CounterBody):
+    """解除合同 (Insurance Law art. 16), service staff only."""
+
+    kind: Literal["rescission"]
+    learned_on: date
+    intentional: bool
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class AgeCorrectionIn(_CounterBody):
+    """年龄更正 (Insurance Law art. 32), service staff only."""
+
+    kind: Literal["age_correction"]
+    person_id: int
+    true_birth_date: date
+    sex: Literal["M", "F"]
+    learned_on: date
+    proportional: bool = False
+    evidence: str = Field(min_length=1, max_length=120)
+
+
+class RenewalIn(_CounterBody):
+    """续保 of a one-year product for the next year."""
+
+    kind: Literal["renewal"]
+
+
+ServiceRequestIn = Annotated[
+    ContactIn
+    | BeneficiaryChangeIn
+    | PaymentAccountIn
+    | PaymentFrequencyIn
+    | AddInsuredIn
+    | RemoveInsuredIn
+    | AddressIn
+    | OccupationIn
+    | IdentityIn
+    | ReduceSumAssuredIn
+    | PaidUpIn
+    | PolicyLoanIn
+    | LoanRepaymentIn
+    | AutomaticLoanIn
+    | SurvivalConfirmationIn
+    | ReprintIn
+    | LossReportIn
+    | RescissionIn
+    | AgeCorrectionIn
+    | RenewalIn,
+    Field(discriminator="kind"),
+]
+REQUEST_ADAPTER: TypeAdapter[ServiceRequestIn] = TypeAdapter(ServiceRequestIn)
+COUNTER_CHECKED = (
+    AddressIn,
+    OccupationIn,
+    IdentityIn,
+    ReduceSumAssuredIn,
+    PaidUpIn,
+    PolicyLoanIn,
+    LoanRepaymentIn,
+    AutomaticLoanIn,
+    SurvivalConfirmationIn,
+    ReprintIn,
+    LossReportIn,
+    RescissionIn,
+    AgeCorrectionIn,
+    RenewalIn,
+)

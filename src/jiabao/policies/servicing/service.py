@@ -21,25 +21,50 @@ from jiabao.core.auth import Role
 from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import PermissionDenied, invalid
 from jiabao.db.context import ServiceContext
+from jiabao.family import service as family
+from jiabao.family.schemas import HouseholdOut
 from jiabao.policies.common import views
-from jiabao.policies.common.models import ServiceRequest
+from jiabao.policies.common.models import Policy, ServiceRequest
 from jiabao.policies.rules.calendar import Deadline, SlaKind, add_working_days
 from jiabao.policies.rules.servicing import SERVICING_ITEMS, Channel, ServicingItem
 from jiabao.policies.rules.servicing import online_share as share_of
+from jiabao.policies.servicing import alterations, loans, payouts, renewal
 from jiabao.policies.servicing.changes import change_beneficiary, change_contact, change_payment_account
-from jiabao.policies.servicing.common import channel_of, current_member, load_for_service, received_on
+from jiabao.policies.servicing.common import (
+    channel_of,
+    counter_checks,
+    current_member,
+    load_for_service,
+    received_on,
+)
+from jiabao.policies.servicing.loans import LoanTerms
 from jiabao.policies.servicing.premiums import add_insured, change_frequency, questionnaire_context, remove_insured
 from jiabao.policies.servicing.schemas import (
+    COUNTER_CHECKED,
     AddInsuredIn,
+    AddressIn,
+    AgeCorrectionIn,
+    AutomaticLoanIn,
     BeneficiaryChangeIn,
     ContactIn,
+    IdentityIn,
     KindShare,
+    LoanRepaymentIn,
+    LossReportIn,
+    OccupationIn,
     OnlineShareOut,
+    PaidUpIn,
     PaymentAccountIn,
     PaymentFrequencyIn,
+    PolicyLoanIn,
+    ReduceSumAssuredIn,
     RemoveInsuredIn,
+    RenewalIn,
+    ReprintIn,
+    RescissionIn,
     ServiceRequestIn,
     ServiceRequestOut,
+    SurvivalConfirmationIn,
 )
 from jiabao.products.service import ProductEngine
 from jiabao.underwriting import views as uw_views
@@ -53,11 +78,19 @@ KNOWN_KINDS = frozenset(item.value for item in ServicingItem)
 
 
 def submit(
-    ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, policy_id: int, request: ServiceRequestIn
+    ctx: ServiceContext,
+    engine: ProductEngine,
+    kb: KnowledgeBase,
+    policy_id: int,
+    request: ServiceRequestIn,
+    terms: LoanTerms | None = None,
 ) -> ServiceRequestOut:
     """Record and carry out one servicing request; bad input changes nothing (``InvalidInput``)."""
     channel = channel_of(ctx)
+    if isinstance(request, COUNTER_CHECKED):
+        channel = counter_checks(channel, request)
     policy, overview = load_for_service(ctx, policy_id)
+    terms = terms or LoanTerms()
     match request:
         case ContactIn():
             row = change_contact(ctx, policy, overview, channel, request)
@@ -71,7 +104,51 @@ def submit(
             row = add_insured(ctx, engine, kb, policy, overview, channel, request)
         case RemoveInsuredIn():
             row = remove_insured(ctx, policy, overview, channel, request)
+        case _:
+            row = _menu(ctx, engine, policy, overview, channel, request, terms)
     return _out(row, ctx.clock.today())
+
+
+def _menu(
+    ctx: ServiceContext,
+    engine: ProductEngine,
+    policy: Policy,
+    overview: HouseholdOut,
+    channel: Channel,
+    request: ServiceRequestIn,
+    terms: LoanTerms,
+) -> ServiceRequest:
+    """The items of issue 17 (address … age correction)."""
+    match request:
+        case AddressIn():
+            return alterations.change_address(ctx, policy, overview, channel, request)
+        case OccupationIn():
+            return alterations.change_occupation(ctx, engine, policy, overview, channel, request)
+        case IdentityIn():
+            return alterations.correct_identity(ctx, policy, overview, channel, request)
+        case ReduceSumAssuredIn():
+            return alterations.reduce_sum_assured(ctx, engine, policy, overview, channel, request)
+        case PaidUpIn():
+            return alterations.reduced_paid_up(ctx, engine, policy, overview, channel, request)
+        case PolicyLoanIn():
+            return loans.take_loan(ctx, policy, overview, channel, request, terms)
+        case LoanRepaymentIn():
+            return loans.repay_loan(ctx, policy, overview, channel, request)
+        case AutomaticLoanIn():
+            return loans.set_automatic_loan(ctx, policy, overview, channel, request, terms)
+        case SurvivalConfirmationIn():
+            return payouts.confirm_survival(ctx, policy, overview, channel, request)
+        case ReprintIn():
+            return alterations.reprint(ctx, policy, overview, channel, request)
+        case LossReportIn():
+            return alterations.report_loss(ctx, policy, overview, channel, request)
+        case RescissionIn():
+            return alterations.rescind(ctx, policy, overview, channel, request)
+        case AgeCorrectionIn():
+            return alterations.correct_age(ctx, engine, policy, overview, channel, request)
+        case RenewalIn():
+            return renewal.renew(ctx, engine, policy, overview, channel, request)
+    raise AssertionError(f"unhandled servicing kind {request.kind}")
 
 
 def add_member_questionnaire(
@@ -94,6 +171,23 @@ def list_requests(ctx: ServiceContext, policy_id: int) -> list[ServiceRequestOut
     )
     today = ctx.clock.today()
     return [_out(row, today) for row in ctx.session.scalars(stmt)]
+
+
+def household_requests(
+    ctx: ServiceContext, household_id: int, *, limit: int = 50
+) -> list[tuple[str, ServiceRequestOut]]:
+    """Every request on the household's policies, newest first, with the policy number (issue 17 item 3: the
+    family home shows each request and its status). The household's access rules apply."""
+    family.get_overview(ctx, household_id)
+    stmt = (
+        select(Policy.policy_no, ServiceRequest)
+        .join(Policy, Policy.id == ServiceRequest.policy_id)
+        .where(Policy.household_id == household_id)
+        .order_by(ServiceRequest.requested_at.desc(), ServiceRequest.id.desc())
+        .limit(limit)
+    )
+    today = ctx.clock.today()
+    return [(policy_no, _out(row, today)) for policy_no, row in ctx.session.execute(stmt)]
 
 
 def _deadline(kind: SlaKind, start: date, due: date) -> Deadline:

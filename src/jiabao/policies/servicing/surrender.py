@@ -35,6 +35,7 @@ from jiabao.policies.rules.calendar import SlaKind, sla_deadline
 from jiabao.policies.rules.cooling_off import CancellationKind, cancellation_refund
 from jiabao.policies.rules.schedule import Frequency
 from jiabao.policies.rules.servicing import Channel, ServicingItem
+from jiabao.policies.servicing import loans
 from jiabao.policies.servicing.cancellation import refund_for
 
 
@@ -223,9 +224,13 @@ def surrender(ctx: ServiceContext, policy_id: int, *, channel: Channel) -> Surre
         complete_due=offer.pay_by,
     )
     payment = None
-    if offer.amount > 0:  # no payment row for a zero cash value (first policy year): nothing to move
-        payment = pay_out(ctx, policy, kind="surrender", amount=offer.amount, details=_details(offer, request.id))
+    # a policy loan is settled from the cash value first (issue 17); the rest is paid
+    loan = loans.settle_from_benefit(ctx.session, policy.id, offer.amount, today, source="surrender")
+    if offer.amount - loan > 0:  # no payment row for a zero cash value (first policy year): nothing to move
+        details = _details(offer, request.id) | {"loan_deducted": str(loan)}
+        payment = pay_out(ctx, policy, kind="surrender", amount=offer.amount - loan, details=details)
     request.result = {
+        "loan_deducted": str(loan),
         "cash_value": str(offer.amount),
         "surrender_loss": str(offer.deduction),
         "payment_id": payment.id if payment else None,
