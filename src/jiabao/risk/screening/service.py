@@ -104,7 +104,7 @@ def _clearances(session: Session, person_id: int) -> set[tuple[str, str, str]]:
         select(ScreeningClearance.list_code, ScreeningClearance.entry_id, ScreeningClearance.entry_hash).where(
             ScreeningClearance.person_id == person_id
         )
-    ).tuples()
+    )
     return {(a, b, c) for a, b, c in rows}
 
 
