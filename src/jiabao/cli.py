@@ -41,7 +41,7 @@ def _runtime() -> Runtime:
 def migrate() -> None:
     """Bring the database schema up to date (Alembic)."""
     runtime = _runtime()
-    upgrade(runtime.engine)
+    upgrade(runtime.engine, cipher=runtime.cipher)
     console.print(f"[green]Database migrated[/green]: {runtime.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -73,7 +73,7 @@ def seed(
 ) -> None:
     """Add generated demo households (Faker zh_CN, valid ID numbers) and the demo users."""
     runtime = _runtime()
-    upgrade(runtime.engine)
+    upgrade(runtime.engine, cipher=runtime.cipher)
     added = _seed(runtime, households, random_seed)
     console.print(f"[green]Added {added} households[/green]")
     _print_logins(runtime)
@@ -94,7 +94,7 @@ def _print_logins(runtime: Runtime) -> None:
 def demo() -> None:
     """Migrate, seed the demo population on first start, and print a log-in for every role."""
     runtime = _runtime()
-    upgrade(runtime.engine)
+    upgrade(runtime.engine, cipher=runtime.cipher)
     with unit_of_work(runtime.sessions) as session:
         existing = session.scalar(select(func.count(Household.id))) or 0
     if existing == 0:

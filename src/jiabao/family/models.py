@@ -6,12 +6,11 @@ Relationships are ``lazy="raise"``: every eager load is explicit in the reposito
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jiabao.db.base import Base, Fen, IdType, UtcDateTime
+from jiabao.db.base import Base, IdType, UtcDateTime
 
 
 class Person(Base):
@@ -33,7 +32,7 @@ class Person(Base):
     region_code: Mapped[str | None] = mapped_column(String(6), default=None)
     occupation: Mapped[str | None] = mapped_column(String(60), default=None)
     occupation_class: Mapped[int | None] = mapped_column(Integer, default=None)
-    annual_income: Mapped[Decimal | None] = mapped_column(Fen, default=None)
+    annual_income_enc: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # family.income
     social_insurance: Mapped[bool] = mapped_column(Boolean, default=True)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     deceased_on: Mapped[date | None] = mapped_column(Date, default=None)

@@ -1,0 +1,86 @@
+"""hardening 2: annual income encrypted at rest (existing rows converted)
+
+Revision ID: 0017
+Revises: 0012
+Create Date: 2026-12-03
+
+``persons.annual_income`` (integer fen in clear) becomes ``persons.annual_income_enc`` (AES-GCM, associated data
+``persons.annual_income``, see ``jiabao.family.income``). Existing values are encrypted in batches with the
+current personal-data key: the key comes from the runtime that runs the migration (``jiabao migrate`` hands its
+cipher over in ``config.attributes["pii_cipher"]``) or, when run otherwise, from the settings
+(``JIABAO_PII_KEYS`` / ``var/secrets.json``) — only when there is a value to convert. The downgrade decrypts back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import context, op
+
+revision = "0017"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+BATCH = 1000
+persons = sa.table(
+    "persons",
+    sa.column("id", ID),
+    sa.column("annual_income", sa.BigInteger()),
+    sa.column("annual_income_enc", sa.LargeBinary()),
+)
+
+
+def _cipher() -> Any:
+    given = context.config.attributes.get("pii_cipher")
+    if given is not None:
+        return given
+    from jiabao.config import Settings
+    from jiabao.core.pii import PiiCipher
+    from jiabao.runtime import ensure_secrets
+
+    settings = ensure_secrets(Settings())
+    return PiiCipher.from_config(settings.pii_keys, settings.blind_index_key)
+
+
+def _convert(source: str, target: str, change: Any) -> None:
+    bind = op.get_bind()
+    cipher = None
+    last = 0
+    while True:
+        rows = bind.execute(
+            sa.select(persons.c.id, persons.c[source])
+            .where(persons.c.id > last, persons.c[source].is_not(None))
+            .order_by(persons.c.id)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        cipher = cipher or _cipher()
+        for person_id, value in rows:
+            bind.execute(sa.update(persons).where(persons.c.id == person_id).values({target: change(cipher, value)}))
+        last = rows[-1][0]
+
+
+def _drop(column: str) -> None:
+    # a plain ALTER TABLE on both back ends (SQLite >= 3.35): a batch copy would drop and recreate ``persons``,
+    # which every other table references
+    op.execute(f"ALTER TABLE persons DROP COLUMN {column}")
+
+
+def upgrade() -> None:
+    op.add_column("persons", sa.Column("annual_income_enc", sa.LargeBinary(), nullable=True))
+    _convert(
+        "annual_income", "annual_income_enc", lambda cipher, fen: cipher.encrypt("persons.annual_income", str(fen))
+    )
+    _drop("annual_income")
+
+
+def downgrade() -> None:
+    op.add_column("persons", sa.Column("annual_income", sa.BigInteger(), nullable=True))
+    _convert(
+        "annual_income_enc", "annual_income", lambda cipher, blob: int(cipher.decrypt("persons.annual_income", blob))
+    )
+    _drop("annual_income_enc")
