@@ -21,41 +21,57 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
 PUBLISHED_TOTAL = 14_489_630.534603  # actuarialopensource/benchmarks, GitHub runners (actuarial.md §2.4)
 
 
-def lifelib_worker(out_dir: Path, repeat: int) -> None:
-    """Runs inside .bench-venv: time lifelib and export its inputs."""
+def load_basicterm() -> tuple[object, float]:
+    """Inside .bench-venv: lifelib's own BasicTerm_M model, read from the installed package, and its load time."""
     import os
 
     import lifelib  # type: ignore[import-not-found]
     import modelx as mx  # type: ignore[import-not-found]
-    import numpy as np
 
     path = os.path.join(os.path.dirname(lifelib.__file__), "libraries", "basiclife", "BasicTerm_M")
     start = time.perf_counter()
     model = mx.read_model(path)
-    load_s = time.perf_counter() - start
-    runs, total = [], 0.0
-    for _ in range(repeat):
-        model.clear_all()
-        start = time.perf_counter()
-        total = float(model.Projection.result_pv()["PV Net Cashflow"].sum())
-        runs.append(time.perf_counter() - start)
+    return model, time.perf_counter() - start
+
+
+def export_inputs(model: Any, target: Path, **extra: Any) -> None:
+    """Inside .bench-venv: the model points, mortality table and discount curve (plus ``extra`` arrays) to .npz."""
+    import numpy as np
+
     proj = model.Projection
     mps, mort = proj.model_point_table, proj.mort_table
     np.savez(
-        out_dir / "inputs.npz",
+        target,
         age_at_entry=mps["age_at_entry"].to_numpy(np.int64),
         policy_term=mps["policy_term"].to_numpy(np.int64),
         sum_assured=mps["sum_assured"].to_numpy(np.float64),
         mortality=mort.to_numpy(np.float64),
         mortality_min_age=np.int64(mort.index.min()),
         disc_rate_ann=proj.disc_rate_ann.to_numpy(np.float64),
+        **extra,
     )
+
+
+def lifelib_worker(out_dir: Path, repeat: int) -> None:
+    """Runs inside .bench-venv: time lifelib and export its inputs."""
+    import lifelib
+    import modelx as mx
+
+    model, load_s = load_basicterm()
+    runs, total = [], 0.0
+    for _ in range(repeat):
+        model.clear_all()  # type: ignore[attr-defined]
+        start = time.perf_counter()
+        total = float(model.Projection.result_pv()["PV Net Cashflow"].sum())  # type: ignore[attr-defined]
+        runs.append(time.perf_counter() - start)
+    export_inputs(model, out_dir / "inputs.npz")
     result = {
         "total": total,
         "runs": runs,

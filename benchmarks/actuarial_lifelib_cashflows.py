@@ -24,40 +24,24 @@ import tempfile
 import time
 from pathlib import Path
 
-from actuarial_lifelib_basicterm import BENCH_PYTHON, ROOT
+from actuarial_lifelib_basicterm import BENCH_PYTHON, ROOT, export_inputs, load_basicterm
 
 COLUMNS = ("Premiums", "Claims", "Expenses", "Commissions", "Net Cashflow")
 
 
 def lifelib_worker(out_dir: Path, repeat: int) -> None:
     """Runs inside .bench-venv: time ``result_cf()`` and export its columns and the model's inputs."""
-    import os
-
-    import lifelib  # type: ignore[import-not-found]
-    import modelx as mx  # type: ignore[import-not-found]
     import numpy as np
 
-    path = os.path.join(os.path.dirname(lifelib.__file__), "libraries", "basiclife", "BasicTerm_M")
-    model = mx.read_model(path)
+    model, _ = load_basicterm()
     runs, frame = [], None
     for _ in range(repeat):
-        model.clear_all()
+        model.clear_all()  # type: ignore[attr-defined]
         start = time.perf_counter()
-        frame = model.Projection.result_cf()
+        frame = model.Projection.result_cf()  # type: ignore[attr-defined]
         runs.append(time.perf_counter() - start)
     assert frame is not None
-    proj = model.Projection
-    mps, mort = proj.model_point_table, proj.mort_table
-    np.savez(
-        out_dir / "inputs.npz",
-        age_at_entry=mps["age_at_entry"].to_numpy(np.int64),
-        policy_term=mps["policy_term"].to_numpy(np.int64),
-        sum_assured=mps["sum_assured"].to_numpy(np.float64),
-        mortality=mort.to_numpy(np.float64),
-        mortality_min_age=np.int64(mort.index.min()),
-        disc_rate_ann=proj.disc_rate_ann.to_numpy(np.float64),
-        **{f"cf_{name}": frame[name].to_numpy(np.float64) for name in frame.columns},
-    )
+    export_inputs(model, out_dir / "inputs.npz", **{f"cf_{n}": frame[n].to_numpy(np.float64) for n in frame.columns})
     (out_dir / "lifelib.json").write_text(json.dumps({"runs": runs, "columns": list(frame.columns)}))
 
 

@@ -11,7 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from jiabao import __version__
 from jiabao.api import errors, openapi
-from jiabao.api.guard import BodyGuard, SecurityHeaders
+from jiabao.api.guard import AdmissionGate, BodyGuard, SecurityHeaders
 from jiabao.api.params import guard_parameters
 from jiabao.api.redact import PersonalDataFilter
 from jiabao.api.router import api_router
@@ -107,6 +107,7 @@ def create_app(
     )
     app.add_middleware(PersonalDataFilter)
     app.add_middleware(SecurityHeaders, hsts=not settings.plain_http)
+    app.add_middleware(AdmissionGate, limit=settings.max_concurrent_requests)  # outermost: see its docstring
     errors.install(app)
     openapi.install(app)
     app.include_router(api_router)

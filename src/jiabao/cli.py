@@ -115,7 +115,7 @@ def billing(
 
     from jiabao.core.auth import Principal, Role
     from jiabao.db.context import ServiceContext
-    from jiabao.policies.billing_service import refresh_all
+    from jiabao.policies.billing.service import refresh_all
 
     runtime = _runtime()
     on = date.fromisoformat(as_of) if as_of else runtime.clock.today()

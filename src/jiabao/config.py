@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     """Failed log-ins per account (or per address, times four) before a temporary lock."""
     login_lock_seconds: int = Field(default=15 * 60, ge=1)
     log_sql: bool = False
+    max_concurrent_requests: int = Field(default=20, ge=1, le=500)
+    """Requests served at once per process; more wait their turn (the database pool holds twice as many
+    connections, so PostgreSQL's ``max_connections`` must exceed 2 × this × the number of processes)."""
     claims_advance_adjuster_above: Decimal = Field(default=Decimal("50000"), ge=0, le=Decimal("100000000"))
     """A CI advance payment (重疾先赔) above this amount (yuan) is never paid without an adjuster."""
 

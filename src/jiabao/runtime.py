@@ -88,7 +88,9 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, engine: Eng
     check_production(settings)
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = engine or make_engine(settings.database_url, echo=settings.log_sql)
+    engine = engine or make_engine(
+        settings.database_url, echo=settings.log_sql, concurrency=settings.max_concurrent_requests
+    )
     cipher = PiiCipher.from_config(settings.pii_keys, settings.blind_index_key)
     clock = clock or SystemClock()
     check_canaries(engine, cipher, settings.secret_key, now=clock.now())

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimInvoice, ClaimLine
 from jiabao.db.session import unit_of_work
-from jiabao.policies.policy_models import Payment
+from jiabao.policies.common.models import Payment
 from jiabao.runtime import Runtime
 from tests.claims.flow import child_with_outpatient_cover, outpatient_claim, with_uploads
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimDocument
 from jiabao.core.auth import Role
 from jiabao.db.session import unit_of_work
-from jiabao.policies.policy_models import Payment
+from jiabao.policies.common.models import Payment
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.claims.flow import PNG, child_with_outpatient_cover, issue_for, outpatient_claim, with_uploads

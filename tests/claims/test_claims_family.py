@@ -22,7 +22,7 @@ from jiabao.config import Settings
 from jiabao.core.auth import Role
 from jiabao.db.audit import AuditEntry
 from jiabao.db.session import unit_of_work
-from jiabao.policies.policy_models import Instalment, Payment, Policy
+from jiabao.policies.common.models import Instalment, Payment, Policy
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.claims.flow import issue_for, outpatient_claim, with_uploads

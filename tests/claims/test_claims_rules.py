@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from jiabao.db.outbox import OutboxMessage
 from jiabao.db.session import unit_of_work
-from jiabao.policies.policy_models import Payment
+from jiabao.policies.common.models import Payment
 from jiabao.runtime import Runtime
 from tests.claims.flow import child_with_outpatient_cover, outpatient_claim, with_uploads
 from tests.policies.flow import ACCOUNT

@@ -18,8 +18,8 @@ from jiabao.claims.models import Claim, ClaimAssessment, ClaimLine
 from jiabao.core.auth import Role
 from jiabao.db.audit import AuditEntry
 from jiabao.db.session import unit_of_work
-from jiabao.policies import billing_service
-from jiabao.policies.policy_models import Payment
+from jiabao.policies.billing import service as billing_service
+from jiabao.policies.common.models import Payment
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.claims.flow import (

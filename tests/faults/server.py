@@ -14,7 +14,7 @@ import uvicorn
 
 from jiabao.app import create_app
 from jiabao.db.context import ServiceContext
-from jiabao.policies import issuance
+from jiabao.policies.issuance import service as issuance
 
 
 def main() -> None:

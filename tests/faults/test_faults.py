@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from jiabao.config import PROJECT_ROOT, Settings
 from jiabao.core.pii import generate_key
 from jiabao.family.models import Person
-from jiabao.policies.policy_models import Payment, Policy
+from jiabao.policies.common.models import Payment, Policy
 from jiabao.runtime import Runtime, build_runtime
 from jiabao.security.models import JobProgress
 from tests.factories import make_family

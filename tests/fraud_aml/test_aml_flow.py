@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from jiabao.db.session import unit_of_work
-from jiabao.policies import payments
-from jiabao.policies.billing_common import pay_out
-from jiabao.policies.policy_models import Policy
+from jiabao.policies.billing.common import pay_out
+from jiabao.policies.common import payments
+from jiabao.policies.common.models import Policy
 from jiabao.risk.aml import export
 from jiabao.risk.aml import service as aml
 from jiabao.risk.aml.models import AmlCase, AmlCdd, AmlReport

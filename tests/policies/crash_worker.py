@@ -12,7 +12,7 @@ from jiabao.config import Settings
 from jiabao.core.auth import Principal, Role
 from jiabao.db.context import ServiceContext
 from jiabao.db.session import unit_of_work
-from jiabao.policies import issuance
+from jiabao.policies.issuance import service as issuance
 from jiabao.runtime import build_runtime
 
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from jiabao.core.clock import FixedClock
 from jiabao.db.outbox import OutboxMessage
 from jiabao.db.session import unit_of_work
-from jiabao.policies import billing_service
-from jiabao.policies.billing_service import RefreshSummary
-from jiabao.policies.policy_models import Payment, Policy, ServiceRequest
+from jiabao.policies.billing import service as billing_service
+from jiabao.policies.billing.service import RefreshSummary
+from jiabao.policies.common.models import Payment, Policy, ServiceRequest
 from jiabao.runtime import Runtime
 from tests.factories import ctx_for
 

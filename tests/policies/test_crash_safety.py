@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from jiabao.config import PROJECT_ROOT, Settings
 from jiabao.db.session import unit_of_work
 from jiabao.identity.models import User
-from jiabao.policies.models import Application
-from jiabao.policies.policy_models import Payment, Policy
+from jiabao.policies.application.models import Application
+from jiabao.policies.common.models import Payment, Policy
 from jiabao.runtime import Runtime
 from tests.policies.flow import ACCOUNT, application, confirm_body
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from jiabao.db.outbox import OutboxMessage
 from jiabao.db.session import unit_of_work
-from jiabao.policies.policy_models import Instalment, Payment
+from jiabao.policies.common.models import Instalment, Payment
 from jiabao.runtime import Runtime
 from tests.policies.flow import ACCOUNT, application, confirm_body, issue
 

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from fastapi.testclient import TestClient
 
-from jiabao.policies.billing_reinstatement import DEFAULT_ANNUAL_RATE
+from jiabao.policies.billing.reinstatement import DEFAULT_ANNUAL_RATE
 from jiabao.policies.rules.calendar import add_working_days
 from jiabao.runtime import Runtime
 from tests.policies.flow import ACCOUNT, Issued, issue

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from jiabao.db.session import unit_of_work
-from jiabao.policies.policy_models import Instalment, Payment, Policy
+from jiabao.policies.common.models import Instalment, Payment, Policy
 from jiabao.runtime import Runtime
 from tests.policies.flow import ACCOUNT, application, confirm_body
 

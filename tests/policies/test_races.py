@@ -12,7 +12,7 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from jiabao.policies.policy_models import Payment
+from jiabao.policies.common.models import Payment
 from jiabao.runtime import Runtime
 from tests.factories import add_member, resident_id
 from tests.policies.flow import issue

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from jiabao.core.clock import FixedClock
 from jiabao.db.audit import AuditEntry
 from jiabao.db.session import unit_of_work
-from jiabao.policies import return_visits
-from jiabao.policies.policy_models import DualRecording, ReturnVisit, ServiceCase
+from jiabao.policies.common.models import DualRecording, ReturnVisit, ServiceCase
+from jiabao.policies.return_visit import service as return_visits
 from jiabao.runtime import Runtime
 from tests.factories import ctx_for
 from tests.policies.flow import issue

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from jiabao.core.auth import Role
 from jiabao.core.clock import FixedClock
 from jiabao.db.session import unit_of_work
-from jiabao.policies.policy_models import ServiceCase
+from jiabao.policies.common.models import ServiceCase
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.factories import make_family, make_user

@@ -15,7 +15,7 @@ from jiabao.core.auth import Role
 from jiabao.db.outbox import OutboxMessage
 from jiabao.db.session import unit_of_work
 from jiabao.family.models import Person
-from jiabao.policies.policy_models import BeneficiaryDesignation, Instalment, Policy, ServiceRequest
+from jiabao.policies.common.models import BeneficiaryDesignation, Instalment, Policy, ServiceRequest
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.factories import make_user

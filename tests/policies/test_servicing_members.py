@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from jiabao.core.auth import Role
 from jiabao.db.session import unit_of_work
-from jiabao.policies.policy_models import Instalment, Policy, PolicyInsured, ServiceRequest
+from jiabao.policies.common.models import Instalment, Policy, PolicyInsured, ServiceRequest
 from jiabao.runtime import Runtime
 from jiabao.underwriting.models import Referral, UnderwritingDecision
 from tests.api.conftest import token_for

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from jiabao.claims.models import Claim, ClaimAssessment
 from jiabao.family.models import Household, Person
 from jiabao.identity.models import User
-from jiabao.policies.models import Application
-from jiabao.policies.policy_models import Payment, Policy, PolicyInsured, ReturnVisit, ServiceRequest
+from jiabao.policies.application.models import Application
+from jiabao.policies.common.models import Payment, Policy, PolicyInsured, ReturnVisit, ServiceRequest
 from jiabao.risk.fraud.models import RiskAssessment
 from jiabao.underwriting.models import UnderwritingDecision
 from jiabao.voice.models import Complaint

@@ -51,7 +51,7 @@ from jiabao.family import service as family
 from jiabao.family.enums import LifeEventKind, Relationship
 from jiabao.family.schemas import HouseholdOut, LifeEventIn, MemberLeave, MemberOut
 from jiabao.notify import Channel, GuardianRequired, MessageContext, MessageKind, Person, render_message
-from jiabao.policies import views as policies
+from jiabao.policies.common import views as policies
 from jiabao.products.service import ProductEngine
 
 FACTS_COLUMN = "advice_facts.payload"

@@ -12,9 +12,9 @@ from jiabao.api.deps import require, runtime_of, service_context
 from jiabao.api.households import Reader, Writer
 from jiabao.core.auth import Role
 from jiabao.db.context import ServiceContext
-from jiabao.policies import applications
-from jiabao.policies import referrals as referral_outcomes
-from jiabao.policies.schemas import ApplicationIn, ApplicationOut, QuestionnaireIn
+from jiabao.policies.application import referrals as referral_outcomes
+from jiabao.policies.application import service as applications
+from jiabao.policies.application.schemas import ApplicationIn, ApplicationOut, QuestionnaireIn
 from jiabao.underwriting import service as uw
 from jiabao.underwriting import views
 from jiabao.underwriting.engine import Conclusion, ProductLine, search_impairments

@@ -7,17 +7,23 @@ a plausible range are refused with 422 naming the field.
 
 ``SecurityHeaders``: Content-Security-Policy without inline script, frame-ancestors and X-Frame-Options,
 nosniff, Referrer-Policy on every response.
+
+``AdmissionGate``: at most ``limit`` requests inside the application at once; the others wait their turn without
+holding a worker thread or a database connection (see docs/architecture.md, "Row locks and the worker threads").
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import weakref
 from collections.abc import MutableMapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -257,3 +263,38 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class AdmissionGate:
+    """Admission control in front of the sync handlers and their database connections.
+
+    FastAPI runs each sync dependency and the handler in separate trips to the worker-thread pool, and a request
+    keeps its database connection between those trips. Without a gate, a burst larger than the connection pool
+    lets every worker thread block on the pool while the requests holding connections wait for a thread: nothing
+    moves until the pool's timeout turns them into 503s. With at most ``limit`` requests admitted (the engine's
+    pool holds twice as many connections, the thread pool at least twice as many threads), every admitted request
+    always finds a thread and a connection; the rest queue here, asynchronously, in arrival order.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _gate(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        gate = self._gates.get(loop)
+        if gate is None:
+            gate = self._gates[loop] = asyncio.Semaphore(self.limit)
+            limiter = anyio.to_thread.current_default_thread_limiter()
+            limiter.total_tokens = max(limiter.total_tokens, 2 * self.limit)
+        return gate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        async with self._gate():
+            await self.app(scope, receive, send)

@@ -11,9 +11,11 @@ from sqlalchemy.exc import IntegrityError
 
 from jiabao.api.deps import runtime_of
 from jiabao.api.households import Reader, Writer
-from jiabao.policies import applications, issuance, views
-from jiabao.policies.confirmation import ConfirmIn
-from jiabao.policies.schemas import ApplicationOut
+from jiabao.policies.application import service as applications
+from jiabao.policies.application.confirmation import ConfirmIn
+from jiabao.policies.application.schemas import ApplicationOut
+from jiabao.policies.common import views
+from jiabao.policies.issuance import service as issuance
 
 router = APIRouter(tags=["policies"])
 

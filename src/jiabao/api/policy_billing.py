@@ -16,16 +16,12 @@ from jiabao.api.deps import require
 from jiabao.api.households import Reader, Writer
 from jiabao.core.auth import Role
 from jiabao.db.context import ServiceContext
-from jiabao.policies import (
-    billing_reinstatement,
-    billing_service,
-    cancellation,
-    reinstatement_review,
-    surrender,
-    suspensions,
-)
-from jiabao.policies.billing_common import channel_of, lock_policy, state
-from jiabao.policies.billing_service import PremiumResult
+from jiabao.policies.billing import reinstatement as billing_reinstatement
+from jiabao.policies.billing import reinstatement_review, suspensions
+from jiabao.policies.billing import service as billing_service
+from jiabao.policies.billing.common import channel_of, lock_policy, state
+from jiabao.policies.billing.service import PremiumResult
+from jiabao.policies.servicing import cancellation, surrender
 
 router = APIRouter(tags=["policies"])
 

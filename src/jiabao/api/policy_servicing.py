@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from jiabao.api.deps import require, runtime_of
 from jiabao.api.households import Reader, Writer
 from jiabao.db.context import ServiceContext
-from jiabao.policies import servicing_service as servicing
-from jiabao.policies.servicing_schemas import OnlineShareOut, ServiceRequestIn, ServiceRequestOut
+from jiabao.policies.servicing import service as servicing
+from jiabao.policies.servicing.schemas import OnlineShareOut, ServiceRequestIn, ServiceRequestOut
 from jiabao.underwriting.views import QuestionnaireOut
 
 router = APIRouter(tags=["policies"])

@@ -18,8 +18,8 @@ from jiabao.api.deps import require
 from jiabao.api.households import Reader
 from jiabao.core.auth import Role
 from jiabao.db.context import ServiceContext
-from jiabao.policies import return_visit_stats
-from jiabao.policies import return_visits as visits
+from jiabao.policies.return_visit import service as visits
+from jiabao.policies.return_visit import stats as return_visit_stats
 
 router = APIRouter(tags=["policies"])
 
@@ -30,7 +30,7 @@ T = TypeVar("T")
 
 @contextmanager
 def keep_refusals(ctx: ServiceContext) -> Iterator[None]:
-    """Commit the change behind a :class:`~jiabao.policies.return_visits.KeptRefusal` before answering with it."""
+    """Commit the change behind a :class:`~jiabao.policies.return_visit.service.KeptRefusal` before answering."""
     try:
         yield
     except visits.KeptRefusal:

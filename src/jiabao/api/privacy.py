@@ -12,7 +12,7 @@ from jiabao.api.deps import require, runtime_of
 from jiabao.claims import queries as claim_queries
 from jiabao.core.auth import HOUSEHOLD_READERS, Role
 from jiabao.db.context import ServiceContext
-from jiabao.policies import views as policy_views
+from jiabao.policies.common import views as policy_views
 from jiabao.security import privacy
 from jiabao.security.privacy import ConsentIn, ConsentOut, DeletionIn, DeletionOut
 

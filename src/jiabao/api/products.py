@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from jiabao.api.deps import runtime_of, service_context
 from jiabao.api.households import Reader
 from jiabao.db.context import ServiceContext
-from jiabao.policies import views
+from jiabao.policies.common import views
 from jiabao.products import service as products
 from jiabao.products.service import HouseholdQuoteIn, HouseholdQuoteOut, ProductOut
 

@@ -26,8 +26,8 @@ from jiabao.claims.models import Claim, ClaimInvoice, ClaimLine
 from jiabao.db.context import ServiceContext
 from jiabao.family.enums import Relationship
 from jiabao.family.schemas import HouseholdOut
-from jiabao.policies import suspensions
-from jiabao.policies.policy_models import Instalment, Policy, PolicyInsured
+from jiabao.policies.billing import suspensions
+from jiabao.policies.common.models import Instalment, Policy, PolicyInsured
 from jiabao.products.service import ProductEngine
 from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import KnowledgeBase

@@ -41,8 +41,8 @@ from jiabao.family import service as family
 from jiabao.family.enums import Relationship
 from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.notify import MessageKind
-from jiabao.policies import messages
-from jiabao.policies.policy_models import Instalment, Payment, Policy
+from jiabao.policies.common import messages
+from jiabao.policies.common.models import Instalment, Payment, Policy
 from jiabao.products.service import ProductEngine
 from jiabao.risk.fraud import hooks as risk
 from jiabao.risk.screening import service as screening

@@ -12,17 +12,21 @@ from sqlalchemy.orm import Session, sessionmaker
 AfterCommit = Callable[[], None]
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so several workers can share it."""
+def make_engine(url: str, *, echo: bool = False, concurrency: int = 20) -> Engine:
+    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so several workers can share it.
+
+    ``concurrency`` is the number of requests (or jobs) served at once: the pool holds twice as many connections,
+    so that one that briefly needs a second connection (an audit entry written apart) never waits for the pool.
+    """
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
         # Writers queue on SQLite's lock (busy timeout 30 s); enough pooled connections that readers don't also
         # queue behind them when every worker thread is busy.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         if ":memory:" not in url:
-            kwargs.update(pool_size=20, max_overflow=30, pool_timeout=60)
+            kwargs.update(pool_size=concurrency, max_overflow=max(concurrency, 30), pool_timeout=60)
     else:
-        kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        kwargs.update(pool_size=concurrency, max_overflow=concurrency, pool_timeout=60, pool_pre_ping=True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

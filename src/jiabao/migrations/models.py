@@ -8,9 +8,9 @@ from jiabao.db import audit, outbox
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
 from jiabao.identity import models as identity_models
-from jiabao.policies import models as policy_models
-from jiabao.policies import policy_models as policy_records
-from jiabao.policies import suspension_models
+from jiabao.policies.application import models as policy_models
+from jiabao.policies.billing import models as suspension_models
+from jiabao.policies.common import models as policy_records
 from jiabao.risk.aml import models as aml_models
 from jiabao.risk.fraud import models as fraud_models
 from jiabao.risk.lists import models as watch_list_models

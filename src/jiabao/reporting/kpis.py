@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from jiabao.claims.models import Claim, ClaimAssessment
 from jiabao.family.models import Household, Person
 from jiabao.identity.models import User
-from jiabao.policies.policy_models import Payment, Policy, PolicyInsured, ReturnVisit, ServiceRequest
-from jiabao.policies.return_visits import OPEN
+from jiabao.policies.common.models import Payment, Policy, PolicyInsured, ReturnVisit, ServiceRequest
+from jiabao.policies.return_visit.service import OPEN
 from jiabao.reporting.definitions import BY_CODE, KPIS
 from jiabao.reporting.risk_provider import risk_counts
 from jiabao.underwriting.models import UnderwritingDecision

@@ -30,7 +30,7 @@ from jiabao.db.context import ServiceContext
 from jiabao.db.outbox import OutboxMessage
 from jiabao.family import queries, service
 from jiabao.family.models import Member, Person
-from jiabao.policies.policy_models import Policy, PolicyInsured
+from jiabao.policies.common.models import Policy, PolicyInsured
 from jiabao.security.models import ConsentRecord, JobProgress, LoginThrottle, PrivacyRequest, UserSession
 
 DELETION_DAYS = 15

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from jiabao.actuarial.scenarios import HullWhite
 from jiabao.core.errors import Conflict, NotFound
 from jiabao.core.validation.dates import age_on
-from jiabao.policies.inforce import InForceLine, household_bounds, in_force_lines
+from jiabao.policies.common.inforce import InForceLine, household_bounds, in_force_lines
 from jiabao.products.quoting import table_set_for
 from jiabao.products.schema import Product, RateTablePricing
 from jiabao.products.service import ProductEngine

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jiabao.family.enums import Region
-from jiabao.policies.policy_models import Payment, Policy, PolicyInsured
+from jiabao.policies.common.models import Payment, Policy, PolicyInsured
 from jiabao.voice.models import Complaint
 from jiabao.voice.taxonomy import OPEN_STATUSES, Category
 

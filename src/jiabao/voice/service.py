@@ -21,7 +21,7 @@ from jiabao.db.outbox import enqueue
 from jiabao.family import service as family
 from jiabao.family.models import Person
 from jiabao.identity.models import User
-from jiabao.policies.policy_models import Policy
+from jiabao.policies.common.models import Policy
 from jiabao.underwriting.models import UnderwritingDecision
 from jiabao.voice import corpus
 from jiabao.voice.classifier import ComplaintClassifier

@@ -14,8 +14,8 @@ from jiabao.api.errors import problems_from_pydantic
 from jiabao.core.errors import FieldProblem, JiabaoError
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
-from jiabao.policies import applications
-from jiabao.policies.schemas import ApplicationIn, QuestionnaireIn
+from jiabao.policies.application import service as applications
+from jiabao.policies.application.schemas import ApplicationIn, QuestionnaireIn
 from jiabao.products import service as products
 from jiabao.underwriting import views
 from jiabao.underwriting.engine import AnswerType

@@ -33,7 +33,7 @@ from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import FieldProblem, InvalidInput, JiabaoError, PermissionDenied
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
-from jiabao.policies import views as policy_views
+from jiabao.policies.common import views as policy_views
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
 
 router = APIRouter(include_in_schema=False)

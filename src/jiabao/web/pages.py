@@ -18,7 +18,7 @@ from jiabao.family.enums import Relationship
 from jiabao.family.schemas import ID_TYPES, MemberIn, MemberUpdate
 from jiabao.identity import service as identity
 from jiabao.identity.service import Preferences
-from jiabao.policies import views as policy_views
+from jiabao.policies.common import views as policy_views
 from jiabao.security import login as throttled_login
 from jiabao.security import sessions as user_sessions
 from jiabao.security.login import TooManyAttempts

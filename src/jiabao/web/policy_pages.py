@@ -13,8 +13,10 @@ from jiabao.api.deps import runtime_of
 from jiabao.api.errors import problems_from_pydantic
 from jiabao.core.errors import FieldProblem, JiabaoError
 from jiabao.db.context import ServiceContext
-from jiabao.policies import applications, issuance, views
-from jiabao.policies.confirmation import ConfirmIn
+from jiabao.policies.application import service as applications
+from jiabao.policies.application.confirmation import ConfirmIn
+from jiabao.policies.common import views
+from jiabao.policies.issuance import service as issuance
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
 
 router = APIRouter(include_in_schema=False)

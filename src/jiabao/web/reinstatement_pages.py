@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jiabao.core.errors import FieldProblem, JiabaoError
 from jiabao.db.context import ServiceContext
-from jiabao.policies import reinstatement_review
+from jiabao.policies.billing import reinstatement_review
 from jiabao.web.claim_pages import grouped_problems
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
 

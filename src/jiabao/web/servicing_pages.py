@@ -13,9 +13,9 @@ from jiabao.api.deps import runtime_of
 from jiabao.api.errors import problems_from_pydantic
 from jiabao.core.errors import FieldProblem, JiabaoError
 from jiabao.db.context import ServiceContext
-from jiabao.policies import servicing_service as servicing
-from jiabao.policies import views
-from jiabao.policies.servicing_schemas import REQUEST_ADAPTER
+from jiabao.policies.common import views
+from jiabao.policies.servicing import service as servicing
+from jiabao.policies.servicing.schemas import REQUEST_ADAPTER
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
 
 router = APIRouter(include_in_schema=False)

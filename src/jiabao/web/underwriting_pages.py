@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jiabao.api.deps import runtime_of
 from jiabao.core.errors import FieldProblem, InvalidInput
 from jiabao.family import service as family
-from jiabao.policies import applications
-from jiabao.policies import referrals as referral_outcomes
+from jiabao.policies.application import referrals as referral_outcomes
+from jiabao.policies.application import service as applications
 from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import Conclusion
 from jiabao.web.deps import Csrf, FormData, PageCtx, render

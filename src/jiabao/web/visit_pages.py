@@ -15,8 +15,8 @@ from jiabao.api.errors import problems_from_pydantic
 from jiabao.api.policy_visits import keep_refusals
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput
 from jiabao.db.context import ServiceContext
-from jiabao.policies import return_visits as visits
-from jiabao.policies import views
+from jiabao.policies.common import views
+from jiabao.policies.return_visit import service as visits
 from jiabao.policies.rules.return_visit import Answer
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
 

@@ -18,8 +18,8 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.core.pii import mask_name
 from jiabao.db.context import ServiceContext
 from jiabao.family.models import Person
-from jiabao.policies.models import ApplicationInsured
-from jiabao.policies.policy_models import BeneficiaryDesignation, Payment, Policy, ServiceRequest
+from jiabao.policies.application.models import ApplicationInsured
+from jiabao.policies.common.models import BeneficiaryDesignation, Payment, Policy, ServiceRequest
 from jiabao.risk.aml import export
 from jiabao.risk.aml import rules as r
 from jiabao.risk.aml.models import AmlCase, AmlCdd, AmlReport

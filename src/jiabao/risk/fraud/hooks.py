@@ -1,6 +1,6 @@
 """The two calls other domains make (kept to one line each at their end):
 
-- ``application_gate(ctx, application)`` in ``policies.applications.confirm``, before confirmation;
+- ``application_gate(ctx, application)`` in ``policies.application.service.confirm``, before confirmation;
 - ``claim_risk(ctx, claim, data)`` in ``claims.service._decide``, as the engine's ``risk_score``.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from jiabao.db.context import ServiceContext
-from jiabao.policies.models import Application
+from jiabao.policies.application.models import Application
 from jiabao.risk.fraud import repository as repo
 from jiabao.risk.fraud import service
 

@@ -14,8 +14,8 @@ from jiabao.claims.models import Claim, ClaimInvoice
 from jiabao.db.context import ServiceContext
 from jiabao.family.income import open_income
 from jiabao.family.models import Household, Member, Person
-from jiabao.policies.models import Application
-from jiabao.policies.policy_models import Payment, Policy, PolicyInsured
+from jiabao.policies.application.models import Application
+from jiabao.policies.common.models import Payment, Policy, PolicyInsured
 from jiabao.risk.fraud.models import RiskAssessment, RiskIdentifier
 
 CLAIM_FACTS_COLUMN = "claims.facts"

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.db.context import ServiceContext
-from jiabao.policies.models import Application
+from jiabao.policies.application.models import Application
 from jiabao.risk.aml.rules import customer_notice
 from jiabao.risk.fraud import application_rules as ar
 from jiabao.risk.fraud import claim_rules as cr

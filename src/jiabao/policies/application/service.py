@@ -16,11 +16,12 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies import confirmation, premiums, views
-from jiabao.policies.confirmation import ConfirmIn, covered
-from jiabao.policies.models import Application, ApplicationInsured
+from jiabao.policies.application import confirmation
+from jiabao.policies.application.confirmation import ConfirmIn, covered
+from jiabao.policies.application.models import Application, ApplicationInsured
+from jiabao.policies.application.schemas import ApplicationIn, ApplicationOut, InsuredOut, QuestionnaireIn
+from jiabao.policies.common import premiums, views
 from jiabao.policies.rules.cover import cover_end, cover_years_option, term_months
-from jiabao.policies.schemas import ApplicationIn, ApplicationOut, InsuredOut, QuestionnaireIn
 from jiabao.products import service as products
 from jiabao.products.limits import death_cover
 from jiabao.products.schema import Frequency, Product

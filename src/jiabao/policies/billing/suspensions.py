@@ -1,4 +1,4 @@
-"""Recording the suspension history (see :mod:`jiabao.policies.suspension_models`)."""
+"""Recording the suspension history (see :mod:`jiabao.policies.billing.models`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from jiabao.db.context import ServiceContext
-from jiabao.policies.suspension_models import PolicySuspension
+from jiabao.policies.billing.models import PolicySuspension
 
 
 def history(ctx: ServiceContext, policy_id: int) -> list[PolicySuspension]:

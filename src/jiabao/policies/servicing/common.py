@@ -19,8 +19,8 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, PermissionD
 from jiabao.db.context import ServiceContext
 from jiabao.db.outbox import enqueue
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies import premiums, views
-from jiabao.policies.policy_models import Instalment, Policy, PolicyInsured, ServiceRequest
+from jiabao.policies.common import premiums, views
+from jiabao.policies.common.models import Instalment, Policy, PolicyInsured, ServiceRequest
 from jiabao.policies.rules.servicing import SERVICING_ITEMS, Channel, ServicingItem, servicing_deadlines
 from jiabao.products.quoting import MODAL_FACTORS, money
 from jiabao.products.schema import Frequency as ProductFrequency

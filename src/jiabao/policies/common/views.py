@@ -27,8 +27,8 @@ from jiabao.documents import (
 )
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies import premiums
-from jiabao.policies.policy_models import BeneficiaryDesignation, Instalment, Policy, PolicyInsured, ReturnVisit
+from jiabao.policies.common import premiums
+from jiabao.policies.common.models import BeneficiaryDesignation, Instalment, Policy, PolicyInsured, ReturnVisit
 from jiabao.products.limits import death_cover
 from jiabao.products.service import ProductEngine
 
@@ -40,7 +40,7 @@ class PolicyInsuredOut(BaseModel):
     name: str
     sum_assured: Decimal
     annual_premium: Decimal
-    """Charged a year: the standard premium with the underwriting terms (``policies.premiums``)."""
+    """Charged a year: the standard premium with the underwriting terms (``policies.common.premiums``)."""
     instalment: Decimal
     """This member's part of the current instalment; the active members' parts add up to the policy's."""
     standard_premium: Decimal | None

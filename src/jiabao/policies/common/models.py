@@ -67,7 +67,7 @@ class PolicyInsured(Base):
     end_date: Mapped[date | None] = mapped_column(Date, default=None)
     status: Mapped[str] = mapped_column(String(20), default="active")
     standard_premium: Mapped[Decimal | None] = mapped_column(Fen, default=None)
-    """The premium at standard rates; ``annual_premium`` is what is charged (see ``policies.premiums``)."""
+    """The premium at standard rates; ``annual_premium`` is what is charged (see ``policies.common.premiums``)."""
     extra_premium_percent: Mapped[int | None] = mapped_column(Integer, default=None)
     flat_extra: Mapped[Decimal | None] = mapped_column(Fen, default=None)
     flat_extra_years: Mapped[int | None] = mapped_column(Integer, default=None)

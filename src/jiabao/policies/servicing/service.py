@@ -21,15 +21,15 @@ from jiabao.core.auth import Role
 from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import PermissionDenied, invalid
 from jiabao.db.context import ServiceContext
-from jiabao.policies import views
-from jiabao.policies.policy_models import ServiceRequest
+from jiabao.policies.common import views
+from jiabao.policies.common.models import ServiceRequest
 from jiabao.policies.rules.calendar import Deadline, SlaKind, add_working_days
 from jiabao.policies.rules.servicing import SERVICING_ITEMS, Channel, ServicingItem
 from jiabao.policies.rules.servicing import online_share as share_of
-from jiabao.policies.servicing_changes import change_beneficiary, change_contact, change_payment_account
-from jiabao.policies.servicing_common import channel_of, current_member, load_for_service, received_on
-from jiabao.policies.servicing_premiums import add_insured, change_frequency, questionnaire_context, remove_insured
-from jiabao.policies.servicing_schemas import (
+from jiabao.policies.servicing.changes import change_beneficiary, change_contact, change_payment_account
+from jiabao.policies.servicing.common import channel_of, current_member, load_for_service, received_on
+from jiabao.policies.servicing.premiums import add_insured, change_frequency, questionnaire_context, remove_insured
+from jiabao.policies.servicing.schemas import (
     AddInsuredIn,
     BeneficiaryChangeIn,
     ContactIn,

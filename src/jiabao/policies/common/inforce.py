@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jiabao.family.models import Person
-from jiabao.policies.policy_models import Policy, PolicyInsured
+from jiabao.policies.common.models import Policy, PolicyInsured
 
 IN_FORCE_STATUSES = ("in_force", "in_grace", "suspended")
 """Contracts that still carry liabilities (a suspended policy keeps its reserve and cash value, 保险法 art. 36)."""

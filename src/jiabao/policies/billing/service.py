@@ -20,8 +20,8 @@ from jiabao.core.errors import Conflict
 from jiabao.core.idempotency import scoped_key
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
-from jiabao.policies import messages, payments, surrender, suspensions
-from jiabao.policies.billing_common import (
+from jiabao.policies.billing import suspensions
+from jiabao.policies.billing.common import (
     ENDED,
     Locked,
     bank_card,
@@ -35,12 +35,14 @@ from jiabao.policies.billing_common import (
     set_billing,
     state,
 )
-from jiabao.policies.billing_common import billing_details as _billing
-from jiabao.policies.billing_common import schedule as _schedule
-from jiabao.policies.policy_models import Instalment, Payment, Policy
+from jiabao.policies.billing.common import billing_details as _billing
+from jiabao.policies.billing.common import schedule as _schedule
+from jiabao.policies.common import messages, payments
+from jiabao.policies.common.models import Instalment, Payment, Policy
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.billing import PolicyStatus
 from jiabao.policies.rules.schedule import reminder_dates
+from jiabao.policies.servicing import surrender
 
 REMINDER_DAYS = (30, 7)
 """Premium reminders go out 30 and 7 days before each due date from instalment 2 (BSR art. 21; the days are ours).
@@ -80,7 +82,7 @@ def refresh_all(ctx: ServiceContext, as_of: date, *, after_id: int = 0, limit: i
     """
     stmt = select(Policy.id).where(Policy.id > after_id, Policy.status.not_in(ENDED)).order_by(Policy.id)
     ids = list(ctx.session.scalars(stmt.limit(limit) if limit else stmt))
-    from jiabao.policies import reinstatement_review  # it builds on this module: imported when the job runs
+    from jiabao.policies.billing import reinstatement_review  # it builds on this module: imported when the job runs
 
     deemed = reinstatement_review.accept_by_silence(ctx, as_of, policy_ids=ids)  # SPC Interp. III art. 8
     changed: dict[str, int] = {"deemed_reinstated": len(deemed)} if deemed else {}

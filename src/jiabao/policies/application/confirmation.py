@@ -15,8 +15,8 @@ from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.enums import Relationship
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies.models import Application, ApplicationInsured
-from jiabao.policies.policy_models import DualRecording
+from jiabao.policies.application.models import Application, ApplicationInsured
+from jiabao.policies.common.models import DualRecording
 from jiabao.policies.rules import dual_recording as dr
 from jiabao.policies.rules import suitability as fit
 from jiabao.policies.rules.servicing import Beneficiary, BeneficiaryDesignation, validate_beneficiaries

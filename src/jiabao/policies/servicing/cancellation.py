@@ -4,7 +4,7 @@ production fee of at most ¥10 (``rules.cooling_off.cancellation_refund``), to t
 Recorded as a payment out of kind ``refund`` (``pending`` until finance pays it, due within 5 working days — the
 Basic Service Rules' finish limit), the policy ``cancelled`` with its insureds ended, and a servicing request of
 kind ``surrender`` (the servicing item the online share counts; ``payload.type`` = ``cooling_off``) with the
-channel it came through. After the period the same request is a surrender (:mod:`jiabao.policies.surrender`).
+channel it came through. After the period the same request is a surrender (:mod:`jiabao.policies.servicing.surrender`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from jiabao.core.errors import Conflict
 from jiabao.db.context import ServiceContext
-from jiabao.policies.billing_common import (
+from jiabao.policies.billing.common import (
     Locked,
     end_policy,
     lock_policy,
@@ -25,7 +25,7 @@ from jiabao.policies.billing_common import (
     refuse_ended,
     service_request,
 )
-from jiabao.policies.policy_models import ServiceRequest
+from jiabao.policies.common.models import ServiceRequest
 from jiabao.policies.rules.cooling_off import CancellationKind, CancellationResult, cancellation_refund
 from jiabao.policies.rules.servicing import Channel, ServicingItem
 

@@ -16,10 +16,10 @@ from jiabao.core.idempotency import scoped_key
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.notify import MessageKind
-from jiabao.policies import messages, payments, premiums
-from jiabao.policies.confirmation import covered as covered_insureds
-from jiabao.policies.models import Application
-from jiabao.policies.policy_models import (
+from jiabao.policies.application.confirmation import covered as covered_insureds
+from jiabao.policies.application.models import Application
+from jiabao.policies.common import messages, payments, premiums
+from jiabao.policies.common.models import (
     BeneficiaryDesignation,
     Instalment,
     Payment,
@@ -234,7 +234,7 @@ def issue(ctx: ServiceContext, engine: ProductEngine, application: Application, 
 
 
 def _schedule(ctx: ServiceContext, policy: Policy, rows: list[PolicyInsured], payment: Payment, today: date) -> None:
-    """Every instalment is the sum of the insureds' parts charged on its due date (``policies.premiums``)."""
+    """Every instalment is the sum of the insureds' parts charged on its due date (``policies.common.premiums``)."""
     frequency = Frequency(policy.frequency)
     for i in range(instalment_count(policy.payment_term, frequency)):
         paid = i == 0

@@ -30,8 +30,8 @@ from jiabao.core.idempotency import scoped_key
 from jiabao.core.pii import mask_bank_card
 from jiabao.db.context import ServiceContext
 from jiabao.notify import MessageKind
-from jiabao.policies import messages, payments, suspensions
-from jiabao.policies.billing_common import (
+from jiabao.policies.billing import suspensions
+from jiabao.policies.billing.common import (
     Locked,
     bank_card,
     channel_of,
@@ -45,9 +45,10 @@ from jiabao.policies.billing_common import (
     service_request,
     state,
 )
-from jiabao.policies.billing_common import premiums as premiums_of
-from jiabao.policies.billing_service import apply
-from jiabao.policies.policy_models import Payment, ServiceRequest
+from jiabao.policies.billing.common import premiums as premiums_of
+from jiabao.policies.billing.service import apply
+from jiabao.policies.common import messages, payments
+from jiabao.policies.common.models import Payment, ServiceRequest
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.servicing import ServicingItem
 

@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from jiabao.db.context import ServiceContext
-from jiabao.policies import applications, premiums
-from jiabao.policies.issuance import ACCEPTED
-from jiabao.policies.models import Application
-from jiabao.policies.policy_models import Policy, PolicyInsured, ServiceRequest
-from jiabao.policies.servicing_common import finish, replan_amounts
+from jiabao.policies.application import service as applications
+from jiabao.policies.application.models import Application
+from jiabao.policies.common import premiums
+from jiabao.policies.common.models import Policy, PolicyInsured, ServiceRequest
+from jiabao.policies.issuance.service import ACCEPTED
+from jiabao.policies.servicing.common import finish, replan_amounts
 from jiabao.products.service import ProductEngine
 from jiabao.underwriting import service as uw
 from jiabao.underwriting.engine import Conclusion

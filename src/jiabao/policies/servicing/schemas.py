@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from jiabao.policies.confirmation import BeneficiaryIn
+from jiabao.policies.application.confirmation import BeneficiaryIn
 from jiabao.policies.rules.schedule import Frequency
 from jiabao.policies.rules.suitability import ConsentKind
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from jiabao.core.pii import mask_bank_card
 from jiabao.db.context import ServiceContext
-from jiabao.policies.policy_models import Payment
+from jiabao.policies.common.models import Payment
 
 ACCOUNT_COLUMN = "payments.account"
 

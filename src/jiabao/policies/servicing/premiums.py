@@ -26,14 +26,16 @@ from typing import Any
 from jiabao.core.errors import Conflict, FieldProblem
 from jiabao.db.context import ServiceContext
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies import applications, confirmation, premiums, views
-from jiabao.policies.issuance import ACCEPTED
-from jiabao.policies.policy_models import Instalment, Policy, PolicyInsured, ServiceRequest
+from jiabao.policies.application import confirmation
+from jiabao.policies.application import service as applications
+from jiabao.policies.common import premiums, views
+from jiabao.policies.common.models import Instalment, Policy, PolicyInsured, ServiceRequest
+from jiabao.policies.issuance.service import ACCEPTED
 from jiabao.policies.rules import suitability as fit
 from jiabao.policies.rules.cover import cover_end
 from jiabao.policies.rules.schedule import due_date, instalment_count
 from jiabao.policies.rules.servicing import Channel, ServicingItem
-from jiabao.policies.servicing_common import (
+from jiabao.policies.servicing.common import (
     active_insureds,
     current_member,
     day_before,
@@ -45,7 +47,7 @@ from jiabao.policies.servicing_common import (
     require_in_force,
     unpaid_instalments,
 )
-from jiabao.policies.servicing_schemas import AddInsuredIn, PaymentFrequencyIn, RemoveInsuredIn
+from jiabao.policies.servicing.schemas import AddInsuredIn, PaymentFrequencyIn, RemoveInsuredIn
 from jiabao.products import service as products
 from jiabao.products.service import HouseholdQuoteIn, ProductEngine, QuoteLineIn
 from jiabao.underwriting import service as uw

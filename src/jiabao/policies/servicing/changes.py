@@ -14,11 +14,11 @@ from jiabao.core.pii import mask_bank_card
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberUpdate
-from jiabao.policies.payments import ACCOUNT_COLUMN
-from jiabao.policies.policy_models import BeneficiaryDesignation, Payment, Policy, ServiceRequest
+from jiabao.policies.common.models import BeneficiaryDesignation, Payment, Policy, ServiceRequest
+from jiabao.policies.common.payments import ACCOUNT_COLUMN
 from jiabao.policies.rules.servicing import Beneficiary, Channel, ServicingItem, validate_beneficiaries
-from jiabao.policies.servicing_common import active_insureds, finish, open_request, problem, raise_if
-from jiabao.policies.servicing_schemas import BeneficiaryChangeIn, ContactIn, PaymentAccountIn
+from jiabao.policies.servicing.common import active_insureds, finish, open_request, problem, raise_if
+from jiabao.policies.servicing.schemas import BeneficiaryChangeIn, ContactIn, PaymentAccountIn
 from jiabao.risk.screening import service as screening
 
 

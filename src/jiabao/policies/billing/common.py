@@ -17,8 +17,8 @@ from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, P
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies import suspensions
-from jiabao.policies.policy_models import Instalment, Payment, Policy, ServiceRequest
+from jiabao.policies.billing import suspensions
+from jiabao.policies.common.models import Instalment, Payment, Policy, ServiceRequest
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.calendar import SlaKind
 from jiabao.policies.rules.schedule import Instalment as ScheduledInstalment

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from jiabao.core.auth import Role
 from jiabao.core.errors import PermissionDenied, invalid
 from jiabao.db.context import ServiceContext
-from jiabao.policies.policy_models import Policy, ReturnVisit
-from jiabao.policies.return_visits import OPEN
+from jiabao.policies.common.models import Policy, ReturnVisit
+from jiabao.policies.return_visit.service import OPEN
 
 STATS_ROLES = frozenset({Role.SERVICE, Role.ADMIN, Role.AUDITOR})
 

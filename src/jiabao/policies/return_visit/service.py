@@ -36,10 +36,10 @@ from jiabao.db.audit import AuditEntry
 from jiabao.db.context import ServiceContext
 from jiabao.db.outbox import enqueue
 from jiabao.family.schemas import HouseholdOut, MemberOut
-from jiabao.policies.models import Application
-from jiabao.policies.policy_models import DualRecording, Policy, ReturnVisit, ServiceCase
+from jiabao.policies.application.models import Application
+from jiabao.policies.common.models import DualRecording, Policy, ReturnVisit, ServiceCase
+from jiabao.policies.common.views import load
 from jiabao.policies.rules import return_visit as rv
-from jiabao.policies.views import load
 
 CODE_TTL = timedelta(minutes=10)
 RESEND_AFTER = timedelta(seconds=60)

@@ -26,11 +26,12 @@ from sqlalchemy import select
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, PermissionDenied
 from jiabao.db.context import ServiceContext
-from jiabao.policies import payments, suspensions
-from jiabao.policies.billing_common import Locked, lock_policy
-from jiabao.policies.billing_reinstatement import DEFAULT_ANNUAL_RATE, _amounts, _back_premiums, _notify
-from jiabao.policies.billing_service import apply
-from jiabao.policies.policy_models import Policy, ServiceRequest
+from jiabao.policies.billing import suspensions
+from jiabao.policies.billing.common import Locked, lock_policy
+from jiabao.policies.billing.reinstatement import DEFAULT_ANNUAL_RATE, _amounts, _back_premiums, _notify
+from jiabao.policies.billing.service import apply
+from jiabao.policies.common import payments
+from jiabao.policies.common.models import Policy, ServiceRequest
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.servicing import ServicingItem
 

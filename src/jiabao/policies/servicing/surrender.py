@@ -20,7 +20,7 @@ from decimal import Decimal
 from jiabao.core.errors import Conflict
 from jiabao.core.money import ZERO, to_decimal
 from jiabao.db.context import ServiceContext
-from jiabao.policies.billing_common import (
+from jiabao.policies.billing.common import (
     Locked,
     end_policy,
     lock_policy,
@@ -29,13 +29,13 @@ from jiabao.policies.billing_common import (
     refuse_ended,
     service_request,
 )
-from jiabao.policies.cancellation import refund_for
-from jiabao.policies.policy_models import Payment, Policy
+from jiabao.policies.common.models import Payment, Policy
 from jiabao.policies.rules import cash_value as cv
 from jiabao.policies.rules.calendar import SlaKind, sla_deadline
 from jiabao.policies.rules.cooling_off import CancellationKind, cancellation_refund
 from jiabao.policies.rules.schedule import Frequency
 from jiabao.policies.rules.servicing import Channel, ServicingItem
+from jiabao.policies.servicing.cancellation import refund_for
 
 
 @dataclass(frozen=True)

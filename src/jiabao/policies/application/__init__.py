@@ -1,0 +1,2 @@
+"""Applications (投保): the application tables and shapes, the application service, confirmation and underwriting
+referral outcomes."""

@@ -1,0 +1,1 @@
+"""Billing (收费): instalments, the status job, suspensions, reinstatement and its review."""
