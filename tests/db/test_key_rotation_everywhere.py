@@ -20,7 +20,7 @@ from jiabao.core.auth import Role
 from jiabao.core.pii import PiiCipher, PiiKeyError, generate_key
 from jiabao.db.session import unit_of_work
 from jiabao.migrations.models import metadata
-from jiabao.policies import reinstatement_review
+from jiabao.policies.billing import reinstatement_review
 from jiabao.risk.lists.formats import ParsedEntry
 from jiabao.risk.lists.service import import_list
 from jiabao.runtime import Runtime, build_runtime
@@ -34,7 +34,7 @@ from tests.policies.test_billing_helpers import on
 NEW_CARD = "6225880137026283"  # Luhn-valid
 # every table the business flows below put ciphertexts in: the test proves rotation on real rows of each
 FILLED = {
-    "persons.id_number_enc", "persons.phone_enc", "uw_decisions.facts_enc", "uw_decisions.result_enc",
+    "persons.id_number_enc", "persons.phone_enc", "persons.annual_income_enc", "uw_decisions.facts_enc", "uw_decisions.result_enc",
     "payments.account_enc", "claims.facts_enc", "claims.account_enc", "claims.health_enc",
     "claim_assessments.result_enc", "claim_documents.data_enc", "complaints.summary_enc",
     "advice_facts.payload_enc", "watch_list_entries.data_enc",
@@ -47,6 +47,10 @@ def _fill(client: TestClient, runtime: Runtime) -> int:
     changed = client.post(f"/api/v1/policies/{issued.policy_id}/service-requests", headers=issued.headers,
                           json={"kind": "payment_account", "account": NEW_CARD, "debit_authorised": True})  # fmt: skip
     assert changed.status_code == 201, changed.text
+    members = client.get(f"/api/v1/households/{issued.household_id}/members", headers=issued.headers).json()
+    income = client.patch(f"/api/v1/members/{members[0]['member_id']}", json={"annual_income": "300000"},
+                          headers=issued.headers)  # fmt: skip
+    assert income.status_code == 200, income.text
     complaint = client.post(f"/api/v1/households/{issued.household_id}/complaints", headers=issued.headers,
                             json={"summary": "变更后仍从旧卡扣款，请核实", "phone": "13912345678"})  # fmt: skip
     assert complaint.status_code == 201, complaint.text

@@ -145,9 +145,9 @@ class EmbeddedCiphertexts:
 
 
 EMBEDDED: tuple[EmbeddedCiphertexts, ...] = (
-    # servicing: the policyholder's new card for renewal premiums (policies/servicing_changes.py)
+    # servicing: the policyholder's new card for renewal premiums (policies/servicing/changes.py)
     EmbeddedCiphertexts("policies", "details", "payments.account"),
-    # a referred reinstatement keeps the card for the back premiums (policies/billing_reinstatement.py)
+    # a referred reinstatement keeps the card for the back premiums (policies/billing/reinstatement.py)
     EmbeddedCiphertexts("service_requests", "payload", "payments.account"),
 )
 """Every JSON column that holds ciphertexts. ``tests/db/test_key_rotation_everywhere.py`` scans every JSON
