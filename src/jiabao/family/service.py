@@ -211,8 +211,10 @@ def _member_out(ctx: ServiceContext, member: Member, today: date) -> MemberOut:
     )
 
 
-def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> MemberOut:
-    """Add a family member after validating identity and household consistency; nothing is stored on error."""
+def check_new_member_of(ctx: ServiceContext, household_id: int, data: MemberIn) -> tuple[Household, ValidPerson]:
+    """Everything a new member must satisfy that depends only on the submission and on this household (the
+    caller's own): identity format, household consistency, not already an active member here. No look-up in
+    the rest of the customer file (``family.membership``)."""
     household = _load(ctx, household_id, write=True)
     today = ctx.clock.today()
     valid = validate_person(data, today=today)
@@ -230,6 +232,22 @@ def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> Member
     )
     if problems:
         raise InvalidInput(fields=tuple(problems))
+    bidx = ctx.cipher.blind_index(ID_COLUMN, valid.id_number)
+    if any(m.person.id_number_bidx == bidx for m in active):
+        raise Conflict(
+            "This person is already a member of the household",
+            "此人已是本家庭成员",
+            code="already_member",
+            fields=(FieldProblem("id_number", "already_member", "此人已是本家庭成员", "Already a member"),),
+        )
+    return household, valid
+
+
+def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> MemberOut:
+    """Add a family member after validating identity and household consistency; nothing is stored on error.
+    Staff and the back office only: customers and partners file a request (``family.membership``)."""
+    household, valid = check_new_member_of(ctx, household_id, data)
+    today = ctx.clock.today()
     person = _store_person(ctx, valid)
     ctx.session.flush()
     member = Member(

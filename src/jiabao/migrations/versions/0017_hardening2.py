@@ -1,4 +1,4 @@
-"""hardening 2: annual income encrypted at rest (existing rows converted)
+"""hardening 2: annual income encrypted at rest (existing rows converted); membership requests
 
 Revision ID: 0017
 Revises: 0012
@@ -71,6 +71,30 @@ def _drop(column: str) -> None:
 
 
 def upgrade() -> None:
+    op.create_table(
+        "membership_requests",
+        sa.Column("id", ID, autoincrement=True, nullable=False),
+        sa.Column("household_id", ID, nullable=False),
+        sa.Column("requested_by", ID, nullable=True),
+        sa.Column("relationship_to_head", sa.String(length=20), nullable=False),
+        sa.Column("name_masked", sa.String(length=60), nullable=False),
+        sa.Column("id_number_masked", sa.String(length=24), nullable=False),
+        sa.Column("data_enc", sa.LargeBinary(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decided_by", ID, nullable=True),
+        sa.Column("member_id", ID, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["households.id"], name=op.f("fk_membership_requests_household_id_households")
+        ),
+        sa.ForeignKeyConstraint(["requested_by"], ["users.id"], name=op.f("fk_membership_requests_requested_by_users")),
+        sa.ForeignKeyConstraint(["decided_by"], ["users.id"], name=op.f("fk_membership_requests_decided_by_users")),
+        sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_membership_requests_member_id_members")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_membership_requests")),
+    )
+    op.create_index("ix_membership_requests_status", "membership_requests", ["status", "id"], unique=False)
+    op.create_index(op.f("ix_membership_requests_household_id"), "membership_requests", ["household_id"], unique=False)
     op.add_column("persons", sa.Column("annual_income_enc", sa.LargeBinary(), nullable=True))
     _convert(
         "annual_income", "annual_income_enc", lambda cipher, fen: cipher.encrypt("persons.annual_income", str(fen))
@@ -84,3 +108,6 @@ def downgrade() -> None:
         "annual_income_enc", "annual_income", lambda cipher, blob: int(cipher.decrypt("persons.annual_income", blob))
     )
     _drop("annual_income_enc")
+    op.drop_index(op.f("ix_membership_requests_household_id"), table_name="membership_requests")
+    op.drop_index("ix_membership_requests_status", table_name="membership_requests")
+    op.drop_table("membership_requests")
