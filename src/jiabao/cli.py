@@ -21,6 +21,7 @@ from jiabao.demo.advice import seed_advice
 from jiabao.demo.seed import seed_households
 from jiabao.demo.users import DEMO_PASSWORD, ensure_demo_users, partner_user_id
 from jiabao.family.models import Household
+from jiabao.identity import inbox
 from jiabao.migrations import upgrade
 from jiabao.runtime import Runtime, build_runtime
 
@@ -43,6 +44,15 @@ def migrate() -> None:
     runtime = _runtime()
     upgrade(runtime.engine, cipher=runtime.cipher)
     console.print(f"[green]Database migrated[/green]: {runtime.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command("deliver-internal")
+def deliver_internal() -> None:
+    """Route the outbox's internal messages: staff → staff inbox, management → admins, post → letter queue."""
+    runtime = _runtime()
+    with unit_of_work(runtime.sessions) as session:
+        count = inbox.deliver_internal(session, now=runtime.clock.now())
+    console.print(f"[green]Delivered[/green] {count} internal messages")
 
 
 def _seed(runtime: Runtime, households: int, seed: int) -> int:

@@ -7,6 +7,7 @@ from jiabao.claims import models as claim_models
 from jiabao.db import audit, outbox
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
+from jiabao.identity import inbox as identity_inbox
 from jiabao.identity import models as identity_models
 from jiabao.policies.application import models as policy_models
 from jiabao.policies.billing import models as suspension_models
@@ -28,6 +29,7 @@ __all__ = [
     "claim_models",
     "family_models",
     "fraud_models",
+    "identity_inbox",
     "identity_models",
     "outbox",
     "policy_models",

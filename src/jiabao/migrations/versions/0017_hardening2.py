@@ -1,4 +1,5 @@
-"""hardening 2: annual income encrypted at rest (existing rows converted); membership requests
+"""hardening 2: annual income encrypted at rest (existing rows converted); membership requests; staff inbox and
+printable letter queue (outbox topics staff / management / post)
 
 Revision ID: 0017
 Revises: 0012
@@ -95,6 +96,38 @@ def upgrade() -> None:
     )
     op.create_index("ix_membership_requests_status", "membership_requests", ["status", "id"], unique=False)
     op.create_index(op.f("ix_membership_requests_household_id"), "membership_requests", ["household_id"], unique=False)
+    op.create_table(
+        "staff_notifications",
+        sa.Column("id", ID, autoincrement=True, nullable=False),
+        sa.Column("outbox_id", ID, nullable=False),
+        sa.Column("user_id", ID, nullable=False),
+        sa.Column("topic", sa.String(length=20), nullable=False),
+        sa.Column("kind", sa.String(length=60), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_staff_notifications_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_notifications")),
+        sa.UniqueConstraint("outbox_id", "user_id", name="uq_staff_notifications_outbox_user"),
+    )
+    op.create_index(op.f("ix_staff_notifications_outbox_id"), "staff_notifications", ["outbox_id"], unique=False)
+    op.create_index(op.f("ix_staff_notifications_user_id"), "staff_notifications", ["user_id"], unique=False)
+    op.create_table(
+        "post_letters",
+        sa.Column("id", ID, autoincrement=True, nullable=False),
+        sa.Column("outbox_id", ID, nullable=False),
+        sa.Column("person_id", ID, nullable=True),
+        sa.Column("kind", sa.String(length=60), nullable=False),
+        sa.Column("ref", sa.String(length=40), nullable=True),
+        sa.Column("link", sa.String(length=200), nullable=True),
+        sa.Column("sha256", sa.String(length=64), nullable=True),
+        sa.Column("pages", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("posted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name=op.f("fk_post_letters_person_id_persons")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_post_letters")),
+        sa.UniqueConstraint("outbox_id", name=op.f("uq_post_letters_outbox_id")),
+    )
     op.add_column("persons", sa.Column("annual_income_enc", sa.LargeBinary(), nullable=True))
     _convert(
         "annual_income", "annual_income_enc", lambda cipher, fen: cipher.encrypt("persons.annual_income", str(fen))
@@ -111,3 +144,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_membership_requests_household_id"), table_name="membership_requests")
     op.drop_index("ix_membership_requests_status", table_name="membership_requests")
     op.drop_table("membership_requests")
+    op.drop_table("post_letters")
+    op.drop_index(op.f("ix_staff_notifications_user_id"), table_name="staff_notifications")
+    op.drop_index(op.f("ix_staff_notifications_outbox_id"), table_name="staff_notifications")
+    op.drop_table("staff_notifications")
