@@ -24,6 +24,7 @@ from jiabao.web import (
     audit_pages,
     claim_pages,
     claim_staff_pages,
+    claim_workflow_pages,
     pages,
     policy_pages,
     quote_pages,
@@ -56,6 +57,7 @@ PAGE_MODULES = (
     advice_pages,
     screening_pages,
     audit_pages,
+    claim_workflow_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -17,6 +17,7 @@ from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
 from tests.advice import authz_advice
 from tests.api.conftest import token_for
+from tests.claims import authz_workflow
 from tests.factories import add_member, make_family, make_user, resident_id
 from tests.fraud_aml import authz_risk
 from tests.policies import authz_billing, authz_claimsmoney, authz_servicing, authz_visits
@@ -94,6 +95,7 @@ for _extra in (
     authz_advice,
     authz_claimsmoney,
     authz_screening,
+    authz_workflow,
 ):
     ALLOWED.update(_extra.ALLOWED)
 
@@ -145,6 +147,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
         **authz_advice.BODIES,
         **authz_claimsmoney.BODIES,
         **authz_screening.BODIES,
+        **authz_workflow.BODIES,
         ("POST", "/api/v1/applications/{application_id}/payments"): {"account": ACCOUNT},
         ("POST", "/api/v1/persons/{person_id}/consents/withdraw"): {"kind": "marketing"},
         ("POST", "/api/v1/households/{household_id}/deletion-requests"): {"reason": "不再需要"},

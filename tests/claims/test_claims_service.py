@@ -379,7 +379,8 @@ def test_claims_panel_figures(client: TestClient, runtime: Runtime) -> None:
     counter = _submit(
         client,
         covered,
-        outpatient_claim(covered.child, runtime.clock.today(), amount="100", invoice="P-4"),
+        outpatient_claim(covered.child, runtime.clock.today(), amount="100", invoice="P-4")
+        | {"counter_identity_verified": True, "counter_customer_confirmed": True},
         "panel-04",
         Authorization=counter_staff["Authorization"],
     )

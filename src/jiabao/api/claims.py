@@ -10,9 +10,22 @@ from sqlalchemy.exc import IntegrityError
 
 from jiabao.api.deps import require, runtime_of, service_context
 from jiabao.api.households import Reader, Writer
-from jiabao.claims import evidence, queries, service
+from jiabao.claims import beneficiaries, evidence, queries, service, workflow
 from jiabao.claims.engine import ClaimType, required_documents
-from jiabao.claims.schemas import AdjusterDecisionIn, ClaimIn, ClaimOut, ClaimsPanel
+from jiabao.claims.schemas import (
+    AdjusterDecisionIn,
+    AppealDecisionIn,
+    AppealIn,
+    BeneficiaryAccountIn,
+    ClaimIn,
+    ClaimOut,
+    ClaimsPanel,
+    DocumentRequestIn,
+    DocumentsIn,
+    InvestigationIn,
+    InvestigationOutcomeIn,
+    ReunderwritingIn,
+)
 from jiabao.core.auth import Role
 from jiabao.db.context import ServiceContext
 
@@ -151,3 +164,124 @@ def decide(ctx: Adjuster, claim_id: int, data: AdjusterDecisionIn) -> ClaimOut:
 @router.get("/claims-panel", operation_id="claims_panel")
 def claims_panel(ctx: PanelReader) -> ClaimsPanel:
     return queries.panel(ctx)
+
+
+# ------------------------------------------------------------------------------------ the workflow (issue 17)
+
+Handler = Annotated[ServiceContext, Depends(require(Role.CLAIMS, Role.SERVICE, Role.ADMIN))]
+Investigator = Annotated[ServiceContext, Depends(require(Role.CLAIMS, Role.RISK, Role.ADMIN))]
+
+
+@router.post("/households/{household_id}/phone-claims", operation_id="claims_submit_phone", status_code=201)
+def submit_phone(
+    request: Request,
+    ctx: Handler,
+    household_id: int,
+    data: ClaimIn,
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=80)],
+) -> ClaimOut:
+    """A claim reported by phone (电话报案), recorded by the claims handler or counter staff: channel ``phone``,
+    counted as such in the claims figures; the documents follow through a request for documents."""
+    key = idempotency_key.strip()
+    phoned = data.model_copy(update={"channel": "phone"})
+    try:
+        claim = service.submit(ctx, engines(request), household_id, phoned, idempotency_key=key)
+        replayed = not service.created_here(ctx, claim)
+    except IntegrityError:
+        ctx.session.rollback()
+        found = service.existing(ctx, household_id, key)
+        if found is None:
+            raise
+        claim, replayed = found, True
+    ctx.session.commit()
+    return queries.view(ctx, claim, replayed=replayed)
+
+
+@router.post("/claims/{claim_id}/document-requests", operation_id="claims_request_documents", status_code=201)
+def request_documents(request: Request, ctx: Adjuster, claim_id: Id, data: DocumentRequestIn) -> ClaimOut:
+    """Ask for every further document at once (一次性告知); the decision clock stops until they all arrive."""
+    workflow.request_documents(ctx, runtime_of(request).claim_rules, claim_id, data.kinds)
+    return queries.view(ctx, queries.load(ctx, claim_id))
+
+
+@router.post("/claims/{claim_id}/documents", operation_id="claims_submit_documents")
+def submit_documents(ctx: Writer, claim_id: Id, data: DocumentsIn) -> ClaimOut:
+    """The requested documents (uploaded first through ``claim-documents``); when all have arrived the clock runs
+    on and the adjuster is notified."""
+    workflow.submit_documents(ctx, claim_id, data.document_ids)
+    return queries.view(ctx, queries.load(ctx, claim_id))
+
+
+@router.get("/claims/{claim_id}/workflow", operation_id="claims_workflow")
+def claim_workflow(ctx: Adjuster, claim_id: Id) -> dict[str, Any]:
+    """Investigations, re-underwriting results and the appeal (with its grounds) for the adjuster."""
+    queries.load(ctx, claim_id)
+    return {
+        "investigations": workflow.investigations(ctx, claim_id),
+        "reunderwritings": workflow.reunderwritings(ctx, claim_id),
+        "appeal": workflow.appeal_view(ctx, claim_id),
+    }
+
+
+@router.post("/claims/{claim_id}/investigations", operation_id="claims_open_investigation", status_code=201)
+def open_investigation(ctx: Adjuster, claim_id: Id, data: InvestigationIn) -> dict[str, Any]:
+    row = workflow.open_investigation(
+        ctx, claim_id, kind=data.kind, assignee=data.assignee, instructions=data.instructions
+    )
+    return {"id": row.id, "claim_id": row.claim_id, "kind": row.kind, "opened_on": row.opened_on}
+
+
+@router.post("/claims/{claim_id}/investigation-outcomes", operation_id="claims_investigation_outcome")
+def investigation_outcome(ctx: Investigator, claim_id: Id, data: InvestigationOutcomeIn) -> dict[str, Any]:
+    """The person assigned records what the investigation found; the task closes."""
+    queries.load(ctx, claim_id)
+    row = workflow.record_outcome(ctx, claim_id, data.investigation_id, outcome=data.outcome, findings=data.findings)
+    return {"id": row.id, "outcome": row.outcome, "closed_on": row.closed_on}
+
+
+@router.post("/claims/{claim_id}/reunderwriting", operation_id="claims_reunderwrite", status_code=201)
+def reunderwrite(request: Request, ctx: Adjuster, claim_id: Id, data: ReunderwritingIn) -> dict[str, Any]:
+    """二次核保 on the knowledge-base version in force at issue; records the conclusion and its effect."""
+    row = workflow.reunderwrite(
+        ctx,
+        runtime_of(request).knowledge,
+        claim_id,
+        policy_id=data.policy_id,
+        impairment=data.impairment,
+        answers=dict(data.answers),
+        causal_icd=list(data.causal_icd),
+    )
+    return next(r for r in workflow.reunderwritings(ctx, claim_id) if r["id"] == row.id)
+
+
+@router.post("/claims/{claim_id}/advance", operation_id="claims_advance")
+def advance(request: Request, ctx: Adjuster, claim_id: Id) -> ClaimOut:
+    """先行赔付 (Insurance Law art. 25): pay the determined part now, for any claim type."""
+    workflow.pay_advance(ctx, runtime_of(request).claim_rules, claim_id)
+    ctx.session.commit()
+    return queries.view(ctx, queries.load(ctx, claim_id))
+
+
+@router.post("/claims/{claim_id}/appeal", operation_id="claims_appeal", status_code=201)
+def appeal(ctx: Writer, claim_id: Id, data: AppealIn) -> ClaimOut:
+    """Appeal against a decline (申请复核); decided by another adjuster."""
+    workflow.file_appeal(ctx, claim_id, data.grounds)
+    return queries.view(ctx, queries.load(ctx, claim_id))
+
+
+@router.post("/claims/{claim_id}/appeal/decision", operation_id="claims_appeal_decide")
+def decide_appeal(ctx: Adjuster, claim_id: Id, data: AppealDecisionIn) -> ClaimOut:
+    """Four-eyes: refused (409) when the person deciding is the adjuster who declined."""
+    workflow.decide_appeal(
+        ctx, claim_id, overturn=data.overturn, reason=data.reason, amounts={int(k): v for k, v in data.amounts.items()}
+    )
+    ctx.session.commit()
+    return queries.view(ctx, queries.load(ctx, claim_id))
+
+
+@router.post("/claims/{claim_id}/beneficiary-accounts", operation_id="claims_beneficiary_account")
+def beneficiary_account(ctx: Writer, claim_id: Id, data: BeneficiaryAccountIn) -> ClaimOut:
+    """A death-benefit recipient's own bank card; an approved share is then paid (after screening)."""
+    beneficiaries.set_account(ctx, queries.load(ctx, claim_id), data.beneficiary_id, data.account)
+    ctx.session.commit()
+    return queries.view(ctx, queries.load(ctx, claim_id))

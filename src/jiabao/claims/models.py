@@ -26,12 +26,12 @@ class Claim(Base):
     reported_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
     proxy: Mapped[bool] = mapped_column(Boolean, default=False)
     """Filed by a family member for the insured (代人申请), with the insured's authorisation recorded."""
-    channel: Mapped[str] = mapped_column(String(20))  # online | counter
+    channel: Mapped[str] = mapped_column(String(20))  # online | counter | phone (reported by phone, 电话报案)
     claim_type: Mapped[str] = mapped_column(String(30))
     event_date: Mapped[date] = mapped_column(Date)
     reported_at: Mapped[datetime] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(30))
-    """received | referred | approved | paid | advance_paid | declined"""
+    """received | referred | documents_requested | approved | paid | advance_paid | declined | appealed"""
     facts_enc: Mapped[bytes] = mapped_column(LargeBinary)
     claimed_amount: Mapped[Decimal] = mapped_column(Fen)
     approved_amount: Mapped[Decimal | None] = mapped_column(Fen, default=None)
@@ -111,3 +111,99 @@ class ClaimDocument(Base):
     data_enc: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     uploaded_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+
+
+class ClaimDocumentRequest(Base):
+    """A request for further documents (补充资料通知): one notice listing everything missing (一次性告知). The
+    decision clock stands still from ``requested_on`` until ``received_on`` (SPC Interp. II art. 15)."""
+
+    __tablename__ = "claim_document_requests"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(IdType, ForeignKey("claims.id"), index=True)
+    kinds: Mapped[list[str]] = mapped_column(JSON)
+    """The checklist codes requested (``documents.yaml``)."""
+    requested_on: Mapped[date] = mapped_column(Date)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    requested_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+    received_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class ClaimInvestigation(Base):
+    """An investigation task (理赔调查: hospital records, site visit …) assigned to a person, with its outcome;
+    while one is open the claim cannot be decided."""
+
+    __tablename__ = "claim_investigations"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(IdType, ForeignKey("claims.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    assigned_to: Mapped[int] = mapped_column(IdType, ForeignKey("users.id"))
+    assigned_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    outcome: Mapped[str | None] = mapped_column(String(30), default=None)
+    """confirmed | contradicted | inconclusive"""
+    findings_enc: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    """The instructions and findings (may name diagnoses: health data, encrypted)."""
+
+
+class ClaimReunderwriting(Base):
+    """二次核保: the underwriting engine re-run at the knowledge-base version in force at issue on the disclosed facts
+    plus the condition the claim revealed; what it would have concluded and the effect on the claim."""
+
+    __tablename__ = "claim_reunderwritings"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(IdType, ForeignKey("claims.id"), index=True)
+    policy_id: Mapped[int] = mapped_column(IdType, ForeignKey("policies.id"))
+    person_id: Mapped[int] = mapped_column(IdType, ForeignKey("persons.id"))
+    kb_version: Mapped[str] = mapped_column(String(20))
+    conclusion: Mapped[str] = mapped_column(String(30))
+    effect: Mapped[str] = mapped_column(String(30))
+    """pay | pay_excluding | refer_rescission | underwriter_review"""
+    result_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+
+
+class ClaimBeneficiary(Base):
+    """A death benefit's recipient for one policy: a named beneficiary or a legal heir, the share and its amount,
+    paid to the recipient's own account."""
+
+    __tablename__ = "claim_beneficiaries"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(IdType, ForeignKey("claims.id"), index=True)
+    policy_id: Mapped[int] = mapped_column(IdType, ForeignKey("policies.id"))
+    person_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("persons.id"), default=None)
+    name: Mapped[str] = mapped_column(String(60))
+    basis: Mapped[str] = mapped_column(String(20))
+    """named | heir_first | heir_second"""
+    share: Mapped[str] = mapped_column(String(12))
+    """Percent of the policy's benefit (Decimal as text)."""
+    amount: Mapped[Decimal | None] = mapped_column(Fen, default=None)
+    account_enc: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    account_masked: Mapped[str | None] = mapped_column(String(30), default=None)
+    payment_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("payments.id"), default=None)
+
+
+class ClaimAppeal(Base):
+    """An appeal against a decline (理赔复核申请), decided by a person other than the one who declined."""
+
+    __tablename__ = "claim_appeals"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(IdType, ForeignKey("claims.id"), index=True)
+    filed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    filed_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+    channel: Mapped[str] = mapped_column(String(20))
+    grounds_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    declined_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+    """The adjuster whose decline is appealed (None: the engine declined)."""
+    status: Mapped[str] = mapped_column(String(20))
+    """open | upheld | overturned"""
+    decided_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    letter_enc: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    """The decision letter (复核决定书), zh and en, encrypted (it may give a medical reason)."""

@@ -4,17 +4,20 @@ time to payment)."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
-from jiabao.claims import evidence, service
+from jiabao.claims import beneficiaries, evidence, payout, service, workflow
 from jiabao.claims.engine.explain import adjuster_rejection_notice
+from jiabao.claims.engine.timeline import ADVANCE_PAYMENT_DAYS
 from jiabao.claims.health import health
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimLine
-from jiabao.claims.schemas import AdjusterDecisionIn, ClaimLineOut, ClaimOut, ClaimsPanel
+from jiabao.claims.schemas import AdjusterDecisionIn, ChannelFigures, ClaimLineOut, ClaimOut, ClaimsPanel
 from jiabao.core.auth import Role
+from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
@@ -93,7 +96,45 @@ def view(ctx: ServiceContext, claim: Claim, *, replayed: bool = False) -> ClaimO
         complexity_reasons=private.get("complexity_reasons", []),
         advance_held=bool(claim.details.get("advance_held")),
         replayed=replayed,
+        **_workflow_view(ctx, claim),
     )
+
+
+def _workflow_view(ctx: ServiceContext, claim: Claim) -> dict[str, Any]:
+    """What the workflow adds to the claim's view (shown to the family and to staff)."""
+    requests = workflow.requests_of(ctx, claim.id)
+    pending = next((r for r in requests if r.received_on is None), None)
+    advance_by = claim.details.get("advance_payment_by")
+    return {
+        "document_requests": [
+            {"kinds": r.kinds, "requested_on": r.requested_on, "received_on": r.received_on} for r in requests
+        ],
+        "open_request_kinds": list(pending.kinds) if pending else [],
+        "request_notice_zh": claim.details.get("request_notice_zh") if pending else None,
+        "request_notice_en": claim.details.get("request_notice_en") if pending else None,
+        "investigations_open": sum(1 for i in workflow.investigations(ctx, claim.id) if i["closed_on"] is None),
+        "beneficiaries": [
+            {
+                "id": b.id,
+                "policy_id": b.policy_id,
+                "person_id": b.person_id,
+                "name": b.name,
+                "basis": b.basis,
+                "share": b.share,
+                "amount": b.amount,
+                "account_masked": b.account_masked,
+                "paid": b.payment_id is not None,
+            }
+            for b in beneficiaries.for_claim(ctx, claim.id)
+        ],
+        "appeal": workflow.appeal_view(ctx, claim.id),
+        "advance_payment_by": date.fromisoformat(advance_by) if advance_by else _advance_by(claim),
+        "deductions": claim.details.get("deductions", {}),
+    }
+
+
+def _advance_by(claim: Claim) -> date:
+    return claim.reported_at.date() + timedelta(days=ADVANCE_PAYMENT_DAYS)
 
 
 def for_household(ctx: ServiceContext, household_id: int) -> list[ClaimOut]:
@@ -108,9 +149,11 @@ def _ensure_adjuster(ctx: ServiceContext) -> None:
 
 
 def queue(ctx: ServiceContext) -> list[ClaimOut]:
-    """Referred claims and CI claims with an advance paid, oldest first (the adjuster's queue)."""
+    """Referred claims, CI claims with an advance paid, appeals and claims waiting for documents, oldest first (the
+    adjuster's queue)."""
     _ensure_adjuster(ctx)
-    stmt = select(Claim).where(Claim.status.in_(("referred", "advance_paid"))).order_by(Claim.reported_at).limit(200)
+    waiting = ("referred", "advance_paid", "appealed", "documents_requested")
+    stmt = select(Claim).where(Claim.status.in_(waiting)).order_by(Claim.reported_at).limit(200)
     return [view(ctx, c) for c in ctx.session.scalars(stmt)]
 
 
@@ -129,7 +172,10 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
     claim = load(ctx, claim_id)
     if claim.status not in ("referred", "advance_paid"):
         raise Conflict("This claim is not waiting for an adjuster", "该案件不在待人工处理状态", code="not_referred")
+    workflow.ensure_no_open_investigation(ctx, claim.id)
     engine = service.assessment_of(ctx, claim.id)
+    withheld = workflow.withheld_policies(ctx, claim.id)  # 二次核保: an excluded cause, or referred for rescission
+    advanced = set(claim.details.get("advanced", []))  # art. 25 advances already paid
     # The default is what the engine found payable and has not paid yet (advances were paid at intake). The
     # adjuster may set another amount per policy; it is paid in addition to any advance.
     default: dict[int, Decimal] = {}
@@ -137,8 +183,11 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
     for line in engine.get("lines", []):
         pid = int(line["policy_id"])
         benefits.setdefault(pid, line["benefit"])
+        if f"{pid}:{line['benefit']}" in advanced:
+            continue
         if not line.get("advance") or claim.details.get("advance_held"):  # a held advance was not paid
-            default[pid] = default.get(pid, Decimal(0)) + Decimal(line["amount"])
+            amount = Decimal(0) if pid in withheld else Decimal(line["amount"])
+            default[pid] = default.get(pid, Decimal(0)) + amount
     amounts = {int(k): Decimal(v) for k, v in (data.amounts or default).items()}
     if data.approve and any(a < 0 for a in amounts.values()):
         raise InvalidInput(fields=(FieldProblem("amounts", "negative", "金额不能为负", "Amounts cannot be negative"),))
@@ -166,6 +215,7 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
     )
     if data.approve:
         lines = [(pid, benefits.get(pid, "medical"), amount) for pid, amount in amounts.items()]
+        beneficiaries.screen(ctx, claim, beneficiaries.for_claim(ctx, claim.id))  # every recipient of a death benefit
         screening.gate(
             ctx,
             occasion="claim_payment",
@@ -173,7 +223,7 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
             household_id=claim.household_id,
             parties=screening.parties(insureds=[claim.insured_person_id], payee=claim.payee_person_id),
         )
-        service.pay_lines(ctx, claim, lines)
+        payout.pay_lines(ctx, claim, lines)
         claim.status = "paid"
     else:
         claim.status, claim.decided_at = "declined", ctx.now()
@@ -183,8 +233,32 @@ def decide(ctx: ServiceContext, claim_id: int, data: AdjusterDecisionIn) -> Clai
     return claim
 
 
+CHANNELS = ("online", "counter", "phone")
+
+
+def _channel_figures(channel: str, claims: list[Claim]) -> ChannelFigures:
+    """Accepted (受理), decided within the limit (on or before the deadline, document waits deducted) and the
+    average calendar days from report to decision, for one reporting channel (one claim counts once)."""
+    decided = [c for c in claims if c.decided_at is not None]
+    within = sum(
+        1 for c in decided if c.decided_at is not None and c.decided_at.astimezone(CHINA_TZ).date() <= c.decision_due
+    )
+    days = [Decimal((c.decided_at - c.reported_at).total_seconds()) / 86400 for c in decided if c.decided_at]
+    return ChannelFigures(
+        channel=channel,
+        accepted=len(claims),
+        decided=len(decided),
+        decided_within_limit=within,
+        decided_within_limit_share=(Decimal(within) / len(decided)).quantize(Decimal("0.0001"))
+        if decided
+        else Decimal(0),
+        average_days_to_decision=(sum(days, Decimal(0)) / len(days)).quantize(Decimal("0.01")) if days else None,
+    )
+
+
 def panel(ctx: ServiceContext) -> ClaimsPanel:
-    """The claims panel: online share (线上理赔率), straight-through share and time to payment."""
+    """The claims panel: online share (线上理赔率, each claim counted once by its channel), straight-through share,
+    time to payment, and the quality figures by channel (accepted, decided within the limit, average time)."""
     if ctx.principal.role not in (Role.AUDITOR, Role.ACTUARY):  # they see the aggregate figures only
         _ensure_adjuster(ctx)
     claims = list(ctx.session.scalars(select(Claim)))
@@ -203,6 +277,8 @@ def panel(ctx: ServiceContext) -> ClaimsPanel:
         return (Decimal(n) / total).quantize(Decimal("0.0001")) if total else Decimal(0)
 
     online = sum(1 for c in claims if c.channel == "online")
+    figures = [_channel_figures(channel, [c for c in claims if c.channel == channel]) for channel in CHANNELS]
+    overall = _channel_figures("all", claims)
     return ClaimsPanel(
         total=total,
         online=online,
@@ -212,5 +288,10 @@ def panel(ctx: ServiceContext) -> ClaimsPanel:
         paid=len(waits),
         time_to_payment_p50_seconds=waits[len(waits) // 2] if waits else None,
         time_to_payment_p90_seconds=waits[int(len(waits) * 0.9)] if waits else None,
+        accepted=overall.accepted,
+        decided_within_limit=overall.decided_within_limit,
+        decided_within_limit_share=overall.decided_within_limit_share,
+        average_days_to_decision=overall.average_days_to_decision,
+        by_channel=figures,
         overdue_decisions=sum(1 for c in claims if c.decided_at is None and c.decision_due < today),
     )

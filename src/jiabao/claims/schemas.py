@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,13 @@ class ClaimIn(BaseModel):
     payee_person_id: int | None = None
     insured_authorised: bool = False
     """For a claim filed by a family member (代人申请): the insured's authorisation was given."""
+    counter_identity_verified: bool = False
+    """At the counter: the staff member checked the customer's identity document against the insured or payee."""
+    counter_customer_confirmed: bool = False
+    """At the counter: the customer confirmed the claim as recorded (read back and signed or confirmed)."""
+    channel: Literal["counter", "phone"] | None = None
+    """Staff only: how the claim was reported — at the counter (default) or by phone (电话报案, recorded by the
+    claims handler or counter staff). A customer's own filing is always ``online``."""
 
 
 class ClaimLineOut(BaseModel):
@@ -80,6 +87,98 @@ class ClaimOut(BaseModel):
     advance_held: bool = False
     """A CI advance above the configured amount waits for an adjuster (never paid straight through)."""
     replayed: bool = False
+    document_requests: list[dict[str, Any]] = Field(default_factory=list)
+    """Requests for further documents: kinds, requested_on, received_on (the clock paused in between)."""
+    open_request_kinds: list[str] = Field(default_factory=list)
+    request_notice_zh: str | None = None
+    request_notice_en: str | None = None
+    investigations_open: int = 0
+    beneficiaries: list[dict[str, Any]] = Field(default_factory=list)
+    """Death claims: each recipient (named beneficiary or legal heir), share, amount, own account, paid or not."""
+    appeal: dict[str, Any] | None = None
+    """The latest appeal: status (open, upheld, overturned) and the decision letter."""
+    advance_payment_by: date | None = None
+    """Insurance Law art. 25: the determinable part is paid by this date (60 days, pauses deducted)."""
+    deductions: dict[str, list[dict[str, str]]] = Field(default_factory=dict)
+    """Per policy, what its benefit paid off first (unpaid premium of the grace period …)."""
+
+
+class DocumentRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kinds: list[Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]] = Field(
+        min_length=1, max_length=30
+    )
+
+
+class DocumentsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    document_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=30)
+
+
+class InvestigationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["hospital_records", "site_visit", "police_report", "other"]
+    assignee: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    instructions: str = Field(min_length=4, max_length=1000)
+
+
+class InvestigationOutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    investigation_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    outcome: Literal["confirmed", "contradicted", "inconclusive"]
+    findings: str = Field(min_length=4, max_length=2000)
+
+
+class ReunderwritingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    policy_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    impairment: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_]+$")
+    answers: dict[Annotated[str, Field(max_length=60)], str | int | bool] = Field(default_factory=dict, max_length=30)
+    causal_icd: list[Annotated[str, Field(min_length=1, max_length=10, pattern=r"^[A-Za-z][0-9A-Za-z.]*$")]] = Field(
+        default_factory=list, max_length=10
+    )
+    """The ICD-10 codes that caused the claim (the primary diagnosis)."""
+
+
+class AppealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    grounds: str = Field(min_length=4, max_length=1000)
+
+
+class AppealDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    overturn: bool
+    reason: str = Field(min_length=4, max_length=500)
+    amounts: dict[int, Annotated[Decimal, Field(ge=0, le=Decimal("1000000000"), decimal_places=2)]] = Field(
+        default_factory=dict, max_length=50
+    )
+
+
+class BeneficiaryAccountIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    beneficiary_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    account: str = Field(min_length=12, max_length=30)
+
+
+class ChannelFigures(BaseModel):
+    """Claims quality by reporting channel (online, counter, phone)."""
+
+    channel: str
+    accepted: int
+    """Claims received (受理)."""
+    decided: int
+    decided_within_limit: int
+    """Decided on or before the decision deadline (5 working days / 30 days, pauses deducted)."""
+    decided_within_limit_share: Decimal
+    average_days_to_decision: Decimal | None
 
 
 class AdjusterDecisionIn(BaseModel):
@@ -105,3 +204,8 @@ class ClaimsPanel(BaseModel):
     time_to_payment_p50_seconds: float | None
     time_to_payment_p90_seconds: float | None
     overdue_decisions: int
+    accepted: int = 0
+    decided_within_limit: int = 0
+    decided_within_limit_share: Decimal = Decimal(0)
+    average_days_to_decision: Decimal | None = None
+    by_channel: list[ChannelFigures] = Field(default_factory=list)

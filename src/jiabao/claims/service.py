@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from jiabao.claims import evidence
+from jiabao.claims import beneficiaries, evidence
 from jiabao.claims import facts_builder as fb
 from jiabao.claims.engine import (
     CiGrade,
@@ -29,7 +29,8 @@ from jiabao.claims.engine import (
 )
 from jiabao.claims.engine.explain import held_for_review
 from jiabao.claims.health import set_health
-from jiabao.claims.models import Claim, ClaimAssessment, ClaimInvoice, ClaimLine
+from jiabao.claims.models import Claim, ClaimAssessment, ClaimInvoice
+from jiabao.claims.payout import ACCOUNT_COLUMN, pay_lines
 from jiabao.claims.schemas import ClaimIn
 from jiabao.core import validation as v
 from jiabao.core.auth import Role
@@ -42,13 +43,12 @@ from jiabao.family.enums import Relationship
 from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.notify import MessageKind
 from jiabao.policies.common import messages
-from jiabao.policies.common.models import Instalment, Payment, Policy
+from jiabao.policies.common.models import Instalment, Policy
 from jiabao.products.service import ProductEngine
 from jiabao.risk.fraud import hooks as risk
 from jiabao.risk.screening import service as screening
 from jiabao.underwriting.engine import KnowledgeBase
 
-ACCOUNT_COLUMN = "claims.account"
 CREATED = "claims.created"
 """``session.info`` key: ids of the claims this unit of work created (a replay is any other claim returned)."""
 FACTS_COLUMN = "claims.facts"
@@ -134,6 +134,32 @@ def _may_be_payee(overview: HouseholdOut, insured: MemberOut, payee: int, data: 
     return parent or "guardian_proof" in kinds
 
 
+def _channel(ctx: ServiceContext, data: ClaimIn) -> str:
+    """online for the household's own filing; counter or phone (电话报案) as the staff member records it."""
+    if not ctx.principal.is_staff:
+        if data.channel is not None:
+            raise _problem("channel", "staff_only", "报案渠道由工作人员记录", "Only staff record the channel")
+        return "online"
+    channel = data.channel or "counter"
+    if channel == "counter" and ctx.principal.role is Role.SERVICE:
+        # counter parity (issue 17 item 3): the customer's identity checked and their confirmation recorded
+        if not data.counter_identity_verified:
+            raise _problem(
+                "counter_identity_verified",
+                "required",
+                "柜面受理须核验客户身份证件",
+                "At the counter the customer's identity must be verified",
+            )
+        if not data.counter_customer_confirmed:
+            raise _problem(
+                "counter_customer_confirmed",
+                "required",
+                "柜面受理须由客户确认申请内容",
+                "At the counter the customer must confirm the claim",
+            )
+    return channel
+
+
 def existing(ctx: ServiceContext, household_id: int, key: str) -> Claim | None:
     """The claim this household already filed with this key (keys are scoped to the household)."""
     stored = scoped_key(household_id, key.strip())
@@ -168,7 +194,7 @@ def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: Claim
         insured_person_id=data.insured_person_id,
         reported_by=ctx.principal.user_id or None,
         proxy=proxy,
-        channel="counter" if ctx.principal.is_staff else "online",
+        channel=_channel(ctx, data),
         claim_type=data.claim_type.value,
         event_date=data.event_date,
         reported_at=now,
@@ -189,6 +215,14 @@ def submit(ctx: ServiceContext, engines: Engines, household_id: int, data: Claim
     ctx.session.info.setdefault(CREATED, set()).add(claim.id)
     set_health(ctx, claim, ci_disease=data.ci.disease if data.ci else None)
     evidence.attach(ctx, claim, data.document_ids)
+    if claim.channel == "counter" and ctx.principal.role is Role.SERVICE:
+        claim.details = {
+            **claim.details,
+            "counter": {"identity_verified": True, "customer_confirmed": True, "staff": ctx.principal.user_id},
+        }
+        ctx.audit("claim.counter_confirmation", "claim", claim.id, {"identity_verified": True, "confirmed": True})
+    if claim.claim_type == "death":
+        beneficiaries.identify(ctx, claim, overview)
     decision = _decide(ctx, engines, claim, overview, data, tuple(kinds))
     _apply(ctx, engines, claim, decision, overview)
     return claim
@@ -351,43 +385,6 @@ def send_rejection_notice(
     set_health(ctx, claim, rejection_notice_zh=text_zh, rejection_notice_en=text_en)
     _message(ctx, MessageKind.CLAIM_DECLINED, claim, overview)
     ctx.audit("claim.rejection_notice", "claim", claim.id, {"notice_due": claim.notice_due.isoformat()})
-
-
-def pay_lines(ctx: ServiceContext, claim: Claim, lines: list[tuple[int, str, Decimal]]) -> None:
-    """One payment instruction per household policy, to the payee's own account (Internet Measures art. 40)."""
-    total = Decimal(0)
-    account = ctx.cipher.decrypt(ACCOUNT_COLUMN, claim.account_enc)
-    seq = len(ctx.session.scalars(select(ClaimLine.id).where(ClaimLine.claim_id == claim.id)).all())
-    for policy_id, benefit, amount in lines:
-        seq += 1
-        if amount <= 0:
-            ctx.session.add(ClaimLine(claim_id=claim.id, policy_id=policy_id, benefit=benefit, amount=amount))
-            continue
-        payment = Payment(
-            idempotency_key=f"claim-{claim.id}-{seq}",  # the claim's n-th line: an advance and its top-up differ
-            kind="claim",
-            direction="out",
-            policy_id=policy_id,
-            amount=amount,
-            account_enc=ctx.cipher.encrypt("payments.account", account),
-            account_masked=claim.account_masked,
-            holder_person_id=claim.payee_person_id,
-            status="instructed",
-            created_at=ctx.now(),
-            details={"claim_id": claim.id, "benefit": benefit},
-        )
-        ctx.session.add(payment)
-        ctx.session.flush()
-        ctx.session.add(
-            ClaimLine(claim_id=claim.id, policy_id=policy_id, benefit=benefit, amount=amount, payment_id=payment.id)
-        )
-        total += amount
-    claim.paid_amount += total
-    claim.approved_amount = (claim.approved_amount or Decimal(0)) + total
-    claim.decided_at = claim.decided_at or ctx.now()
-    claim.paid_at = ctx.now()
-    claim.payment_due = ctx.clock.today()
-    ctx.session.flush()
 
 
 def _waive(ctx: ServiceContext, claim: Claim, decision: Decision) -> None:

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from jiabao.api.claims import engines
 from jiabao.api.deps import runtime_of
 from jiabao.api.errors import problems_from_pydantic
-from jiabao.claims import evidence, queries, service
+from jiabao.claims import evidence, queries, service, workflow
 from jiabao.claims.engine import (
     Cause,
     ClaimType,
@@ -70,6 +70,9 @@ FIELD_OF = {
     "insured_authorised": "insured_authorised",
     "documents": "documents",
     "disability_grades": "disability_grade",
+    "counter_identity_verified": "counter_identity_verified",
+    "counter_customer_confirmed": "counter_customer_confirmed",
+    "channel": "channel",
 }
 
 
@@ -160,6 +163,9 @@ LABELS = {
     "ci-adl": "claim.ci_adl",
     "ci-ckd-stage": "claim.ci_ckd_stage",
     "ci-dialysis-days": "claim.ci_dialysis_days",
+    "counter_identity_verified": "claim.counter_identity",
+    "counter_customer_confirmed": "claim.counter_confirmed",
+    "channel": "claim.channel",
 }
 
 
@@ -289,6 +295,12 @@ def _claim_data(form: dict[str, str], document_codes: list[str]) -> dict[str, An
     }
     if form.get("payee_person_id"):
         data["payee_person_id"] = form["payee_person_id"]
+    if form.get("counter_identity_verified") == "on":
+        data["counter_identity_verified"] = True
+    if form.get("counter_customer_confirmed") == "on":
+        data["counter_customer_confirmed"] = True
+    if form.get("channel") in ("counter", "phone"):
+        data["channel"] = form["channel"]  # staff only: counter or phone report (电话报案); refused for a customer
     icd10 = form.get("icd10", "").strip().upper()
     if icd10:
         diagnosis: dict[str, Any] = {"icd10": icd10, "description": form.get("diagnosis", "").strip()}
@@ -405,6 +417,7 @@ def _timeline(ctx: ServiceContext, claim: Claim) -> Any:
         received_on=claim.reported_at.date(),
         complexity=Complexity.COMPLEX if claim.complex_case else Complexity.ORDINARY,
         as_of=ctx.clock.today(),
+        requests=workflow.pauses(ctx, claim.id),
         decided_on=decided,
         rejected=claim.status == "declined",
         notice_sent_on=date.fromisoformat(sent) if (sent := claim.details.get("notice_sent_on")) else None,
@@ -413,8 +426,17 @@ def _timeline(ctx: ServiceContext, claim: Claim) -> Any:
     )
 
 
-@router.get("/claims/{claim_id}", response_class=HTMLResponse)
-def claim_page(request: Request, ctx: PageCtx, claim_id: int, filed: int = 0) -> Response:
+def render_claim(
+    request: Request,
+    ctx: ServiceContext,
+    claim_id: int,
+    *,
+    filed: bool = False,
+    sent: bool = False,
+    problems: tuple[FieldProblem, ...] = (),
+    status_code: int = 200,
+) -> Response:
+    """The claim page (also re-shown with the problems of a refused upload, appeal or account)."""
     found = queries.load(ctx, claim_id)
     claim = queries.view(ctx, found)
     reported = claim.reported_at.astimezone(CHINA_TZ)
@@ -422,13 +444,24 @@ def claim_page(request: Request, ctx: PageCtx, claim_id: int, filed: int = 0) ->
         request,
         "claim_detail.html",
         ctx.principal,
+        status_code=status_code,
         claim=claim,
         policies=household_policies(request, ctx, claim.household_id),
         missing=document_names(request, claim.missing_documents),
+        requested=document_names(request, claim.open_request_kinds),
         timeline=_timeline(ctx, found),
         reported=reported,
-        filed=bool(filed),
+        filed=filed,
+        sent=sent,
+        problems=grouped_problems(problems),
+        problem_list=problems,
+        can_file=ctx.principal.role in HOUSEHOLD_WRITERS,
     )
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim_page(request: Request, ctx: PageCtx, claim_id: int, filed: int = 0, sent: int = 0) -> Response:
+    return render_claim(request, ctx, claim_id, filed=bool(filed), sent=bool(sent))
 
 
 @router.get("/households/{household_id}/claims", response_class=HTMLResponse)

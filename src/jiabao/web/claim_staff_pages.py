@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from jiabao.api.errors import problems_from_pydantic
-from jiabao.claims import queries
+from jiabao.claims import queries, workflow
 from jiabao.claims.schemas import AdjusterDecisionIn, ClaimOut
 from jiabao.core.errors import FieldProblem, JiabaoError
 from jiabao.db.context import ServiceContext
@@ -55,6 +55,7 @@ def _render_queue(
         ctx.principal,
         status_code=422 if problems else 200,
         cases=cases,
+        advances_due=workflow.due_advances(ctx, ctx.clock.today()),
         decided=request.query_params.get("decided"),
     )
 
