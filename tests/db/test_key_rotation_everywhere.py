@@ -34,7 +34,8 @@ from tests.policies.test_billing_helpers import on
 NEW_CARD = "6225880137026283"  # Luhn-valid
 # every table the business flows below put ciphertexts in: the test proves rotation on real rows of each
 FILLED = {
-    "persons.id_number_enc", "persons.phone_enc", "persons.annual_income_enc", "uw_decisions.facts_enc", "uw_decisions.result_enc",
+    "persons.id_number_enc", "persons.phone_enc", "persons.annual_income_enc",
+    "uw_decisions.facts_enc", "uw_decisions.result_enc",
     "payments.account_enc", "claims.facts_enc", "claims.account_enc", "claims.health_enc",
     "claim_assessments.result_enc", "claim_documents.data_enc", "complaints.summary_enc",
     "advice_facts.payload_enc", "watch_list_entries.data_enc",
