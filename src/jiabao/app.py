@@ -25,6 +25,8 @@ from jiabao.web import (
     claim_pages,
     claim_staff_pages,
     claim_workflow_pages,
+    family_application_pages,
+    ledger_pages,
     pages,
     policy_pages,
     quote_pages,
@@ -58,6 +60,8 @@ PAGE_MODULES = (
     screening_pages,
     audit_pages,
     claim_workflow_pages,
+    ledger_pages,
+    family_application_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 from sqlalchemy import func, select
 
-from jiabao import cli_advice, cli_screening, cli_voice
+from jiabao import cli_advice, cli_ledger, cli_screening, cli_voice
 from jiabao.cli_riskops import aml_app
 from jiabao.cli_security import keys_app, privacy_app
 from jiabao.cli_valuation import valuation_app
@@ -32,6 +32,7 @@ console = Console()
 app.add_typer(cli_screening.lists_app, name="lists")
 app.add_typer(cli_screening.screen_app, name="screen")
 app.add_typer(valuation_app, name="valuation")
+app.add_typer(cli_ledger.app, name="ledger")
 
 
 def _runtime() -> Runtime:

@@ -45,22 +45,25 @@ def test_declare_facts_then_see_chart_score_and_plan(client: TestClient, runtime
     assert lines and budget
     total = sum(float(x.replace(",", "")) for x in lines)
     assert 0 < total <= float(budget.group(1).replace(",", ""))
-    assert 'action="/households/{}/apply"'.format(ids["household"]) in page  # each line opens the application
+    # one click turns the whole plan into one family application (issue 12 item 3)
+    assert 'action="/households/{}/protection/family-application"'.format(ids["household"]) in page
     assert "新增房贷" in page  # the history names the trigger
     assert not re.search(r">\s*(death|ci|medical|accident|pension|breadwinner)\s*<", page)  # no raw codes
 
 
-def test_apply_from_a_plan_line_opens_an_application(client: TestClient, runtime: Runtime) -> None:
+def test_the_plan_opens_one_family_application(client: TestClient, runtime: Runtime) -> None:
     ids = five(runtime)
     log_in(client, "zhang")
     url = f"/households/{ids['household']}/protection"
     client.post(f"{url}/facts", data={"csrf_token": csrf(client, url), f"income-{ids['head']}": "300000"})
     page = client.get(url).text
-    forms = re.findall(r'<form method="post" action="/households/\d+/apply">(.*?)</form>', page, re.S)
-    assert forms
-    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', forms[0]))
-    response = client.post(f"/households/{ids['household']}/apply", data=fields, follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"].startswith("/applications/")
+    forms = re.findall(r'<form method="post" action="(/households/\d+/protection/family-application)"', page)
+    assert len(forms) == 1  # one button for the whole plan, no longer one application per line
+    fields = {"csrf_token": csrf(client, url)}
+    response = client.post(forms[0], data=fields, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/family-applications/")
+    opened = client.get(response.headers["location"]).text
+    assert "家庭投保单" in opened and 'data-testid="fa-product"' in opened
 
 
 def test_bad_input_and_events(client: TestClient, runtime: Runtime) -> None:

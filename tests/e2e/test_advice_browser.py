@@ -1,6 +1,6 @@
 """In a real Chromium at 390 px: two working parents, two children and a grandparent declare a mortgage; the
 protection page shows each member's cover against the gap, the score and a plan within budget (the grandparent
-gets the senior products); a plan line opens the application flow."""
+gets the senior products); one click turns the plan into one family application."""
 
 from __future__ import annotations
 
@@ -68,5 +68,5 @@ def test_family_of_five_declares_a_mortgage_and_gets_a_plan(page: Page, live_url
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways at 390 px ({width})"
 
-    page.get_by_test_id("apply-line").first.click()
-    expect(page).to_have_url(re.compile(rf"{live_url}/applications/\d+$"))
+    page.get_by_test_id("apply-plan").click()  # the whole plan becomes one family application (issue 12 item 3)
+    expect(page).to_have_url(re.compile(rf"{live_url}/family-applications/\d+$"))

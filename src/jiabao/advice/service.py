@@ -518,3 +518,50 @@ def reassess_due(ctx: ServiceContext, engine: ProductEngine, *, after_id: int, l
         done += 1
         messages += int(out.snapshot.message_queued)
     return JobPage(len(ids), done, messages, ids[-1] if ids else after_id)
+
+
+def to_family_application(
+    ctx: ServiceContext,
+    engine: ProductEngine,
+    household_id: int,
+    budget_share: Decimal | None,
+    frequency: str = "annual",
+) -> int:
+    """One click: the plan becomes ONE family application (issue 12 item 3). Lines of the same product, term and
+    cover period are one product application for those members (a policy insures up to 7 family members); a
+    pension line (paid from an age) is left to an adviser, as on the plan. ``frequency`` (e.g. monthly) is used for
+    every product that offers it, annual for the others. Returns the family application's id."""
+    from jiabao.policies.application import family as family_application
+    from jiabao.policies.application.schemas import ApplicationIn, InsuredIn
+    from jiabao.products.schema import Frequency
+
+    result = plan(ctx, engine, household_id, budget_share)
+    groups: dict[tuple[str, int | None, int], list[InsuredIn]] = {}
+    for line in result.lines:
+        if line.payout_age is not None:
+            continue
+        group = groups.setdefault((line.product_code, line.coverage, line.payment_term), [])
+        if len(group) < 7 and all(i.person_id != line.person_id for i in group):
+            group.append(InsuredIn(person_id=line.person_id, sum_assured=line.sum_assured))
+    if not groups:
+        raise InvalidInput(
+            fields=(
+                FieldProblem(
+                    "plan", "empty", "保障规划中没有可在线投保的项目", "The plan has no line to apply for online"
+                ),
+            )
+        )
+    wanted = Frequency(frequency) if frequency in {f.value for f in Frequency} else Frequency.ANNUAL
+
+    def offered(code: str) -> Frequency:
+        return wanted if wanted in engine.catalog.products[code].payment.frequencies else Frequency.ANNUAL
+
+    lines = [
+        ApplicationIn(
+            product_code=code, insureds=insureds, coverage=coverage, payment_term=term, frequency=offered(code)
+        )
+        for (code, coverage, term), insureds in groups.items()
+    ]
+    created = family_application.start(ctx, engine, household_id, lines, source="advice_plan")
+    ctx.audit("advice.plan.to_application", "household", household_id, {"family_application_id": created.id})
+    return created.id

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from jiabao.claims.engine.workflow import Deduction, DueInstalment, grace_premiums, net_of, split
 from jiabao.claims.models import Claim, ClaimBeneficiary, ClaimLine
 from jiabao.db.context import ServiceContext
+from jiabao.policies.common import ledger_posting
 from jiabao.policies.common.models import Instalment, Payment, Policy
 
 ACCOUNT_COLUMN = "claims.account"
@@ -100,6 +101,7 @@ def _payment(
     )
     ctx.session.add(payment)
     ctx.session.flush()
+    ledger_posting.paid_out(ctx, payment, claim.household_id)
     return payment
 
 

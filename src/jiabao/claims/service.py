@@ -38,11 +38,12 @@ from jiabao.core.errors import FieldProblem, InvalidInput
 from jiabao.core.idempotency import scoped_key
 from jiabao.core.pii import mask_bank_card
 from jiabao.db.context import ServiceContext
+from jiabao.family import proxies as family_proxies
 from jiabao.family import service as family
 from jiabao.family.enums import Relationship
 from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.notify import MessageKind
-from jiabao.policies.common import messages
+from jiabao.policies.common import ledger_posting, messages
 from jiabao.policies.common.models import Instalment, Policy
 from jiabao.products.service import ProductEngine
 from jiabao.risk.fraud import hooks as risk
@@ -84,7 +85,8 @@ def _check(ctx: ServiceContext, overview: HouseholdOut, data: ClaimIn, kinds: li
     if data.event_date > ctx.clock.today():
         raise _problem("event_date", "date_in_future", "出险日期不能晚于今天", "The event date cannot be in the future")
     proxy = ctx.principal.role is Role.CUSTOMER and ctx.principal.person_id != data.insured_person_id
-    if proxy and insured.age >= 18 and not data.insured_authorised:
+    registered = proxy and family_proxies.check_act(ctx, overview.id, data.insured_person_id, "claims")
+    if proxy and insured.age >= 18 and not data.insured_authorised and not registered:
         raise _problem(
             "insured_authorised",
             "authorisation_required",
@@ -402,8 +404,9 @@ def _waive(ctx: ServiceContext, claim: Claim, decision: Decision) -> None:
             )
         )
         count = 0
-        for instalment in waived:
+        for instalment in list(waived):  # read first: posting flushes
             instalment.waived = True
+            ledger_posting.premium_waived(ctx, policy, instalment, claim.id)
             count += 1
         ctx.audit(
             "policy.premium_waiver",

@@ -7,9 +7,13 @@ from jiabao.claims import models as claim_models
 from jiabao.db import audit, outbox
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
+from jiabao.family import proxy_models
 from jiabao.identity import inbox as identity_inbox
 from jiabao.identity import models as identity_models
+from jiabao.ledger import models as ledger_models
+from jiabao.policies.application import family_models as family_application_models
 from jiabao.policies.application import models as policy_models
+from jiabao.policies.billing import family_models as family_billing_models
 from jiabao.policies.billing import models as suspension_models
 from jiabao.policies.common import models as policy_records
 from jiabao.risk.aml import models as aml_models
@@ -27,13 +31,17 @@ __all__ = [
     "aml_models",
     "audit",
     "claim_models",
+    "family_application_models",
+    "family_billing_models",
     "family_models",
     "fraud_models",
     "identity_inbox",
     "identity_models",
+    "ledger_models",
     "outbox",
     "policy_models",
     "policy_records",
+    "proxy_models",
     "screening_models",
     "security_models",
     "suspension_models",

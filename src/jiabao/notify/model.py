@@ -27,6 +27,8 @@ class MessageKind(StrEnum):
     CLAIM_DECLINED = "claim_declined"
     PREMIUM_WAIVED = "premium_waived"
     PROTECTION_GAP_WIDENED = "protection_gap_widened"  # advice: a life event or an ended policy widened the gap
+    FAMILY_BILL_DUE = "family_bill_due"  # one bill for every instalment of the family in a period
+    FAMILY_BILL_FAILED = "family_bill_failed"  # the bill's one debit was declined: each policy's grace period runs
 
 
 class Channel(StrEnum):
@@ -112,6 +114,8 @@ REQUIRED_FIELDS: dict[MessageKind, tuple[str, ...]] = {
     MessageKind.CLAIM_DECLINED: ("claim_number",),
     MessageKind.PREMIUM_WAIVED: ("date",),
     MessageKind.PROTECTION_GAP_WIDENED: ("amount",),
+    MessageKind.FAMILY_BILL_DUE: ("amount", "date"),
+    MessageKind.FAMILY_BILL_FAILED: ("amount", "date"),
 }
 
 

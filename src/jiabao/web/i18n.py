@@ -7,6 +7,7 @@ from collections.abc import Callable
 from jiabao.web.i18n_advice import ADVICE_TEXTS
 from jiabao.web.i18n_claims import CLAIM_TEXTS
 from jiabao.web.i18n_cover import COVER_TEXTS
+from jiabao.web.i18n_ledger import LEDGER_TEXTS
 from jiabao.web.i18n_policies import POLICY_TEXTS
 from jiabao.web.i18n_reinstatement import REINSTATEMENT_TEXTS
 from jiabao.web.i18n_riskops import RISK_OPS_TEXTS
@@ -295,6 +296,7 @@ TEXTS.update(VALUATION_TEXTS)
 TEXTS.update(ADVICE_TEXTS)
 TEXTS.update(SCREENING_TEXTS)
 TEXTS.update(SECURITY_TEXTS)
+TEXTS.update(LEDGER_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:

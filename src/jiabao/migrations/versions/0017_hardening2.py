@@ -2,7 +2,7 @@
 printable letter queue (outbox topics staff / management / post)
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0013
 Create Date: 2026-12-03
 
 ``persons.annual_income`` (integer fen in clear) becomes ``persons.annual_income_enc`` (AES-GCM, associated data
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = "0017"
-down_revision = "0014"  # "0012" as given; chained after main's 0014 at the merge
+down_revision = "0013"  # "0012" as given; chained after main's head (0013) at the merge
 branch_labels = None
 depends_on = None
 

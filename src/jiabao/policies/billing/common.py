@@ -18,6 +18,7 @@ from jiabao.db.context import ServiceContext
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.policies.billing import suspensions
+from jiabao.policies.common import ledger_posting
 from jiabao.policies.common.models import Instalment, Payment, Policy, ServiceRequest
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.calendar import SlaKind
@@ -176,6 +177,7 @@ def pay_out(ctx: ServiceContext, policy: Policy, *, kind: str, amount: Decimal, 
     )
     ctx.session.add(payment)
     ctx.session.flush()
+    ledger_posting.paid_out(ctx, payment, policy.household_id)
     return payment
 
 

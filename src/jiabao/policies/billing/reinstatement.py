@@ -47,7 +47,7 @@ from jiabao.policies.billing.common import (
 )
 from jiabao.policies.billing.common import premiums as premiums_of
 from jiabao.policies.billing.service import apply
-from jiabao.policies.common import messages, payments
+from jiabao.policies.common import ledger_posting, messages, payments
 from jiabao.policies.common.models import Payment, ServiceRequest
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.servicing import ServicingItem
@@ -125,6 +125,7 @@ def reinstate(
     suspensions.close(ctx, policy.id, today, "reinstated")
     policy.suspended_on, policy.status, policy.updated_at = None, rules.PolicyStatus.IN_FORCE.value, ctx.now()
     ctx.session.flush()
+    ledger_posting.premium_received(ctx, payment, policy)
     apply(ctx, locked, today)  # the rules confirm every instalment due by today is paid
     request = service_request(
         ctx,

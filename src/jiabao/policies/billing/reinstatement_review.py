@@ -30,7 +30,7 @@ from jiabao.policies.billing import suspensions
 from jiabao.policies.billing.common import Locked, lock_policy
 from jiabao.policies.billing.reinstatement import DEFAULT_ANNUAL_RATE, _amounts, _back_premiums, _notify
 from jiabao.policies.billing.service import apply
-from jiabao.policies.common import payments
+from jiabao.policies.common import ledger_posting, payments
 from jiabao.policies.common.models import Policy, ServiceRequest
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.servicing import ServicingItem
@@ -154,6 +154,7 @@ def _reinstate(
     suspensions.close(ctx, policy.id, on, how)
     policy.suspended_on, policy.status, policy.updated_at = None, rules.PolicyStatus.IN_FORCE.value, ctx.now()
     ctx.session.flush()
+    ledger_posting.premium_received(ctx, payment, policy)
     apply(ctx, locked, max(on, ctx.clock.today()))
     request.status, request.completed_at = "completed", ctx.now()
     request.result = {

@@ -37,7 +37,7 @@ from jiabao.policies.billing.common import (
 )
 from jiabao.policies.billing.common import billing_details as _billing
 from jiabao.policies.billing.common import schedule as _schedule
-from jiabao.policies.common import messages, payments
+from jiabao.policies.common import ledger_posting, messages, payments
 from jiabao.policies.common.models import Instalment, Payment, Policy
 from jiabao.policies.rules import billing as rules
 from jiabao.policies.rules.billing import PolicyStatus
@@ -219,6 +219,7 @@ def pay_premium(ctx: ServiceContext, policy_id: int, *, idempotency_key: str | N
     payment = _receive(ctx, policy, key, bank_card(account), row)
     row.paid_on, row.payment_id = today, payment.id
     ctx.session.flush()
+    ledger_posting.premium_received(ctx, payment, policy)
     apply(ctx, locked, today)
     ctx.audit("policy.premium_paid", "policy", policy.id, {"payment_id": payment.id, "instalment": row.seq})
     return _result(locked, payment, replayed=False)

@@ -18,7 +18,7 @@ from jiabao.family import service as family
 from jiabao.notify import MessageKind
 from jiabao.policies.application.confirmation import covered as covered_insureds
 from jiabao.policies.application.models import Application
-from jiabao.policies.common import messages, payments, premiums
+from jiabao.policies.common import ledger_posting, messages, payments, premiums
 from jiabao.policies.common.models import (
     BeneficiaryDesignation,
     Instalment,
@@ -215,6 +215,7 @@ def issue(ctx: ServiceContext, engine: ProductEngine, application: Application, 
     application.status, application.updated_at = "issued", now
     payment.policy_id = policy.id
     ctx.session.flush()
+    ledger_posting.premium_received(ctx, payment, policy)
     holder = next(
         m
         for m in family.get_overview(ctx, application.household_id).members

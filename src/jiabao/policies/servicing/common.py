@@ -18,6 +18,7 @@ from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, PermissionDenied
 from jiabao.db.context import ServiceContext
 from jiabao.db.outbox import enqueue
+from jiabao.family import proxies as family_proxies
 from jiabao.family.schemas import HouseholdOut, MemberOut
 from jiabao.policies.common import premiums, views
 from jiabao.policies.common.models import Instalment, Policy, PolicyInsured, ServiceRequest
@@ -46,7 +47,12 @@ def load_for_service(ctx: ServiceContext, policy_id: int) -> tuple[Policy, House
     servicing (the contract's changes are the policyholder's, Insurance Law arts. 20, 41)."""
     ctx.session.scalars(select(Policy.id).where(Policy.id == policy_id).with_for_update()).one_or_none()
     policy, overview = views.load(ctx, policy_id)
-    if ctx.principal.role is Role.CUSTOMER and ctx.principal.person_id != policy.policyholder_person_id:
+    holder = policy.policyholder_person_id
+    if (
+        ctx.principal.role is Role.CUSTOMER
+        and ctx.principal.person_id != holder
+        and not family_proxies.check_act(ctx, policy.household_id, holder, "servicing")  # a consented proxy
+    ):
         raise PermissionDenied("Only the policyholder may request servicing", "仅投保人本人可以申请保全")
     if policy.status not in LIVE:
         raise Conflict(

@@ -14,6 +14,7 @@ from jiabao.claims.models import Claim, ClaimInvoice
 from jiabao.db.context import ServiceContext
 from jiabao.family.income import open_income
 from jiabao.family.models import Household, Member, Person
+from jiabao.policies.application.family_models import FamilyApplicationItem
 from jiabao.policies.application.models import Application
 from jiabao.policies.common.models import Payment, Policy, PolicyInsured
 from jiabao.risk.fraud.models import RiskAssessment, RiskIdentifier
@@ -73,16 +74,18 @@ def other_households_sharing_account(ctx: ServiceContext, household_id: int) -> 
 
 
 def recent_applications(ctx: ServiceContext, household_id: int, application_id: int, since: datetime) -> int:
-    return int(
-        ctx.session.scalar(
-            select(func.count(Application.id)).where(
-                Application.household_id == household_id,
-                Application.id != application_id,
-                Application.created_at >= since,
-            )
-        )
-        or 0
+    """Other applications of the household since ``since``; a family application (several products applied for
+    together, issue 12) counts once, and the products of this application's own family application not at all."""
+    stmt = (
+        select(Application.id, FamilyApplicationItem.family_application_id)
+        .outerjoin(FamilyApplicationItem, FamilyApplicationItem.application_id == Application.id)
+        .where(Application.household_id == household_id, Application.created_at >= since)
     )
+    rows = list(ctx.session.execute(stmt).all())
+    own = next((fa for app, fa in rows if app == application_id), None)
+    others = {f"f{fa}" if fa is not None else f"a{app}" for app, fa in rows if app != application_id}
+    others.discard(f"f{own}")
+    return len(others)
 
 
 def existing_cover(ctx: ServiceContext, person_id: int) -> Decimal:

@@ -1,0 +1,158 @@
+"""Page texts for the family statement, the family bill and the family payment account, merged into ``i18n.TEXTS``."""
+
+from __future__ import annotations
+
+LEDGER_TEXTS: dict[str, tuple[str, str]] = {
+    "ledger.statement": ("家庭账户对账单", "Family account statement"),
+    "ledger.open_statement": ("查看家庭账户对账单", "Open the family statement"),
+    "ledger.period": ("对账期间", "Period"),
+    "ledger.start": ("开始日期", "From"),
+    "ledger.end": ("结束日期", "To"),
+    "ledger.show": ("查询", "Show"),
+    "ledger.pdf": ("下载PDF对账单", "Download the PDF"),
+    "ledger.date": ("日期", "Date"),
+    "ledger.member": ("成员", "Member"),
+    "ledger.policy": ("保单", "Policy"),
+    "ledger.description": ("摘要", "Description"),
+    "ledger.in": ("收款", "In"),
+    "ledger.out": ("付款", "Out"),
+    "ledger.net": ("累计净缴", "Net paid"),
+    "ledger.outstanding": ("待缴", "Outstanding"),
+    "ledger.opening": ("期初净缴", "Opening net paid"),
+    "ledger.closing": ("期末净缴", "Closing net paid"),
+    "ledger.closing_outstanding": ("期末待缴保费", "Premium outstanding at the end"),
+    "ledger.waived_total": ("累计豁免保费", "Premiums waived so far"),
+    "ledger.by_member": ("按成员汇总", "By member"),
+    "ledger.by_policy": ("按保单汇总", "By policy"),
+    "ledger.none": ("本期间没有资金往来", "No money moved in this period"),
+    "ledger.reconciled": ("各行与期初、期末余额核对一致", "Every line agrees with the opening and closing balances"),
+    "ledger.not_reconciled": ("余额核对不一致，请联系客服", "The balances do not agree: please contact us"),
+    "ledger.movement.premium_billed": ("保费入账单（应缴）", "Premium billed (due)"),
+    "ledger.movement.premium_received": ("收到保费", "Premium received"),
+    "ledger.movement.premium_waived": ("保费豁免", "Premium waived"),
+    "ledger.movement.refund": ("犹豫期退费", "Cooling-off refund"),
+    "ledger.movement.cash_value": ("退还现金价值", "Cash value paid"),
+    "ledger.movement.claim": ("理赔给付", "Claim paid"),
+    "ledger.kind.first_premium": ("首期保费", "first premium"),
+    "ledger.kind.renewal_premium": ("续期保费", "renewal premium"),
+    "ledger.kind.reinstatement": ("复效补缴（含利息）", "reinstatement (with interest)"),
+    "ledger.kind.family_bill": ("家庭账单", "family bill"),
+    "ledger.kind.surrender": ("退保", "surrender"),
+    "ledger.kind.termination_cash_value": ("效力终止", "termination"),
+    "ledger.kind.refund": ("犹豫期撤销", "cooling-off cancellation"),
+    "ledger.kind.claim": ("理赔", "claim"),
+}
+
+LEDGER_TEXTS.update(
+    {
+        "bill.title": ("家庭账单", "Family bill"),
+        "bill.open": ("查看家庭账单", "Open the family bill"),
+        "bill.account": ("家庭缴费账户", "Family payment account"),
+        "bill.no_account": ("尚未指定家庭缴费账户", "No family payment account yet"),
+        "bill.account_help": (
+            "全家各保单的应缴保费合并为一张家庭账单，从此账户一次扣缴，并分配到每张保单；任何保单仍可单独交费。",
+            "Every premium of the family's policies falling due in a month is put on one bill, debited once from "
+            "this account and allocated to each policy; any policy can still be paid on its own.",
+        ),
+        "bill.holder": ("账户持有人", "Account holder"),
+        "bill.card": ("银行卡号", "Card number"),
+        "bill.designate": ("保存缴费账户", "Save the payment account"),
+        "bill.designated": ("家庭缴费账户已保存", "The family payment account is saved"),
+        "bill.month": ("账单月份", "Month"),
+        "bill.draw_up": ("生成家庭账单", "Draw up the family bill"),
+        "bill.none": ("暂无家庭账单", "No family bill yet"),
+        "bill.no": ("账单号", "Bill number"),
+        "bill.period": ("账单期间", "Period"),
+        "bill.total": ("账单金额", "Total"),
+        "bill.outstanding": ("仍需缴纳", "Still due"),
+        "bill.debit_on": ("扣款日", "Debit date"),
+        "bill.status": ("状态", "Status"),
+        "bill.status.open": ("待扣款", "Awaiting debit"),
+        "bill.status.paid": ("已缴清", "Paid"),
+        "bill.status.failed": ("扣款未成功", "Debit failed"),
+        "bill.failed_help": (
+            "扣款未成功：每张保单的保费仍为应缴，各自从应缴日起有60天宽限期，宽限期内保障照常。",
+            "The debit failed: each premium is still due, and each policy has its own 60-day grace period from its "
+            "due date; cover continues meanwhile.",
+        ),
+        "bill.policy": ("保单", "Policy"),
+        "bill.product": ("产品", "Product"),
+        "bill.policyholder": ("投保人", "Policyholder"),
+        "bill.due": ("应缴日", "Due"),
+        "bill.amount": ("金额", "Amount"),
+        "bill.line_paid": ("已缴", "Paid"),
+        "bill.line_due": ("待缴", "Due"),
+        "bill.pay": ("从家庭缴费账户一次扣缴", "Pay the whole bill from the family account"),
+        "bill.paid_now": ("家庭账单已缴清", "The family bill is paid"),
+        "bill.declined_now": ("扣款未成功", "The debit failed"),
+        "bill.pay_alone": ("单独交费", "Pay alone"),
+        "bill.drawn": ("家庭账单已生成", "The family bill is drawn up"),
+    }
+)
+
+LEDGER_TEXTS.update(
+    {
+        "fa.title": ("家庭投保单", "Family application"),
+        "fa.intro": (
+            "一张投保单为多位家人投保多种保障：每位家人只需做一次健康告知，一次确认、一次缴费，出单后组成家庭保障计划。",
+            "One application for several members and products: each member answers the health questions once, you "
+            "confirm once and pay once, and the policies issued form the family plan.",
+        ),
+        "fa.status": ("状态", "Status"),
+        "fa.status.questionnaire": ("待健康告知", "Health questions to answer"),
+        "fa.status.referred": ("人工核保中", "With an underwriter"),
+        "fa.status.awaiting_confirmation": ("待确认", "To confirm"),
+        "fa.status.awaiting_payment": ("待缴费", "Awaiting payment"),
+        "fa.status.issued": ("已承保", "Issued"),
+        "fa.status.declined": ("未通过核保", "Declined"),
+        "fa.products": ("保障项目", "Cover"),
+        "fa.members": ("被保险人", "Insured"),
+        "fa.first_premium": ("首期保费", "First premium"),
+        "fa.not_covered": ("未承保", "not covered"),
+        "fa.questionnaires": ("健康告知", "Health questions"),
+        "fa.questionnaire_once": (
+            "每位家人只需回答一次，答案用于为其投保的所有产品。",
+            "Each member answers once; the answers serve every product that covers them.",
+        ),
+        "fa.n_products": ("项保障", " products"),
+        "fa.answered": ("已完成", "Answered"),
+        "fa.answer": ("填写健康告知", "Answer the health questions"),
+        "fa.confirm": ("投保确认（一次确认全部）", "Confirm (once for everything)"),
+        "fa.confirm_all": ("确认全部保障", "Confirm all cover"),
+        "fa.pay": ("一次缴费", "One payment"),
+        "fa.pay_all": ("一次缴纳全部首期保费", "Pay every first premium at once"),
+        "fa.plan": ("家庭保障计划（已出单）", "Family plan (issued)"),
+        "advice.frequency": ("缴费方式", "Pay"),
+        "advice.monthly_where_offered": ("月缴（产品支持时）", "Monthly (where the product offers it)"),
+        "advice.apply_plan": ("把整个规划变成一张家庭投保单", "Turn the whole plan into one family application"),
+    }
+)
+
+LEDGER_TEXTS.update(
+    {
+        "proxy.title": ("家人代办授权", "Family proxies"),
+        "proxy.open": ("家人代办授权", "Family proxies"),
+        "proxy.intro": (
+            "经本人和代理人双方同意，成年家人可在授权范围和期限内代为申请理赔、办理保全（如子女为年迈父母代办），每次代办都有记录。",
+            "With both parties' consent, an adult family member may file claims or servicing requests for another "
+            "(e.g. a child for an elderly parent) within the scope and period recorded; every act is recorded.",
+        ),
+        "proxy.principal": ("被代理人", "Acting for"),
+        "proxy.proxy": ("代理人", "Proxy"),
+        "proxy.scope": ("代办范围", "Scope"),
+        "proxy.act.claims": ("理赔申请", "claims"),
+        "proxy.act.servicing": ("保全申请", "servicing"),
+        "proxy.expires": ("授权到期日", "Expires on"),
+        "proxy.active": ("有效", "Active"),
+        "proxy.expired": ("已过期", "Expired"),
+        "proxy.revoked": ("已撤销", "Revoked"),
+        "proxy.revoke": ("撤销授权", "Revoke"),
+        "proxy.none": ("暂无代办授权", "No proxy yet"),
+        "proxy.new": ("新增代办授权", "New proxy"),
+        "proxy.principal_consent": ("被代理人本人同意", "The member consents"),
+        "proxy.proxy_consent": ("代理人同意", "The proxy consents"),
+        "proxy.grant": ("保存授权", "Save the authorisation"),
+        "proxy.granted": ("代办授权已保存", "The proxy is recorded"),
+        "proxy.revoked_now": ("代办授权已撤销", "The proxy is revoked"),
+    }
+)
