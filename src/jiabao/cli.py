@@ -22,6 +22,7 @@ from jiabao.demo.inflight import seed_inflight
 from jiabao.demo.seed import seed_households
 from jiabao.demo.users import DEMO_PASSWORD, ensure_demo_users, partner_user_id
 from jiabao.family.models import Household
+from jiabao.identity import inbox
 from jiabao.migrations import upgrade
 from jiabao.runtime import Runtime, build_runtime
 
@@ -44,8 +45,17 @@ def _runtime() -> Runtime:
 def migrate() -> None:
     """Bring the database schema up to date (Alembic)."""
     runtime = _runtime()
-    upgrade(runtime.engine)
+    upgrade(runtime.engine, cipher=runtime.cipher)
     console.print(f"[green]Database migrated[/green]: {runtime.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command("deliver-internal")
+def deliver_internal() -> None:
+    """Route the outbox's internal messages: staff → staff inbox, management → admins, post → letter queue."""
+    runtime = _runtime()
+    with unit_of_work(runtime.sessions) as session:
+        count = inbox.deliver_internal(session, now=runtime.clock.now())
+    console.print(f"[green]Delivered[/green] {count} internal messages")
 
 
 def _seed(runtime: Runtime, households: int, seed: int) -> int:
@@ -82,7 +92,7 @@ def seed(
 ) -> None:
     """Add generated demo households (Faker zh_CN, valid ID numbers) and the demo users."""
     runtime = _runtime()
-    upgrade(runtime.engine)
+    upgrade(runtime.engine, cipher=runtime.cipher)
     if bulk:
         _bulk_seed(runtime, households, random_seed, chunk_size, workers, stop_after)
     else:
@@ -140,7 +150,7 @@ def _print_logins(runtime: Runtime) -> None:
 def demo() -> None:
     """Migrate, seed the demo population on first start, and print a log-in for every role."""
     runtime = _runtime()
-    upgrade(runtime.engine)
+    upgrade(runtime.engine, cipher=runtime.cipher)
     with unit_of_work(runtime.sessions) as session:
         existing = session.scalar(select(func.count(Household.id))) or 0
     if existing == 0:

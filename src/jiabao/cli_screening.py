@@ -40,7 +40,7 @@ OUTPUT_HEADER = ["ref", "decision", "list", "entry_id", "matched_name", "score"]
 
 def _runtime() -> Runtime:
     runtime = build_runtime(Settings())
-    upgrade(runtime.engine)
+    upgrade(runtime.engine, cipher=runtime.cipher)
     return runtime
 
 

@@ -81,6 +81,9 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/privacy/consents"): ALL,
     ("POST", "/api/v1/persons/{person_id}/consents/withdraw"): {CUSTOMER},
     ("POST", "/api/v1/households/{household_id}/deletion-requests"): {CUSTOMER},
+    ("GET", "/api/v1/households/{household_id}/membership-requests"): READ_OWN,
+    ("GET", "/api/v1/membership-requests"): {"service", "admin"},
+    ("POST", "/api/v1/membership-requests/{request_id}/decision"): {"service", "admin"},
 }
 
 
@@ -118,6 +121,7 @@ def _request_for(method: str, path: str, ids: dict[str, int], username: str, n: 
             "id_number": resident_id(date(2018, 5, 5), "F", (200 + n) % 500),
         },
         ("PATCH", "/api/v1/members/{member_id}"): {"occupation": "教师"},
+        ("POST", "/api/v1/membership-requests/{request_id}/decision"): {"approve": False},
         ("POST", "/api/v1/households/{household_id}/quote"): {
             "lines": [
                 {
@@ -252,10 +256,22 @@ def _policy(client: TestClient, household_id: int, head: int) -> int:
 
 
 def add_member_api(client: TestClient, household_id: int, headers: dict[str, str]) -> int:
+    """A customer's request, approved by the back office (docs/security.md, "Adding a member")."""
     body = {"name": "李娜", "relationship": "spouse", "id_number": resident_id(date(1987, 6, 1), "F", 44)}
     response = client.post(f"/api/v1/households/{household_id}/members", json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    return int(response.json()["person_id"])
+    assert response.status_code == 202, response.text
+    decided = client.post(f"/api/v1/membership-requests/{response.json()['id']}/decision", json={"approve": True},
+                          headers=token_for(client, "admin"))  # fmt: skip
+    assert decided.status_code == 200, decided.text
+    members = client.get(f"/api/v1/households/{household_id}/members", headers=headers).json()
+    return int(next(m["person_id"] for m in members if m["name"] == "李娜"))
+
+
+def _membership_request(client: TestClient, household_id: int) -> dict[str, int]:
+    body = {"name": "张小草", "relationship": "child", "id_number": resident_id(date(2019, 7, 7), "F", 45)}
+    response = client.post(f"/api/v1/households/{household_id}/members", json=body, headers=token_for(client, CUSTOMER))
+    assert response.status_code == 202, response.text
+    return {"request_id": int(response.json()["id"])}
 
 
 def test_every_route_is_in_the_table(app: FastAPI) -> None:
@@ -274,6 +290,7 @@ def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: 
     )
     ids = {"household_id": mine.household_id, "member_id": member_id, "person_id": mine.head_person_id, "code": "HTN"}
     ids |= _application_with_referral(client, mine.household_id, mine.head_person_id)
+    ids |= _membership_request(client, mine.household_id)
     ids |= authz_risk.ids(runtime, mine.head_person_id)
     ids |= authz_voice.setup(client, mine.household_id)
     ids["case_id"] = authz_screening.make_case(runtime, mine.head_person_id, "张伟")

@@ -7,14 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import Column, Integer, MetaData, Table, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from jiabao.db import audit, outbox
+from jiabao.db.base import Fen
 from jiabao.db.session import after_commit, unit_of_work
-from jiabao.family.models import Person
 from jiabao.runtime import Runtime
-from tests.factories import make_family
 
 
 def test_unit_of_work_rolls_back_everything_on_error(runtime: Runtime) -> None:
@@ -73,14 +72,15 @@ def test_audit_log_refuses_update_and_delete(runtime: Runtime) -> None:
 
 
 def test_money_is_stored_as_integer_fen(runtime: Runtime) -> None:
-    family = make_family(runtime)
-    with unit_of_work(runtime.sessions) as session:
-        person = session.get(Person, family.head_person_id)
-        assert person is not None
-        person.annual_income = Decimal("123456.785")
-    with runtime.engine.connect() as conn:
-        raw = conn.execute(text("SELECT annual_income FROM persons WHERE id = :i"), {"i": family.head_person_id})
-        assert raw.scalar_one() == 12345679
-    with unit_of_work(runtime.sessions) as session:
-        person = session.get(Person, family.head_person_id)
-        assert person is not None and person.annual_income == Decimal("123456.79")
+    """Money columns (``Fen``) hold integer fen; the decimal is rounded half-up to the fen on the way in."""
+    scratch = MetaData()
+    table = Table("fen_check", scratch, Column("id", Integer, primary_key=True), Column("amount", Fen))
+    scratch.create_all(runtime.engine)
+    try:
+        with runtime.engine.begin() as conn:
+            conn.execute(table.insert().values(id=1, amount=Decimal("123456.785")))
+        with runtime.engine.connect() as conn:
+            assert conn.execute(text("SELECT amount FROM fen_check WHERE id = 1")).scalar_one() == 12345679
+            assert conn.execute(select(table.c.amount)).scalar_one() == Decimal("123456.79")
+    finally:
+        scratch.drop_all(runtime.engine)

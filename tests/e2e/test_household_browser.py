@@ -9,9 +9,13 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from jiabao.core.auth import Role
+from jiabao.db.session import unit_of_work
+from jiabao.family import membership
+from jiabao.family.schemas import MembershipDecisionIn
 from jiabao.runtime import Runtime
 from tests.e2e.conftest import login
-from tests.factories import PASSWORD, make_family, resident_id
+from tests.factories import PASSWORD, ctx_for, make_family, make_user, resident_id
 
 pytestmark = pytest.mark.e2e
 
@@ -40,6 +44,15 @@ def test_customer_adds_member_with_in_place_validation(page: Page, live_url: str
 
     page.fill("#member-form input[name=id_number]", good)
     page.get_by_test_id("save-member").click()
+    # a customer's addition waits for the back office (docs/security.md, "Adding a member")
+    expect(page.get_by_test_id("member-requested")).to_contain_text("已收到添加家庭成员的申请")
+    expect(page.locator("[data-testid=members] tbody tr")).to_have_count(1)
+    officer = make_user(runtime, "svc", Role.SERVICE)
+    with unit_of_work(runtime.sessions) as session:
+        ctx = ctx_for(runtime, session, officer)
+        [item] = membership.pending(ctx)
+        membership.decide(ctx, item.request.id, MembershipDecisionIn(approve=True))
+    page.reload()
     rows = page.locator("[data-testid=members] tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(1)).to_contain_text("张小雨")

@@ -27,6 +27,7 @@ from tests.api.conftest import token_for
 from tests.claims.flow import child_with_outpatient_cover, outpatient_claim, with_uploads
 from tests.factories import ctx_for, make_user
 from tests.policies.flow import application, confirm_body
+from tests.web.test_pages import log_in
 
 TIPPING_OFF_WORDS = ("名单", "制裁", "洗钱", "sanction", "list", "OFAC", "terror", "恐怖", "风险")
 
@@ -170,3 +171,33 @@ def test_command_line_import_and_batch_screening(runtime: Runtime, tmp_path: Pat
     assert [(r["ref"], r["decision"], r["entry_id"]) for r in rows] == [
         ("c1", "hit", "16318"), ("c2", "review", "12113"), ("c3", "pass", "")]  # fmt: skip
     assert date.fromisoformat("1976-01-03")
+
+
+def test_a_held_claim_reads_as_an_ordinary_referral_not_as_approved(client: TestClient, runtime: Runtime) -> None:
+    """AML Law 2024 art. 35 (no tipping off) and Insurance Law art. 23 (the insured is told the state of the claim):
+    a straight-through claim held by a watch-list hit is told "under review", in the words of any referral — never
+    "approved automatically" (which it was not) and never why."""
+    covered = child_with_outpatient_cover(client, runtime)
+    today = runtime.clock.today()
+
+    def file(key: str) -> dict[str, object]:
+        claim = outpatient_claim(covered.child, today, invoice=f"INV-{key}")
+        body = with_uploads(client, covered.household_id, covered.headers, claim)
+        response = client.post(f"/api/v1/households/{covered.household_id}/claims", json=body,
+                               headers=covered.headers | {"Idempotency-Key": key})  # fmt: skip
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    paid = file("claim-not-held-0001")  # the same claim, nobody listed: paid straight through, and says so
+    assert paid["status"] == "paid" and str(paid["explanation_zh"]).startswith("您的理赔申请已自动审核通过")
+    load(runtime, ParsedEntry("F-4", "individual", "张小宝"))
+    held = file("claim-held-000001")
+    assert held["status"] == "referred" and held["paid_amount"] in ("0", "0.00")
+    zh, en = str(held["explanation_zh"]), str(held["explanation_en"])
+    assert zh.startswith("您的理赔申请将由理赔人员审核") and en.startswith("An adjuster will review your claim")
+    assert "通过" not in zh and "approved" not in en.lower() and "paid" not in en.lower()
+    no_tipping_off({k: v for k, v in held.items() if k not in ("hospital", "documents")})
+    log_in(client, "zhang")
+    page = client.get(f"/claims/{held['id']}")
+    assert page.status_code == 200 and "将由理赔人员审核" in page.text  # the customer's page: the same neutral text
+    assert "自动审核通过" not in page.text

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from jiabao.core.auth import Principal, Role
 from jiabao.core.errors import NotAuthenticated, PermissionDenied
+from jiabao.db import audit_unit
 from jiabao.db.context import ServiceContext
 from jiabao.identity import service as identity
 from jiabao.runtime import Runtime
@@ -39,15 +40,22 @@ def client_address(request: Request) -> str:
 
 
 def unit_of_work(request: Request) -> Iterator[Session]:
-    """Commit once when the handler returns (before the response is sent); roll back if it raises."""
-    session = runtime_of(request).sessions()
+    """Commit once when the handler returns (before the response is sent); roll back if it raises. Records that
+    must outlive a failed request (``jiabao.db.audit_unit``) are then written in their own transaction."""
+    factory = runtime_of(request).sessions
+    session = factory()
+    audit_unit.expect(session)
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
+        audit_unit.run_pending(session, factory)
         raise
+    else:
+        audit_unit.run_pending(session, factory)
     finally:
+        session.info.pop("audit_units", None)
         session.close()
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from jiabao.api.deps import require
 from jiabao.core.auth import CLEAR_PII_ROLES, HOUSEHOLD_READERS, HOUSEHOLD_SEARCHERS, HOUSEHOLD_WRITERS, Role
 from jiabao.db.context import ServiceContext
-from jiabao.family import queries, service
+from jiabao.family import membership, queries, service
 from jiabao.family.schemas import (
     HouseholdIn,
     HouseholdOut,
@@ -20,6 +20,9 @@ from jiabao.family.schemas import (
     MemberIn,
     MemberLeave,
     MemberOut,
+    MembershipDecisionIn,
+    MembershipQueueItem,
+    MembershipRequestOut,
     MemberUpdate,
 )
 
@@ -29,6 +32,7 @@ Reader = Annotated[ServiceContext, Depends(require(*HOUSEHOLD_READERS))]
 Writer = Annotated[ServiceContext, Depends(require(*HOUSEHOLD_WRITERS))]
 Searcher = Annotated[ServiceContext, Depends(require(*HOUSEHOLD_SEARCHERS))]
 Opener = Annotated[ServiceContext, Depends(require(Role.PARTNER, Role.SERVICE, Role.ADMIN))]
+Decider = Annotated[ServiceContext, Depends(require(*membership.DECIDERS))]
 ClearReader = Annotated[ServiceContext, Depends(require(*CLEAR_PII_ROLES))]
 
 
@@ -63,9 +67,38 @@ def list_members(ctx: Reader, household_id: int) -> list[MemberOut]:
     return service.get_overview(ctx, household_id).members
 
 
-@router.post("/households/{household_id}/members", operation_id="members_add", status_code=201)
-def add_member(ctx: Writer, household_id: int, data: MemberIn) -> MemberOut:
-    return service.add_member(ctx, household_id, data)
+@router.post(
+    "/households/{household_id}/members",
+    operation_id="members_add",
+    status_code=201,
+    responses={202: {"model": MembershipRequestOut, "description": "Request recorded, pending verification"}},
+)
+def add_member(ctx: Writer, household_id: int, data: MemberIn, response: Response) -> MemberOut | MembershipRequestOut:
+    """Staff (service, admin) add the member at once (201). A customer or partner files a membership request
+    (202), answered the same whether or not the person is already known to the insurer; the back office
+    verifies it (docs/security.md, "Adding a member")."""
+    out = membership.add_or_request(ctx, household_id, data)
+    if isinstance(out, MembershipRequestOut):
+        response.status_code = 202
+    return out
+
+
+@router.get("/households/{household_id}/membership-requests", operation_id="membership_requests_list")
+def list_membership_requests(ctx: Reader, household_id: int) -> list[MembershipRequestOut]:
+    """The household's requests to add a member and their outcome."""
+    return membership.requests_of(ctx, household_id)
+
+
+@router.get("/membership-requests", operation_id="membership_requests_pending")
+def pending_membership_requests(ctx: Decider) -> list[MembershipQueueItem]:
+    """The back office's queue of pending requests, with whether each person is already a client."""
+    return membership.pending(ctx)
+
+
+@router.post("/membership-requests/{request_id}/decision", operation_id="membership_requests_decide")
+def decide_membership_request(ctx: Decider, request_id: int, data: MembershipDecisionIn) -> MembershipRequestOut:
+    """The back office approves (after verifying the documents and, for a known person, their consent) or rejects."""
+    return membership.decide(ctx, request_id, data)
 
 
 @router.patch("/members/{member_id}", operation_id="members_update")

@@ -10,6 +10,12 @@ full birth date it gives the whole number back. So, for the roles that may not s
 
 For the roles that may see clear data, a response that shows a full birth date together with an ID number is
 written to the audit log (which persons, which path), like a clear read.
+
+A member's declared annual income (encrypted at rest, ``jiabao.family.income``) is shown only to the roles whose
+work uses it (``INCOME_ROLES``: the family itself, its partner for suitability, underwriting for financial
+underwriting, service, and risk for fraud and AML checks); for every other role the ``annual_income`` of a member
+(an object with a ``member_id``) is withheld (``null``). In-process users — the suitability check, the advice
+engine, the fraud scoring — read it through the family service, not through the API.
 """
 
 from __future__ import annotations
@@ -33,6 +39,26 @@ def remask_id_number(masked: str) -> str:
     if len(masked) <= 5:
         return "*" * len(masked)
     return masked[:3] + "*" * (len(masked) - 5) + masked[-2:]
+
+
+INCOME_ROLES = frozenset({Role.CUSTOMER, Role.PARTNER, Role.UNDERWRITER, Role.SERVICE, Role.RISK})
+"""Roles that need a member's income (see the module docstring)."""
+
+
+def withhold_income(document: Any) -> bool:
+    """``annual_income`` of every member object set to ``null`` in place; True when anything changed."""
+    changed = False
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "member_id" in node and node.get("annual_income") is not None:
+                node["annual_income"] = None
+                changed = True
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(item for item in node if isinstance(item, dict | list))
+    return changed
 
 
 def _is_birth_date(key: str) -> bool:
@@ -82,6 +108,10 @@ def persons_shown_with_birth_date(document: Any) -> list[str]:
     return shown
 
 
+def _dump(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 class PersonalDataFilter:
     """ASGI middleware over /api JSON responses. The caller's role is left in the request state by the
     authentication dependency (``jiabao.api.deps.current_principal``)."""
@@ -128,15 +158,16 @@ class PersonalDataFilter:
             document = json.loads(body)
         except ValueError:
             return body
+        withheld = Role(role) not in INCOME_ROLES and withhold_income(document)
         if Role(role) in CLEAR_PII_ROLES:
             shown = persons_shown_with_birth_date(document)
             if not shown or start.get("status", 200) >= 400:
-                return body
+                return _dump(document) if withheld else body
             if await anyio.to_thread.run_sync(self._audit, scope, state, shown):
-                return body
+                return _dump(document) if withheld else body
             # no audit entry, no reveal: fail closed with the masked form
         redact(document)
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        return _dump(document)
 
     def _audit(self, scope: Scope, state: dict[str, Any], persons: list[str]) -> bool:
         runtime = scope["app"].state.runtime

@@ -27,6 +27,7 @@ from jiabao.claims.engine import (
 from jiabao.claims.engine import (
     Claim as ClaimFacts,
 )
+from jiabao.claims.engine.explain import held_for_review
 from jiabao.claims.health import set_health
 from jiabao.claims.models import Claim, ClaimAssessment, ClaimInvoice
 from jiabao.claims.payout import ACCOUNT_COLUMN, pay_lines
@@ -298,15 +299,6 @@ def _apply(ctx: ServiceContext, engines: Engines, claim: Claim, decision: Decisi
             line.policy_id: str(line.deductible_applied) for line in decision.lines if line.deductible_applied
         },
     }
-    set_health(
-        ctx,
-        claim,
-        explanation_zh=decision.explanation_zh,
-        explanation_en=decision.explanation_en,
-        complexity_reasons=[
-            {"code": r.code.value, "text_zh": r.text_zh, "text_en": r.text_en} for r in decision.complexity_reasons
-        ],
-    )
     notice = decision.rejection_notice
     if decision.outcome is Outcome.DECLINE:
         claim.decided_at = ctx.now()
@@ -318,7 +310,21 @@ def _apply(ctx: ServiceContext, engines: Engines, claim: Claim, decision: Decisi
             **claim.details,
             "advance_held": {"total": str(decision.advance_total), "limit": str(engines.advance_adjuster_above)},
         }
+    intended = bool(payable)
     payable = screening.hold_claim_payment(ctx, claim, payable)  # watch-list screening of payee and insured
+    explanation = (decision.explanation_zh, decision.explanation_en)
+    if intended and not payable:
+        # held by the screening: the customer reads an ordinary referral, never "approved" nor why (no tipping off)
+        explanation = held_for_review(list(decision.lines), list(decision.reasons))
+    set_health(
+        ctx,
+        claim,
+        explanation_zh=explanation[0],
+        explanation_en=explanation[1],
+        complexity_reasons=[
+            {"code": r.code.value, "text_zh": r.text_zh, "text_en": r.text_en} for r in decision.complexity_reasons
+        ],
+    )
     if payable:
         pay_lines(ctx, claim, [(int(line.policy_id), line.benefit.value, line.amount) for line in payable])
     _waive(ctx, claim, decision)

@@ -40,7 +40,6 @@ from jiabao.demo.bulk_book import COLUMNS as BOOK_COLUMNS
 from jiabao.demo.bulk_book import (
     BookPricer,
     BookRows,
-    Fen,
     IdCursor,
     Insurable,
     RawJson,
@@ -49,6 +48,7 @@ from jiabao.demo.bulk_book import (
 )
 from jiabao.demo.population import PopulationGenerator
 from jiabao.family.enums import LifeEventKind, Relationship, region_of
+from jiabao.family.income import seal_income
 from jiabao.family.service import ID_COLUMN, PHONE_COLUMN, account_number
 from jiabao.products.catalog import load_catalog
 from jiabao.products.service import ProductEngine
@@ -61,7 +61,7 @@ MAX_INSTALMENTS = 360  # 30 years monthly: the longest schedule the catalog allo
 FAMILY_COLUMNS: dict[str, tuple[str, ...]] = {
     "persons": (
         "id", "name", "sex", "birth_date", "id_type", "id_number_enc", "id_number_bidx", "id_number_masked",
-        "phone_enc", "phone_bidx", "phone_masked", "region_code", "occupation", "occupation_class", "annual_income",
+        "phone_enc", "phone_bidx", "phone_masked", "region_code", "occupation", "occupation_class", "annual_income_enc",
         "social_insurance", "retired", "deceased_on", "created_at", "updated_at",
     ),
     "households": ("id", "account_no", "head_person_id", "partner_id", "region", "created_at"),
@@ -212,7 +212,7 @@ def build_chunk(plan: Plan, k: int, cipher: PiiCipher, pricer: BookPricer) -> Ch
                  cipher.encrypt(PHONE_COLUMN, p.phone) if p.phone else None,
                  cipher.blind_index(PHONE_COLUMN, p.phone) if p.phone else None,
                  mask_phone(p.phone) if p.phone else None, p.region_code, p.occupation, p.occupation_class,
-                 None if p.annual_income is None else Fen(int(p.annual_income * 100)), p.social_insurance, p.retired,
+                 seal_income(cipher, p.annual_income), p.social_insurance, p.retired,
                  None, now, now)
             )  # fmt: skip
             family["members"].append((ids.take("members"), household_id, pid, p.relationship.value, today, None, None))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from jiabao.core.pii import PiiCipher, mask_id_number, mask_phone
 from jiabao.demo.population import HouseholdSpec, PopulationGenerator
 from jiabao.family.enums import LifeEventKind, Relationship, region_of
+from jiabao.family.income import seal_income
 from jiabao.family.models import Household, LifeEvent, Member, Person
 from jiabao.family.service import ID_COLUMN, PHONE_COLUMN, account_number
 
@@ -43,7 +44,7 @@ def _person_row(cipher: PiiCipher, pid: int, p: Any, now: datetime) -> dict[str,
         "region_code": p.region_code,
         "occupation": p.occupation,
         "occupation_class": p.occupation_class,
-        "annual_income": p.annual_income,
+        "annual_income_enc": seal_income(cipher, p.annual_income),
         "social_insurance": p.social_insurance,
         "retired": p.retired,
         "deceased_on": None,

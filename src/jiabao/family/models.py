@@ -6,12 +6,11 @@ Relationships are ``lazy="raise"``: every eager load is explicit in the reposito
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jiabao.db.base import Base, Fen, IdType, UtcDateTime
+from jiabao.db.base import Base, IdType, UtcDateTime
 
 
 class Person(Base):
@@ -33,7 +32,7 @@ class Person(Base):
     region_code: Mapped[str | None] = mapped_column(String(6), default=None)
     occupation: Mapped[str | None] = mapped_column(String(60), default=None)
     occupation_class: Mapped[int | None] = mapped_column(Integer, default=None)
-    annual_income: Mapped[Decimal | None] = mapped_column(Fen, default=None)
+    annual_income_enc: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # family.income
     social_insurance: Mapped[bool] = mapped_column(Boolean, default=True)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     deceased_on: Mapped[date | None] = mapped_column(Date, default=None)
@@ -92,3 +91,25 @@ class LifeEvent(Base):
     note: Mapped[str | None] = mapped_column(String(200), default=None)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+
+
+class MembershipRequest(Base):
+    """A customer's or partner's request to add a member, waiting for the back office to verify the identity
+    documents (and, for a person already known to the insurer, that person's consent) — docs/security.md,
+    "Adding a member". The submitted data is kept encrypted; nothing in it is looked up until a person decides."""
+
+    __tablename__ = "membership_requests"
+    __table_args__ = (Index("ix_membership_requests_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(IdType, ForeignKey("households.id"), index=True)
+    requested_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+    relationship_to_head: Mapped[str] = mapped_column(String(20))
+    name_masked: Mapped[str] = mapped_column(String(60))
+    id_number_masked: Mapped[str] = mapped_column(String(24))
+    data_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    decided_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+    member_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("members.id"), default=None)

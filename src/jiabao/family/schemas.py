@@ -3,8 +3,9 @@ the API never returns a clear ID number or phone except through the audited iden
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -159,3 +160,33 @@ class IdentityOut(BaseModel):
     id_type: str
     id_number: str
     phone: str | None
+
+
+class MembershipRequestOut(BaseModel):
+    """A member addition waiting for verification (docs/security.md, "Adding a member"): the same answer whether
+    or not the insurer already knows the person."""
+
+    id: int
+    household_id: int
+    status: Literal["pending", "approved", "rejected"]
+    relationship: Relationship
+    name_masked: str
+    id_number_masked: str
+    created_at: datetime
+    member_id: int | None = None
+    message_zh: str
+    message_en: str
+
+
+class MembershipDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    approve: bool
+    note: str | None = Field(default=None, max_length=200)
+
+
+class MembershipQueueItem(BaseModel):
+    """A pending request as the back office sees it."""
+
+    request: MembershipRequestOut
+    known_person_id: int | None

@@ -18,6 +18,7 @@ from jiabao.core.pii import PiiCipher, mask_id_number, mask_phone
 from jiabao.db.context import ServiceContext
 from jiabao.family import access, repository
 from jiabao.family.enums import LifeEventKind, Relationship, Sex, region_of
+from jiabao.family.income import open_income, seal_income
 from jiabao.family.lifestage import MemberFacts, age_on, life_stage
 from jiabao.family.models import Household, LifeEvent, Member, Person
 from jiabao.family.person_input import ValidPerson, validate_contact, validate_person
@@ -72,7 +73,7 @@ def _store_person(ctx: ServiceContext, valid: ValidPerson) -> Person:
         region_code=valid.region_code,
         occupation=valid.occupation,
         occupation_class=valid.occupation_class,
-        annual_income=valid.annual_income,
+        annual_income_enc=seal_income(cipher, valid.annual_income),
         social_insurance=valid.social_insurance,
         created_at=now,
         updated_at=now,
@@ -194,7 +195,7 @@ def _build_overview(ctx: ServiceContext, household_id: int) -> HouseholdOut:
         for m in household.members
     ]
     stage = life_stage(facts, on=today)
-    members = [_member_out(m, today) for m in household.members]
+    members = [_member_out(ctx, m, today) for m in household.members]
     return HouseholdOut(
         id=household.id,
         account_no=household.account_no,
@@ -208,7 +209,9 @@ def _build_overview(ctx: ServiceContext, household_id: int) -> HouseholdOut:
     )
 
 
-def _member_out(member: Member, today: date) -> MemberOut:
+def _member_out(ctx: ServiceContext, member: Member, today: date) -> MemberOut:
+    """The member with the clear income, for in-process use (suitability, advice, risk); the API withholds the
+    income from the roles that do not need it (``jiabao.api.redact``)."""
     p = member.person
     return MemberOut(
         member_id=member.id,
@@ -225,15 +228,17 @@ def _member_out(member: Member, today: date) -> MemberOut:
         occupation_class=p.occupation_class,
         social_insurance=p.social_insurance,
         retired=p.retired,
-        annual_income=p.annual_income,
+        annual_income=open_income(ctx.cipher, p.annual_income_enc),
         joined_on=member.joined_on,
         left_on=member.left_on,
         active=member.active,
     )
 
 
-def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> MemberOut:
-    """Add a family member after validating identity and household consistency; nothing is stored on error."""
+def check_new_member_of(ctx: ServiceContext, household_id: int, data: MemberIn) -> tuple[Household, ValidPerson]:
+    """Everything a new member must satisfy that depends only on the submission and on this household (the
+    caller's own): identity format, household consistency, not already an active member here. No look-up in
+    the rest of the customer file (``family.membership``)."""
     household = _load(ctx, household_id, write=True)
     today = ctx.clock.today()
     valid = validate_person(data, today=today)
@@ -251,6 +256,22 @@ def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> Member
     )
     if problems:
         raise InvalidInput(fields=tuple(problems))
+    bidx = ctx.cipher.blind_index(ID_COLUMN, valid.id_number)
+    if any(m.person.id_number_bidx == bidx for m in active):
+        raise Conflict(
+            "This person is already a member of the household",
+            "此人已是本家庭成员",
+            code="already_member",
+            fields=(FieldProblem("id_number", "already_member", "此人已是本家庭成员", "Already a member"),),
+        )
+    return household, valid
+
+
+def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> MemberOut:
+    """Add a family member after validating identity and household consistency; nothing is stored on error.
+    Staff and the back office only: customers and partners file a request (``family.membership``)."""
+    household, valid = check_new_member_of(ctx, household_id, data)
+    today = ctx.clock.today()
     person = _store_person(ctx, valid)
     ctx.session.flush()
     member = Member(
@@ -273,7 +294,7 @@ def add_member(ctx: ServiceContext, household_id: int, data: MemberIn) -> Member
     )
     ctx.session.flush()
     ctx.audit("member.add", "household", household.id, {"member_id": member.id, "relationship": data.relationship})
-    return _member_out(member, today)
+    return _member_out(ctx, member, today)
 
 
 def _load_member(ctx: ServiceContext, member_id: int) -> tuple[Household, Member]:
@@ -288,7 +309,7 @@ def _load_member(ctx: ServiceContext, member_id: int) -> tuple[Household, Member
 def member_for_edit(ctx: ServiceContext, member_id: int) -> tuple[int, MemberOut]:
     """A member as the edit form shows it (masked identity), with its household id; write access required."""
     household, member = _load_member(ctx, member_id)
-    return household.id, _member_out(member, ctx.clock.today())
+    return household.id, _member_out(ctx, member, ctx.clock.today())
 
 
 def update_member(ctx: ServiceContext, member_id: int, data: MemberUpdate) -> MemberOut:
@@ -301,13 +322,15 @@ def update_member(ctx: ServiceContext, member_id: int, data: MemberUpdate) -> Me
             person.name = name
         if "phone" in changes:
             _set_phone(ctx, person, phone)
-    for field in ("occupation", "occupation_class", "annual_income", "social_insurance", "retired"):
+    for field in ("occupation", "occupation_class", "social_insurance", "retired"):
         if field in changes and changes[field] is not None:
             setattr(person, field, changes[field])
+    if changes.get("annual_income") is not None:
+        person.annual_income_enc = seal_income(ctx.cipher, changes["annual_income"])
     person.updated_at = ctx.now()
     ctx.session.flush()
     ctx.audit("member.update", "person", person.id, {"fields": sorted(changes)})
-    return _member_out(member, ctx.clock.today())
+    return _member_out(ctx, member, ctx.clock.today())
 
 
 def leave(ctx: ServiceContext, member_id: int, data: MemberLeave) -> MemberOut:
@@ -354,7 +377,7 @@ def leave(ctx: ServiceContext, member_id: int, data: MemberLeave) -> MemberOut:
     )
     ctx.session.flush()
     ctx.audit("member.leave", "household", household.id, {"member_id": member.id, "reason": data.reason})
-    return _member_out(member, today)
+    return _member_out(ctx, member, today)
 
 
 def record_event(ctx: ServiceContext, household_id: int, data: LifeEventIn) -> LifeEventOut:

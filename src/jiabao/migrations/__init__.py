@@ -18,16 +18,19 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to ``revision`` on the given engine's connection."""
+def upgrade(engine: Engine, revision: str = "head", *, cipher: object | None = None) -> None:
+    """Bring the database to ``revision`` on the given engine's connection. ``cipher`` (the runtime's
+    ``PiiCipher``) is for the migrations that encrypt existing values (0017); without it they use the settings."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["pii_cipher"] = cipher
         command.upgrade(config, revision)
 
 
-def downgrade(engine: Engine, revision: str) -> None:
+def downgrade(engine: Engine, revision: str, *, cipher: object | None = None) -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["pii_cipher"] = cipher
         command.downgrade(config, revision)

@@ -8,6 +8,7 @@ from jiabao.db import audit, outbox, seed_progress
 from jiabao.db.base import Base
 from jiabao.family import models as family_models
 from jiabao.family import proxy_models
+from jiabao.identity import inbox as identity_inbox
 from jiabao.identity import models as identity_models
 from jiabao.ledger import models as ledger_models
 from jiabao.partners import models as partner_models
@@ -36,6 +37,7 @@ __all__ = [
     "family_billing_models",
     "family_models",
     "fraud_models",
+    "identity_inbox",
     "identity_models",
     "ledger_models",
     "outbox",

@@ -5,8 +5,9 @@ Canaries: at the first start against a database, a value is sealed with each key
 start checks them: a wrong or changed key refuses to start with a message naming the key, instead of writing
 values under a second key beside the first (which would make half the data unreadable or unfindable).
 
-Rotation (``jiabao keys rotate``): every ``*_enc`` column is re-encrypted with the current personal-data key (the
-first of ``JIABAO_PII_KEYS``), and with ``--new-blind-index-key`` every ``*_bidx`` column is recomputed under the
+Rotation (``jiabao keys rotate``): every ``*_enc`` column, and every ciphertext kept inside a JSON document
+(``EMBEDDED``: ``*_enc_b64`` values), is re-encrypted with the current personal-data key (the first of
+``JIABAO_PII_KEYS``), and with ``--new-blind-index-key`` every ``*_bidx`` column is recomputed under the
 new index key, in batches by primary key. Progress is committed with each batch in ``job_progress``, so a killed
 run resumes where it stopped and never does a row twice; the canaries are resealed at the end.
 """
@@ -14,11 +15,13 @@ run resumes where it stopped and never does a row twice; the canaries are reseal
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, LargeBinary, MetaData, Table, inspect, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -127,6 +130,46 @@ def encrypted_columns(metadata: MetaData) -> list[EncryptedColumn]:
     return found
 
 
+EMBEDDED_SUFFIX = "_enc_b64"
+
+
+@dataclass(frozen=True)
+class EmbeddedCiphertexts:
+    """A JSON column whose documents carry ciphertexts: every key ending in ``_enc_b64`` holds
+    ``base64(version || nonce || ct)`` sealed with associated data ``column`` — or, when the object holding it has
+    a ``"column"`` entry, with that (e.g. ``policies.details["payment_account"]``)."""
+
+    table: str
+    json: str
+    aad: str
+
+
+EMBEDDED: tuple[EmbeddedCiphertexts, ...] = (
+    # servicing: the policyholder's new card for renewal premiums (policies/servicing/changes.py)
+    EmbeddedCiphertexts("policies", "details", "payments.account"),
+    # a referred reinstatement keeps the card for the back premiums (policies/billing/reinstatement.py)
+    EmbeddedCiphertexts("service_requests", "payload", "payments.account"),
+)
+"""Every JSON column that holds ciphertexts. ``tests/db/test_key_rotation_everywhere.py`` scans every JSON
+column of a database filled by the business flows and fails if a ``*_enc_b64`` value sits anywhere else."""
+
+
+def embedded_values(document: object, default_aad: str) -> list[tuple[dict[str, Any], str, str]]:
+    """``(holder, key, aad)`` of every ciphertext inside a JSON document (nested objects and lists)."""
+    found: list[tuple[dict[str, Any], str, str]] = []
+    if isinstance(document, dict):
+        aad = document.get("column") if isinstance(document.get("column"), str) else default_aad
+        for key, value in document.items():
+            if key.endswith(EMBEDDED_SUFFIX) and isinstance(value, str):
+                found.append((document, key, str(aad)))
+            else:
+                found.extend(embedded_values(value, default_aad))
+    elif isinstance(document, list):
+        for item in document:
+            found.extend(embedded_values(item, default_aad))
+    return found
+
+
 @dataclass
 class RotationReport:
     rows: int = 0
@@ -215,6 +258,15 @@ def rotate(
                 return report
             if not rows:
                 break
+    for embedded in EMBEDDED:
+        if embedded.table not in metadata.tables:
+            continue
+        budget = None if stop_after_batches is None else stop_after_batches - batches
+        done = _rotate_embedded(sessions, metadata, cipher, job, embedded, now=now, batch=batch, report=report,
+                                progress=progress, budget=budget)  # fmt: skip
+        batches += done
+        if stop_after_batches is not None and batches >= stop_after_batches:
+            return report
     with sessions.begin() as session:
         for name in ("pii", "blind_index"):
             canary = session.get(KeyCanary, name)
@@ -224,6 +276,77 @@ def rotate(
             else:
                 canary.sealed = sealed
     return report
+
+
+def _mark(session: Session, job: str, part: str, now: datetime) -> JobProgress:
+    mark = session.scalars(select(JobProgress).where(JobProgress.job == job, JobProgress.part == part)).first()
+    if mark is None:
+        mark = JobProgress(job=job, part=part, last_id=0, done=0, finished=False, updated_at=now)
+        session.add(mark)
+        session.flush()
+    return mark
+
+
+def _rotate_embedded(
+    sessions: sessionmaker[Session],
+    metadata: MetaData,
+    cipher: PiiCipher,
+    job: str,
+    embedded: EmbeddedCiphertexts,
+    *,
+    now: datetime,
+    batch: int,
+    report: RotationReport,
+    progress: Callable[[str, int, int], None] | None,
+    budget: int | None = None,
+) -> int:
+    """One batch per transaction, like the columns: every ciphertext inside the JSON documents is re-encrypted
+    with the current key (the rest of the document is kept as it is). Returns the number of batches run."""
+    table: Table = metadata.tables[embedded.table]
+    pk = next(iter(table.primary_key.columns))
+    column = table.c[embedded.json]
+    part = f"{embedded.table}.{embedded.json}[*{EMBEDDED_SUFFIX}]"
+    batches = 0
+    while True:
+        with sessions.begin() as session:
+            mark = _mark(session, job, part, now)
+            if mark.finished:
+                return batches
+            rows = session.execute(
+                select(pk, column).where(pk > mark.last_id).order_by(pk).limit(batch).with_for_update()
+            ).all()
+            for row_id, document in rows:
+                report.rows += 1
+                if not document:
+                    continue
+                changed = copy.deepcopy(document)
+                rewritten = False
+                for holder, key, aad in embedded_values(changed, embedded.aad):
+                    blob = base64.b64decode(holder[key])
+                    if blob[:1] == bytes([cipher._current]):
+                        continue
+                    try:
+                        clear = cipher.decrypt(aad, blob)
+                    except PiiKeyError:
+                        report.unreadable += 1
+                        continue
+                    holder[key] = base64.b64encode(cipher.encrypt(aad, clear)).decode("ascii")
+                    rewritten = True
+                if rewritten:
+                    session.execute(update(table).where(pk == row_id).values({embedded.json: changed}))
+                    report.rewritten += 1
+            mark.done += len(rows)
+            mark.updated_at = now
+            if rows:
+                mark.last_id = rows[-1][0]
+            else:
+                mark.finished = True
+            report.parts[part] = mark.done
+        if progress is not None:
+            progress(part, report.parts.get(part, 0), len(rows))
+        batches += 1
+        if not rows or (budget is not None and batches >= budget):
+            return batches
 
 
 def decode_key(text: str) -> bytes:

@@ -259,7 +259,7 @@ def anonymise_person(session: Session, cipher: PiiCipher, person: Person) -> Non
     person.phone_bidx = None
     person.phone_masked = None
     person.occupation = None
-    person.annual_income = None
+    person.annual_income_enc = None
     person.birth_date = date(person.birth_date.year, 1, 1)  # the age group stays for statistics
 
 

@@ -65,6 +65,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "member.cancel": ("取消", "Cancel"),
     "member.edit": ("修改", "Edit"),
     "member.added": ("已添加家庭成员", "Member added"),
+    "member.requested": (
+        "已收到添加家庭成员的申请，核验身份证明后我们会通知您结果（一般3个工作日内）",
+        "Request received: we will verify the identity documents and tell you the outcome "
+        "(usually within 3 working days)",
+    ),
     "member.years": ("岁", "years"),
     "member.updated": ("已保存修改", "Changes saved"),
     "member.phone_keep": ("手机号码留空则保持不变", "Leave the mobile number blank to keep the current one"),

@@ -13,9 +13,9 @@ from jiabao.api.errors import problems_from_pydantic
 from jiabao.core.auth import HOUSEHOLD_WRITERS, Role
 from jiabao.core.errors import FieldProblem, JiabaoError, NotAuthenticated
 from jiabao.db.context import ServiceContext
-from jiabao.family import queries, service
+from jiabao.family import membership, queries, service
 from jiabao.family.enums import Relationship
-from jiabao.family.schemas import ID_TYPES, MemberIn, MemberUpdate
+from jiabao.family.schemas import ID_TYPES, MemberIn, MembershipRequestOut, MemberUpdate
 from jiabao.identity import service as identity
 from jiabao.identity.accounts import username_for_mobile
 from jiabao.identity.service import Preferences
@@ -155,7 +155,9 @@ def _covers(policies: list[policy_views.PolicyOut]) -> dict[int, list[dict[str, 
 
 
 @router.get("/households/{household_id}", response_class=HTMLResponse)
-def household(request: Request, ctx: PageCtx, household_id: int, added: int = 0, updated: int = 0) -> Response:
+def household(
+    request: Request, ctx: PageCtx, household_id: int, added: int = 0, updated: int = 0, requested: int = 0
+) -> Response:
     """全家保障一览 — the household overview."""
     context = _household_context(ctx, household_id, request)
     charts = {
@@ -163,7 +165,14 @@ def household(request: Request, ctx: PageCtx, household_id: int, added: int = 0,
         "premiums": premiums_by_month(context["policies"], ctx.clock.today()),
     }
     return render(
-        request, "household.html", ctx.principal, added=bool(added), updated=bool(updated), charts=charts, **context
+        request,
+        "household.html",
+        ctx.principal,
+        added=bool(added),
+        updated=bool(updated),
+        requested=bool(requested),
+        charts=charts,
+        **context,
     )
 
 
@@ -196,8 +205,10 @@ def add_member(
     values: dict[str, object] = {k: (v.strip() or None) for k, v in form.items()}
     values["social_insurance"] = social_insurance == "on"
     problems: tuple[FieldProblem, ...] = ()
+    outcome = "added"
     try:
-        service.add_member(ctx, household_id, MemberIn.model_validate(values))
+        added = membership.add_or_request(ctx, household_id, MemberIn.model_validate(values))
+        outcome = "requested" if isinstance(added, MembershipRequestOut) else "added"
     except ValidationError as exc:
         problems = problems_from_pydantic(list(exc.errors()))
     except JiabaoError as exc:
@@ -206,7 +217,7 @@ def add_member(
         problems = exc.fields
     htmx = request.headers.get("hx-request") == "true"
     if not problems:
-        target = f"/households/{household_id}?added=1"
+        target = f"/households/{household_id}?{outcome}=1"
         if htmx:
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)

@@ -65,6 +65,13 @@ def explain(outcome: Outcome, lines: list[PayableLine], reasons: list[Reason]) -
     return "；".join(parts_zh) + "。", "; ".join(parts_en) + "."
 
 
+def held_for_review(lines: list[PayableLine], reasons: list[Reason]) -> tuple[str, str]:
+    """The text of a claim the engine would pay but that the screening of the payee or insured holds before
+    payment: word for word the text of an ordinary referral, so the customer is told it is under review and
+    nothing more — never "approved", never why (AML Law 2024 art. 35: no tipping off; docs/risk.md)."""
+    return explain(Outcome.REFER, lines, reasons)
+
+
 def rejection_notice(case: ClaimCase, lines: list[PayableLine], reasons: list[Reason]) -> RejectionNotice | None:
     """The notice for every policy rejected outright (and for the claim if nothing is payable); None if none.
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from jiabao.claims.models import Claim, ClaimInvoice
 from jiabao.db.context import ServiceContext
+from jiabao.family.income import open_income
 from jiabao.family.models import Household, Member, Person
 from jiabao.policies.application.family_models import FamilyApplicationItem
 from jiabao.policies.application.models import Application
@@ -101,7 +102,8 @@ def existing_cover(ctx: ServiceContext, person_id: int) -> Decimal:
 
 
 def income_of(ctx: ServiceContext, person_id: int) -> Decimal | None:
-    return ctx.session.scalar(select(Person.annual_income).where(Person.id == person_id))
+    """The person's declared annual income (encrypted at rest, opened here for the scoring only)."""
+    return open_income(ctx.cipher, ctx.session.scalar(select(Person.annual_income_enc).where(Person.id == person_id)))
 
 
 def latest_diagnosis(ctx: ServiceContext, person_id: int) -> date | None:

@@ -13,6 +13,7 @@ import numpy as np
 from sqlalchemy import func, select, update
 
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from jiabao.db import audit_unit
 from jiabao.db.context import ServiceContext
 from jiabao.policies.application.models import Application
 from jiabao.risk.aml.rules import customer_notice
@@ -98,14 +99,25 @@ def assess_application(ctx: ServiceContext, application: Application) -> RiskAss
 
 def application_gate(ctx: ServiceContext, application: Application) -> None:
     """Between underwriting and confirmation: pass, or stop with a neutral text (no reason is given to the
-    customer: AML Law 2024 art. 35 and the anti-fraud measures' confidentiality). A stopped application's
-    assessment is committed before the refusal, since the refusal rolls the request back."""
+    customer: AML Law 2024 art. 35 and the anti-fraud measures' confidentiality). The refusal rolls the request
+    back; a stopped application's assessment is written again by an explicit audit unit, in its own transaction
+    (``jiabao.db.audit_unit``), so it stays on record for the risk officer."""
     if application.status != "accepted":
         return  # not yet (or no longer) for confirmation: the confirmation step says why
     row = assess_application(ctx, application)
     if row.status in ("passed", "cleared"):
         return
-    ctx.session.commit()
+    values = {c.key: getattr(row, c.key) for c in RiskAssessment.__table__.columns if c.key != "id"}
+
+    def keep(unit: ServiceContext) -> None:
+        kept = RiskAssessment(**values)
+        unit.session.add(kept)
+        unit.session.flush()
+        unit.audit("risk.application.score", "application", values["application_id"],
+                   {"outcome": kept.outcome, "points": kept.points})  # fmt: skip
+
+    if audit_unit.deferred(ctx.session):  # otherwise the row stays in the caller's own transaction
+        audit_unit.record_after(ctx, keep)
     if row.status == "open":
         zh, en = customer_notice("hold")
         raise Conflict(en, zh, code="application_on_hold")

@@ -54,7 +54,7 @@ def import_list(
     if previous is not None:
         found = session.execute(
             select(WatchListEntry.entry_id, WatchListEntry.content_hash).where(WatchListEntry.version_id == previous.id)
-        ).tuples()
+        )
         old = {entry_id: digest for entry_id, digest in found}
     new = {e.entry_id: e for e in entries}
     hashes = {k: e.content_hash() for k, e in new.items()}
@@ -122,7 +122,7 @@ def current_entries(session: Session, cipher: PiiCipher, codes: Sequence[str] | 
     )
     if codes:
         stmt = stmt.where(WatchList.code.in_(list(codes)))
-    rows = session.execute(stmt).tuples()
+    rows = session.execute(stmt)
     return [_decode(cipher, blob).to_engine(code, digest) for code, blob, digest in rows]
 
 
@@ -141,7 +141,7 @@ def version_entries(
     wanted = None if only is None else set(only)  # filtered here: thousands of ids make too long an IN list
     return [
         _decode(cipher, blob).to_engine(row[0], digest)
-        for entry_id, blob, digest in session.execute(stmt).tuples()
+        for entry_id, blob, digest in session.execute(stmt)
         if wanted is None or entry_id in wanted
     ]
 
@@ -174,12 +174,12 @@ def list_versions(session: Session) -> list[tuple[WatchList, WatchListVersion]]:
         .join(WatchListVersion, WatchListVersion.list_id == WatchList.id)
         .order_by(WatchList.code, WatchListVersion.version_no.desc())
     )
-    return [(a, b) for a, b in session.execute(stmt).tuples()]
+    return [(a, b) for a, b in session.execute(stmt)]
 
 
 def current_versions(session: Session) -> dict[str, int]:
     stmt = select(WatchList.code, WatchListVersion.version_no).join(WatchListVersion).where(WatchListVersion.current)
-    return {code: no for code, no in session.execute(stmt).tuples()}
+    return {code: no for code, no in session.execute(stmt)}
 
 
 def version_keys(session: Session) -> list[str]:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, JiabaoError, NotFound, PermissionDenied
 from jiabao.core.pii import mask_name
+from jiabao.db import audit_unit
 from jiabao.db.context import ServiceContext
 from jiabao.family.models import Person
 from jiabao.risk.lists import service as lists
@@ -90,6 +91,19 @@ class _Named:
     id_type: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A screened customer as plain values, for the audit unit (which must not touch the request's objects)."""
+
+    id: int
+    name: str
+    birth_date: Any = None
+
+
+def _is_customer(person: object) -> bool:
+    return isinstance(person, Person | _Known)
+
+
 def _subject(person: Person | _Named) -> Subject:
     nationality = "CN" if person.id_type in ("resident_id", "居民身份证", "id_card") else None
     return Subject(str(person.id), person.name, person.birth_date, nationality)
@@ -104,7 +118,7 @@ def _clearances(session: Session, person_id: int) -> set[tuple[str, str, str]]:
         select(ScreeningClearance.list_code, ScreeningClearance.entry_id, ScreeningClearance.entry_hash).where(
             ScreeningClearance.person_id == person_id
         )
-    ).tuples()
+    )
     return {(a, b, c) for a, b, c in rows}
 
 
@@ -131,7 +145,7 @@ def screen_person(ctx: ServiceContext, index: ScreeningIndex, person: Person | _
 
 def _record(
     ctx: ServiceContext, occasion: str, context: str, household_id: int | None, party: Party,
-    person: Person | _Named, result: Result, versions: str, status: str | None = None,
+    person: Person | _Named | _Known, result: Result, versions: str, status: str | None = None,
 ) -> int:  # fmt: skip
     payload = {
         "subject": {"name": person.name, "role": party.role,
@@ -145,7 +159,7 @@ def _record(
     case = ScreeningCase(
         occasion=occasion,
         context=context[:60],
-        person_id=person.id if isinstance(person, Person) else None,
+        person_id=person.id if _is_customer(person) else None,
         household_id=household_id,
         party_role=party.role,
         subject_masked=mask_name(person.name)[:60],
@@ -180,12 +194,12 @@ def _assess(ctx: ServiceContext, index: ScreeningIndex, parties: Sequence[Party]
 
 
 def _record_alerts(ctx: ServiceContext, occasion: str, context: str, household_id: int | None,
-                   outcomes: list[tuple[Party, Person | _Named, Result, bool]]) -> None:  # fmt: skip
+                   outcomes: Sequence[tuple[Party, Person | _Named | _Known, Result, bool]]) -> None:  # fmt: skip
     versions = ",".join(lists.version_labels(ctx.session))
     for party, person, result, confirmed in outcomes:
         if result.decision == "pass" and not confirmed:
             continue
-        if isinstance(person, Person):
+        if _is_customer(person):
             open_case = ctx.session.scalar(
                 select(ScreeningCase.id).where(
                     ScreeningCase.person_id == person.id, ScreeningCase.context == context[:60],
@@ -219,7 +233,8 @@ def gate(ctx: ServiceContext, *, occasion: Occasion, context: str, household_id:
          parties: Sequence[Party]) -> None:  # fmt: skip
     """Screen the parties of a business step; raise ``ScreeningStopped`` / ``ScreeningPending`` to stop it.
 
-    The request then fails: its unsaved work is rolled back and only the screening cases are committed."""
+    The request then fails and rolls its own work back; the screening cases are written by an explicit audit unit
+    in their own transaction (``jiabao.db.audit_unit``), so the stop is on record although the request failed."""
     index = current_index(ctx.session, ctx.cipher)
     if index is None or not parties:
         return
@@ -228,9 +243,9 @@ def gate(ctx: ServiceContext, *, occasion: Occasion, context: str, household_id:
     pending = any(r.decision == "review" for _, _, r, _ in outcomes)
     if not stop and not pending:
         return
-    ctx.session.rollback()
-    _record_alerts(ctx, occasion, context, household_id, outcomes)
-    ctx.session.commit()
+    kept = [(party, _Known(p.id, p.name, p.birth_date) if isinstance(p, Person) else p, result, confirmed)
+            for party, p, result, confirmed in outcomes]  # fmt: skip
+    audit_unit.record_after(ctx, lambda unit: _record_alerts(unit, occasion, context, household_id, kept))
     if stop:
         raise ScreeningStopped()
     raise ScreeningPending()
