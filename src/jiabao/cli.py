@@ -199,6 +199,33 @@ def billing(
 
 
 @app.command()
+def benefits(
+    as_of: Annotated[str | None, typer.Option(help="Run as of this date (YYYY-MM-DD); default today")] = None,
+) -> None:
+    """The daily benefit job: survival benefits, annuities (once the annuitant's survival is confirmed) and maturity
+    benefits due, paid to the registered account, each exactly once (issue 17)."""
+    from datetime import date
+
+    from jiabao.core.auth import Principal, Role
+    from jiabao.db.context import ServiceContext
+    from jiabao.policies.servicing.payouts import pay_due_benefits
+
+    runtime = _runtime()
+    on = date.fromisoformat(as_of) if as_of else runtime.clock.today()
+    system = Principal(user_id=0, role=Role.ADMIN, username="benefit-job", display_name="benefit job")
+    with unit_of_work(runtime.sessions) as session:
+        ctx = ServiceContext(
+            session=session, clock=runtime.clock, cipher=runtime.cipher, principal=system,
+            base_url=runtime.settings.base_url, hotline=runtime.settings.hotline,
+        )  # fmt: skip
+        summary = pay_due_benefits(ctx, runtime.products, on)
+    console.print(
+        f"[green]Benefits as of {on}[/green]: {len(summary.paid)} paid, "
+        f"{len(summary.waiting_for_survival)} waiting for a survival confirmation"
+    )
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,

@@ -9,9 +9,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from jiabao import cli
 from jiabao.claims.models import Claim
 from jiabao.core.auth import Role
 from jiabao.db.session import unit_of_work
@@ -66,7 +69,9 @@ def _loan(client: TestClient, issued: Issued) -> dict[str, Any]:
     return out
 
 
-def test_loan_automatic_loan_repay_occupation_reduce_claim_and_annuity(client: TestClient, runtime: Runtime) -> None:
+def test_loan_automatic_loan_repay_occupation_reduce_claim_and_annuity(
+    client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Day 0, Thu 26 Nov 2026: family CI for husband and wife (20 annual premiums) and, in another household, a
     # single-premium pension annuity for a 55-year-old starting at 60.
     issued = issue(client, runtime)
@@ -226,9 +231,11 @@ def test_loan_automatic_loan_repay_occupation_reduce_claim_and_annuity(client: T
         headers=annuitant[1],
     )
     assert confirm.status_code == 201, confirm.text
-    for _ in range(2):  # a second run pays nothing more
-        with unit_of_work(runtime.sessions) as session:
-            done = payouts.pay_due_benefits(ctx_for(runtime, session), runtime.products, runtime.clock.today())
+    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    job = CliRunner().invoke(cli.app, ["benefits", "--as-of", "2031-11-26"])  # the daily job pays it
+    assert job.exit_code == 0 and "1 paid" in job.output, job.output
+    with unit_of_work(runtime.sessions) as session:  # a second run pays nothing more
+        done = payouts.pay_due_benefits(ctx_for(runtime, session), runtime.products, runtime.clock.today())
     with unit_of_work(runtime.sessions) as session:
         annuities = session.scalars(select(Payment).where(Payment.kind == "annuity")).all()
         assert [(p.amount, p.details["due_on"], p.direction) for p in annuities] == [
