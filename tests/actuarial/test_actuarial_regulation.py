@@ -67,6 +67,8 @@ def test_cover_ratio_rule() -> None:
     [problem] = check_cover_ratios([160.0] * 2, [50.0, 101.0], [39, 40])
     assert "policy year 2" in problem.reason_en and "160%" in problem.reason_en
     assert check_cover_ratios([140.0], [100.0], [41]) == []
+    [short] = check_cover_ratios([139.99], [100.0], [41])  # a shortfall never reads as the minimum itself
+    assert "is 139.9% of premiums paid, below 140%" in short.reason_en and "139.9%，低于 140%" in short.reason_zh
     assert check_cover_ratios([120.0], [100.0], [61]) == []
     assert check_cover_ratios([119.0], [100.0], [61]) != []
     assert check_cover_ratios([10.0], [100.0], [10]) == []  # minors are outside the rule

@@ -7,6 +7,7 @@ cap cut; 银保监办发〔2020〕7号《普通型人身保险精算规定》ite
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -144,12 +145,13 @@ def check_cover_ratios(
             continue
         need = minimum_cover_ratio(age)
         if cover < need * paid - 1e-9:
+            shown = math.floor(cover / paid * 1000) / 1000  # rounded down: a shortfall never reads as the minimum
             return [
                 Violation(
                     "cover_ratio",
                     "benefits",
-                    f"第{year}保单年度（{age}岁）身故或护理保险金为已交保费的 {cover / paid:.0%}，低于 {need:.0%}",
-                    f"policy year {year} (age {age}): death/LTC cover is {cover / paid:.0%} of premiums paid,"
+                    f"第{year}保单年度（{age}岁）身故或护理保险金为已交保费的 {shown:.1%}，低于 {need:.0%}",
+                    f"policy year {year} (age {age}): death/LTC cover is {shown:.1%} of premiums paid,"
                     f" below {need:.0%}",
                 )
             ]
