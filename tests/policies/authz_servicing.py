@@ -20,7 +20,12 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/policies/{policy_id}/loan"): _READ_OWN,
     ("GET", "/api/v1/servicing/quality"): {"service", "admin", "auditor", "actuary"},
     ("POST", "/api/v1/servicing/benefit-payments"): {"admin"},
+    ("POST", "/api/v1/households/{household_id}/service-requests"): _WRITE_OWN,
 }
 BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/policies/{policy_id}/service-requests"): {"kind": "contact_details", "phone": "13912345678"},
+    ("POST", "/api/v1/households/{household_id}/service-requests"): {
+        "kind": "address",
+        "address": "北京市海淀区中关村大街1号",
+    },
 }

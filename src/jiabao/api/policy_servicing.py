@@ -16,7 +16,13 @@ from jiabao.policies.servicing import loans, payouts, quality
 from jiabao.policies.servicing import service as servicing
 from jiabao.policies.servicing.loans import LoanTerms
 from jiabao.policies.servicing.quality import QualityOut
-from jiabao.policies.servicing.schemas import OnlineShareOut, ServiceRequestIn, ServiceRequestOut
+from jiabao.policies.servicing.schemas import (
+    FamilyChangeIn,
+    FamilyChangeOut,
+    OnlineShareOut,
+    ServiceRequestIn,
+    ServiceRequestOut,
+)
 from jiabao.underwriting.views import QuestionnaireOut
 
 router = APIRouter(tags=["policies"])
@@ -33,6 +39,23 @@ def submit(request: Request, ctx: Writer, policy_id: int, data: ServiceRequestIn
     ``via``) for service staff, who record the identity check and the customer's confirmation."""
     runtime = runtime_of(request)
     return servicing.submit(ctx, runtime.products, runtime.knowledge.get(), policy_id, data, loan_terms(request))
+
+
+@router.post("/households/{household_id}/service-requests", operation_id="service_requests_family", status_code=201)
+def submit_family(
+    request: Request,
+    ctx: Writer,
+    household_id: int,
+    data: FamilyChangeIn,
+    holder: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="only the policies this member holds")] = None,
+) -> FamilyChangeOut:
+    """Change the address (``address``), a mobile (``contact_details``, with ``holder``) or the payment account
+    (``payment_account``) on every live policy of the family in one request: one servicing request per policy, all
+    or nothing. Policies another adult holds (without a proxy for the caller) are listed as skipped."""
+    runtime = runtime_of(request)
+    return servicing.submit_family(
+        ctx, runtime.products, runtime.knowledge.get(), household_id, data, holder_person_id=holder
+    )
 
 
 @router.get("/policies/{policy_id}/service-requests", operation_id="service_requests_list")

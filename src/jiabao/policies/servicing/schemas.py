@@ -90,6 +90,21 @@ class ServiceRequestOut(BaseModel):
     result: dict[str, Any]
 
 
+class SkippedPolicy(BaseModel):
+    policy_id: int
+    policy_no: str
+    reason_zh: str
+    reason_en: str
+
+
+class FamilyChangeOut(BaseModel):
+    """One request for the whole family: a servicing request per policy (each counted in the online share), and the
+    policies left out because the caller may not change them (another adult's contract, without a proxy)."""
+
+    requests: list[ServiceRequestOut]
+    skipped: list[SkippedPolicy]
+
+
 class KindShare(BaseModel):
     online: int
     total: int
@@ -266,3 +281,6 @@ COUNTER_CHECKED = (
     AgeCorrectionIn,
     RenewalIn,
 )
+
+FamilyChangeIn = Annotated[ContactIn | PaymentAccountIn | AddressIn, Field(discriminator="kind")]
+"""What a family may change on all its policies at once (issue 12 item 4)."""

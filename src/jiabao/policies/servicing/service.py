@@ -21,6 +21,7 @@ from jiabao.core.auth import Role
 from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import PermissionDenied, invalid
 from jiabao.db.context import ServiceContext
+from jiabao.family import proxies as family_proxies
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut
 from jiabao.policies.common import views
@@ -31,6 +32,7 @@ from jiabao.policies.rules.servicing import online_share as share_of
 from jiabao.policies.servicing import alterations, loans, payouts, renewal
 from jiabao.policies.servicing.changes import change_beneficiary, change_contact, change_payment_account
 from jiabao.policies.servicing.common import (
+    LIVE,
     channel_of,
     counter_checks,
     current_member,
@@ -47,6 +49,7 @@ from jiabao.policies.servicing.schemas import (
     AutomaticLoanIn,
     BeneficiaryChangeIn,
     ContactIn,
+    FamilyChangeOut,
     IdentityIn,
     KindShare,
     LoanRepaymentIn,
@@ -64,6 +67,7 @@ from jiabao.policies.servicing.schemas import (
     RescissionIn,
     ServiceRequestIn,
     ServiceRequestOut,
+    SkippedPolicy,
     SurvivalConfirmationIn,
 )
 from jiabao.products.service import ProductEngine
@@ -107,6 +111,62 @@ def submit(
         case _:
             row = _menu(ctx, engine, policy, overview, channel, request, terms)
     return _out(row, ctx.clock.today())
+
+
+def submit_family(
+    ctx: ServiceContext,
+    engine: ProductEngine,
+    kb: KnowledgeBase,
+    household_id: int,
+    request: ContactIn | PaymentAccountIn | AddressIn,
+    *,
+    holder_person_id: int | None = None,
+) -> FamilyChangeOut:
+    """Change the address, the mobile or the payment account on every live policy of the family in one request
+    (issue 12 item 4): one servicing request per policy, all in this unit of work, so a bad value changes nothing.
+
+    ``holder_person_id`` limits it to the policies one member holds (a mobile is a person's). A customer changes
+    the policies they hold and those they act for under a consented proxy; the other adults' contracts are listed
+    as skipped (their changes are their own, Insurance Law arts. 20, 41)."""
+    family.get_overview(ctx, household_id)  # a household the caller may not see is a 404
+    stmt = (
+        select(Policy.id, Policy.policy_no, Policy.policyholder_person_id)
+        .where(Policy.household_id == household_id, Policy.status.in_(sorted(LIVE)))
+        .order_by(Policy.id)
+    )
+    if holder_person_id is not None:
+        stmt = stmt.where(Policy.policyholder_person_id == holder_person_id)
+    rows = ctx.session.execute(stmt).all()
+    if not rows:
+        raise invalid(
+            "policies", "none_in_force", "家庭名下没有有效保单可以变更", "The family has no policy in force to change"
+        )
+    done: list[ServiceRequestOut] = []
+    skipped: list[SkippedPolicy] = []
+    for policy_id, policy_no, holder in rows:
+        if not _may_service(ctx, household_id, holder):
+            skipped.append(
+                SkippedPolicy(
+                    policy_id=policy_id,
+                    policy_no=policy_no,
+                    reason_zh="该保单的投保人是其他家庭成员，须由其本人或其授权的代办人申请",
+                    reason_en="Another member holds this policy: they (or their authorised proxy) must ask",
+                )
+            )
+            continue
+        done.append(submit(ctx, engine, kb, policy_id, request))
+    if not done:
+        raise PermissionDenied("None of these policies is yours to change", "这些保单均须由其投保人本人申请变更")
+    return FamilyChangeOut(requests=done, skipped=skipped)
+
+
+def _may_service(ctx: ServiceContext, household_id: int, holder: int) -> bool:
+    if ctx.principal.role is not Role.CUSTOMER or ctx.principal.person_id == holder:
+        return True
+    try:
+        return family_proxies.check_act(ctx, household_id, holder, "servicing")
+    except PermissionDenied:  # a proxy exists but not for servicing or no longer valid: that contract is skipped
+        return False
 
 
 def _menu(
