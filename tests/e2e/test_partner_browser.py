@@ -15,6 +15,7 @@ from jiabao.db.session import unit_of_work
 from jiabao.partners.models import Partner
 from jiabao.runtime import Runtime
 from tests.e2e.conftest import login
+from tests.e2e.questionnaire import open_documents
 from tests.e2e.test_policy_browser import answer_questionnaire
 from tests.factories import PASSWORD, add_member, make_family, make_user, resident_id
 from tests.partners.network import approve_plan, network
@@ -92,6 +93,7 @@ def test_team_adds_individual_who_sells_commission_accrues_and_is_clawed_back(
     assert add_member(runtime, family.household_id, name="李娜", relationship="spouse",
                       id_number=resident_id(date(1987, 6, 1), "F", 2))  # fmt: skip
     login(page, live_url, "agent_chen", PASSWORD)
+    open_documents(page, live_url, family.household_id, "family_ci")  # terms and 投保须知 shown first (issue 11)
     page.goto(f"{live_url}/households/{family.household_id}")
     no_horizontal_scroll(page)
     page.get_by_test_id("open-apply").click()
