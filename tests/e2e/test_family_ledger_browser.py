@@ -14,7 +14,6 @@ from playwright.sync_api import Page, expect
 from jiabao.runtime import Runtime
 from tests.advice.test_api import five
 from tests.e2e.conftest import login
-from tests.e2e.test_policy_browser import answer_questionnaire
 from tests.factories import PASSWORD
 from tests.ledger.helpers import assert_balanced, reconcile_on
 from tests.policies.flow import ACCOUNT
@@ -32,6 +31,19 @@ def _yuan(text: str) -> float:
 def _no_sideways_scroll(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{page.url} scrolls sideways at 390 px ({width})"
+
+
+def answer_family_questionnaire(page: Page, height: str, weight: str) -> None:
+    """The family application's questionnaire (one page per member, reused across that member's products)."""
+    page.fill("input[name=q-height_cm]", height)
+    page.fill("input[name=q-weight_kg]", weight)
+    for selector, value in (("input[name=q-cigarettes_per_day]", "0"),):
+        if page.locator(selector).count():
+            page.fill(selector, value)
+    for selector in ("input[name=q-alcohol][value=none]", "input[name=q-occupation_class][value=c1]"):
+        if page.locator(selector).count():
+            page.check(selector)
+    page.get_by_test_id("submit-questionnaire").click()
 
 
 def test_family_plan_one_application_one_bill_one_statement(page: Page, live_url: str, runtime: Runtime) -> None:
@@ -69,7 +81,7 @@ def test_family_plan_one_application_one_bill_one_statement(page: Page, live_url
     answered = 0
     while page.locator("[data-testid^=fa-answer-]").count():
         page.locator("[data-testid^=fa-answer-]").first.click()
-        answer_questionnaire(page, "172", "66")
+        answer_family_questionnaire(page, "172", "66")
         expect(page).to_have_url(re.compile(rf"{live_url}/family-applications/\d+"))
         answered += 1
     assert answered == members.count()  # each member's questionnaire once, whatever the number of products
