@@ -200,6 +200,7 @@ def build_chunk(plan: Plan, k: int, cipher: PiiCipher, pricer: BookPricer) -> Ch
     persons: list[tuple[Any, ...]] = []
     family: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     book = BookRows()
+    placed: set[str] = set()
     for n in range(count):
         spec = generator.household()
         household_id = ids.take("households")
@@ -232,8 +233,12 @@ def build_chunk(plan: Plan, k: int, cipher: PiiCipher, pricer: BookPricer) -> Ch
             (household_id, account_number(household_id), members[0].person_id, partner,
              region_of(spec.region_code).value, now)
         )  # fmt: skip
-        featured = catalog_codes[n % len(catalog_codes)] if n < 2 * len(catalog_codes) else None
+        # every product in force even in a small chunk: each household features, in turn, a product the chunk does
+        # not hold yet (one it cannot take, e.g. children's cover in a household without children, comes round again)
+        missing = [code for code in catalog_codes if code not in placed]
+        featured = missing[n % len(missing)] if missing and n < 6 * len(catalog_codes) else None
         purchases = choose_purchases(pricer.engine.catalog, members, rng, today, featured)
+        placed.update(purchase.product for purchase in purchases)
         household_book(
             household_id=household_id, members=members, purchases=purchases, pricer=pricer, cipher=cipher, ids=ids,
             rng=rng, now=now, channel="partner" if partner else rng.choice(("online", "agent", "agent", "bank")),
