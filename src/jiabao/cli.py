@@ -178,7 +178,6 @@ def billing(
     from datetime import date
 
     from jiabao.core.auth import Principal, Role
-    from jiabao.db.context import ServiceContext
     from jiabao.policies.billing.service import refresh_all
 
     runtime = _runtime()
@@ -187,10 +186,7 @@ def billing(
     after, total, messages = 0, 0, 0
     while True:
         with unit_of_work(runtime.sessions) as session:
-            ctx = ServiceContext(
-                session=session, clock=runtime.clock, cipher=runtime.cipher, principal=system,
-                base_url=runtime.settings.base_url, hotline=runtime.settings.hotline,
-            )  # fmt: skip
+            ctx = runtime.job_context(session, system)
             summary = refresh_all(ctx, on, after_id=after, limit=page)
         total, messages, after = total + summary.policies, messages + summary.messages, summary.last_id
         if summary.policies < page:
@@ -207,17 +203,13 @@ def benefits(
     from datetime import date
 
     from jiabao.core.auth import Principal, Role
-    from jiabao.db.context import ServiceContext
     from jiabao.policies.servicing.payouts import pay_due_benefits
 
     runtime = _runtime()
     on = date.fromisoformat(as_of) if as_of else runtime.clock.today()
     system = Principal(user_id=0, role=Role.ADMIN, username="benefit-job", display_name="benefit job")
     with unit_of_work(runtime.sessions) as session:
-        ctx = ServiceContext(
-            session=session, clock=runtime.clock, cipher=runtime.cipher, principal=system,
-            base_url=runtime.settings.base_url, hotline=runtime.settings.hotline,
-        )  # fmt: skip
+        ctx = runtime.job_context(session, system)
         summary = pay_due_benefits(ctx, runtime.products, on)
     console.print(
         f"[green]Benefits as of {on}[/green]: {len(summary.paid)} paid, "

@@ -10,7 +10,6 @@ from rich.console import Console
 from jiabao.advice import service
 from jiabao.config import Settings
 from jiabao.core.auth import Principal, Role
-from jiabao.db.context import ServiceContext
 from jiabao.db.session import unit_of_work
 from jiabao.runtime import build_runtime
 
@@ -27,7 +26,7 @@ def reassess(page: Annotated[int, typer.Option(min=1, help="Households per trans
     after = households = reassessed = messages = 0
     while True:
         with unit_of_work(runtime.sessions) as session:
-            ctx = ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=system)
+            ctx = runtime.job_context(session, system)
             result = service.reassess_due(ctx, runtime.products, after_id=after, limit=page)
         households += result.households
         reassessed += result.reassessed

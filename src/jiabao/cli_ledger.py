@@ -12,7 +12,6 @@ from rich.table import Table
 from jiabao.config import Settings
 from jiabao.core.auth import Principal, Role
 from jiabao.core.money import from_fen
-from jiabao.db.context import ServiceContext
 from jiabao.db.session import unit_of_work
 from jiabao.ledger.reconcile import reconcile
 from jiabao.runtime import Runtime, build_runtime
@@ -42,7 +41,7 @@ def reconcile_command(
         console.print(f"[red]--date: not a date (YYYY-MM-DD): {on}[/red]")
         raise typer.Exit(2) from None
     with unit_of_work(runtime.sessions) as session:
-        ctx = ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=SYSTEM)
+        ctx = runtime.job_context(session, SYSTEM)
         report = reconcile(ctx, day)
     console.print(
         f"Ledger reconciliation {report.on}: {report.payments} payments, {report.journals} journals, "
@@ -78,7 +77,7 @@ def family_bills_command(
         console.print("[red]--month YYYY-MM and --as-of YYYY-MM-DD[/red]")
         raise typer.Exit(2) from None
     with unit_of_work(runtime.sessions) as session:
-        ctx = ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=SYSTEM)
+        ctx = runtime.job_context(session, SYSTEM)
         counts = run_period(ctx, start, end, as_of=on)
     console.print(
         f"Family bills {month}: {counts['households']} households with an account, {counts['bills']} bills, "

@@ -10,6 +10,7 @@ import typer
 import yaml
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from jiabao.config import Settings
 from jiabao.core.auth import Principal, Role
@@ -32,8 +33,8 @@ def _fail(exc: JiabaoError) -> None:
     raise typer.Exit(2)
 
 
-def _ctx(runtime: Runtime, session: object) -> ServiceContext:
-    return ServiceContext(session=session, clock=runtime.clock, cipher=runtime.cipher, principal=SYSTEM)  # type: ignore[arg-type]
+def _ctx(runtime: Runtime, session: Session) -> ServiceContext:
+    return runtime.job_context(session, SYSTEM)
 
 
 @app.command("run")

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from jiabao.actuarial.tables import load_table_library
 from jiabao.claims.engine import RuleSet, load_rules
 from jiabao.config import Settings
-from jiabao.core.auth import TokenSigner
+from jiabao.core.auth import Principal, TokenSigner
 from jiabao.core.clock import Clock, SystemClock
 from jiabao.core.pii import PiiCipher, generate_key
+from jiabao.db.context import ServiceContext
 from jiabao.db.session import make_engine, make_session_factory
 from jiabao.products.catalog import load_catalog
 from jiabao.products.service import ProductEngine
@@ -34,6 +35,14 @@ class Runtime:
     knowledge: KnowledgeBaseStore = field(default_factory=KnowledgeBaseStore)
     claim_rules: RuleSet = field(default_factory=load_rules)
     clock: Clock = field(default_factory=SystemClock)
+
+    def job_context(self, session: Session, principal: Principal) -> ServiceContext:
+        """The service context of a batch job or command acting as ``principal``: the runtime's clock and cipher,
+        and the configured base URL and hotline, so a job's messages carry the same links as a request's."""
+        return ServiceContext(
+            session=session, clock=self.clock, cipher=self.cipher, principal=principal,
+            base_url=self.settings.base_url, hotline=self.settings.hotline,
+        )  # fmt: skip
 
 
 def ensure_secrets(settings: Settings) -> Settings:

@@ -60,6 +60,15 @@ def counter_checks(channel: Channel, body: Any) -> Channel:
     return Channel.PHONE if body.via == "phone" else Channel.COUNTER
 
 
+def may_service(ctx: ServiceContext, household_id: int, holder: int) -> bool:
+    """Whether the caller may request servicing on a contract ``holder`` holds: staff and partners may; a customer
+    for their own contracts or under a consented servicing proxy (``PermissionDenied`` from the proxy check when
+    one exists but not for servicing or no longer)."""
+    if ctx.principal.role is not Role.CUSTOMER or ctx.principal.person_id == holder:
+        return True
+    return family_proxies.check_act(ctx, household_id, holder, "servicing")
+
+
 def load_for_service(ctx: ServiceContext, policy_id: int) -> tuple[Policy, HouseholdOut]:
     """The policy locked FOR UPDATE (PostgreSQL) so two changes to one policy queue, with the household view.
 
@@ -67,12 +76,7 @@ def load_for_service(ctx: ServiceContext, policy_id: int) -> tuple[Policy, House
     servicing (the contract's changes are the policyholder's, Insurance Law arts. 20, 41)."""
     ctx.session.scalars(select(Policy.id).where(Policy.id == policy_id).with_for_update()).one_or_none()
     policy, overview = views.load(ctx, policy_id)
-    holder = policy.policyholder_person_id
-    if (
-        ctx.principal.role is Role.CUSTOMER
-        and ctx.principal.person_id != holder
-        and not family_proxies.check_act(ctx, policy.household_id, holder, "servicing")  # a consented proxy
-    ):
+    if not may_service(ctx, policy.household_id, policy.policyholder_person_id):
         raise PermissionDenied("Only the policyholder may request servicing", "仅投保人本人可以申请保全")
     if policy.status not in LIVE:
         raise Conflict(

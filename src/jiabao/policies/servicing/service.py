@@ -21,7 +21,6 @@ from jiabao.core.auth import Role
 from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import PermissionDenied, invalid
 from jiabao.db.context import ServiceContext
-from jiabao.family import proxies as family_proxies
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut
 from jiabao.policies.common import views
@@ -37,6 +36,7 @@ from jiabao.policies.servicing.common import (
     counter_checks,
     current_member,
     load_for_service,
+    may_service,
     received_on,
 )
 from jiabao.policies.servicing.loans import LoanTerms
@@ -161,10 +161,8 @@ def submit_family(
 
 
 def _may_service(ctx: ServiceContext, household_id: int, holder: int) -> bool:
-    if ctx.principal.role is not Role.CUSTOMER or ctx.principal.person_id == holder:
-        return True
     try:
-        return family_proxies.check_act(ctx, household_id, holder, "servicing")
+        return may_service(ctx, household_id, holder)
     except PermissionDenied:  # a proxy exists but not for servicing or no longer valid: that contract is skipped
         return False
 
