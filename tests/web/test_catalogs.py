@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from fastapi.testclient import TestClient
 
 from jiabao.core.auth import Role
 from jiabao.family.enums import LifeEventKind, LifeStage, Region, Relationship, Sex
@@ -168,6 +169,27 @@ def test_missing_key_shows_itself_and_is_recorded() -> None:
     assert i18n.translator("en")("no.such.key") == "no.such.key"
     assert "no.such.key" in i18n.MISSING  # what tests/conftest.py fails a rendering test on
     i18n.MISSING.clear()
+
+
+def test_a_key_missing_from_the_catalogs_is_caught_on_a_rendered_page(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard behind every page test (tests/conftest.py): a text dropped from the catalogs shows its key on the
+    page, in Chinese and in English, and is recorded, so the test that rendered the page fails."""
+    served = i18n.messages
+
+    def without_help(locale: str) -> dict[str, str]:
+        return {k: v for k, v in served(locale).items() if k != "login.help"}
+
+    monkeypatch.setattr(i18n, "messages", without_help)
+    for lang in ("zh", "en"):
+        i18n.MISSING.clear()
+        page = client.get(f"/login?lang={lang}").text
+        assert "login.help" in page and sorted(i18n.MISSING) == ["login.help"]
+    monkeypatch.undo()
+    i18n.MISSING.clear()
+    page = client.get("/login?lang=zh").text
+    assert "login.help" not in page and "忘记密码" in page and not i18n.MISSING
 
 
 def test_the_catalogs_check_passes() -> None:

@@ -1,6 +1,7 @@
 """Tools for the page-text catalogs (docs/i18n.md): extract the keys, check the catalogs, absorb a text module.
 
     python -m jiabao.web.catalog extract            # write locale/messages.pot (the keys in code + in the catalogs)
+    python -m jiabao.web.catalog update             # extract, then merge the template into both .po files
     python -m jiabao.web.catalog check              # untranslated, fuzzy, mismatched or unknown keys: exit 1
     python -m jiabao.web.catalog compile            # .po -> .mo (what `make setup` does with pybabel compile)
     python -m jiabao.web.catalog absorb jiabao.web.i18n_<branch> [...]   # a dict module's texts into the .po
@@ -141,6 +142,16 @@ def extract() -> Path:
     return TEMPLATE
 
 
+def update() -> None:
+    """Both catalogs merged with the template, exactly as `pybabel update --no-fuzzy-matching` does: ordered as the
+    template, its comments, a key new in the code added untranslated (the checks then fail until translated)."""
+    template = read_template()
+    for locale in LOCALES:
+        cat = read(locale)
+        cat.update(template, no_fuzzy_matching=True)
+        write(cat, catalog_path(locale))
+
+
 def compile_all() -> list[Path]:
     written = []
     for locale in LOCALES:
@@ -204,6 +215,10 @@ def main(argv: Sequence[str]) -> int:
     command, *args = argv or ["help"]
     if command == "extract":
         print(f"wrote {extract()}")
+    elif command == "update":
+        print(f"wrote {extract()}")
+        update()
+        print("updated " + ", ".join(str(catalog_path(locale)) for locale in LOCALES))
     elif command == "compile":
         for path in compile_all():
             print(f"wrote {path}")
@@ -222,6 +237,7 @@ def main(argv: Sequence[str]) -> int:
                 return 1
             print(f"{name}: {len(added)} added, {len(skipped)} already there with the same texts")
         extract()
+        update()
         compile_all()
         print("Now delete the module(s) and their import and TEXTS.update lines in jiabao/web/i18n.py.")
     else:
