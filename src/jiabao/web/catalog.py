@@ -130,9 +130,9 @@ def extract() -> Path:
     """Write messages.pot: every extracted key and every catalog key, with the Chinese text as the translator's
     context. No source locations, so the template changes only when keys do."""
     template = new_catalog(None)
-    zh = texts(LOCALES[0])
+    zh, en = (texts(locale) for locale in LOCALES)
     code = extracted()
-    for key in sorted(code.keys() | zh.keys()):
+    for key in sorted(code.keys() | zh.keys() | en.keys()):
         comments = [f"zh: {zh[key]}"] if zh.get(key) else []
         if key not in code:
             comments.append(RUNTIME_NOTE)
