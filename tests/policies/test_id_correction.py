@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from jiabao.core.auth import Role
+from jiabao.core.validation.resident_id import check_character
 from jiabao.db.outbox import OutboxMessage
 from jiabao.db.session import unit_of_work
 from jiabao.family.models import Person
@@ -112,8 +113,6 @@ def test_a_wrong_check_character_or_birth_date_is_refused_and_nothing_changes(
     assert [(f["field"], f["code"]) for f in refused.json()["error"]["fields"]] == [("id_number", "id_checksum")]
     body = "11010519870230"  # 30 February
     no_date = body + "002"
-    from jiabao.core.validation.resident_id import check_character
-
     refused = _file(client, issued, no_date + check_character(no_date), issued.headers)
     assert refused.status_code == 422
     assert ("id_number", "id_birth_date_invalid") in {
@@ -239,7 +238,7 @@ def test_a_younger_true_age_refunds_the_excess(client: TestClient, runtime: Runt
 def test_a_true_age_outside_the_limits_rescinds_within_the_art_16_limits(client: TestClient, runtime: Runtime) -> None:
     """Art. 32 para. 1 with art. 16's limits: 66 at issue is outside the product's 60 — within 30 days of the
     request and 2 years of formation the contract is rescinded and the cash value refunded; the person's record is
-    corrected all the same."""
+    corrected all the same. Past the 30 days from receipt of the request the contract stands as written."""
     issued = issue(client, runtime)
     on(runtime, date(2027, 1, 15))
     done = _approved(client, runtime, issued, resident_id(date(1960, 1, 1), "F", 5))
@@ -247,6 +246,18 @@ def test_a_true_age_outside_the_limits_rescinds_within_the_art_16_limits(client:
     assert effect["outcome"] == "rescind"
     assert policy_row(runtime, issued.policy_id).status == "terminated"
     assert _person(runtime, issued.spouse).birth_date == date(1960, 1, 1)
+    with unit_of_work(runtime.sessions) as session:
+        paid = session.scalars(select(Payment).where(Payment.kind == "age_rescission_cash_value")).all()
+        assert [p.amount for p in paid] == [Decimal(effect["cash_value"]) - Decimal(effect["loan_deducted"])]
+
+    late = issue(client, runtime, username="wang", seq=2)
+    on(runtime, date(2027, 1, 15))
+    filed = _file(client, late, resident_id(date(1960, 1, 1), "F", 6), late.headers)
+    on(runtime, date(2027, 2, 20))  # 36 days after the insurer learned the cause: art. 16's 30 days have passed
+    done = _decide(client, filed.json()["id"], _staff(client, runtime, "reviewer2")).json()
+    [kept] = done["result"]["policies"]
+    assert kept["outcome"] == "kept" and policy_row(runtime, late.policy_id).status == "in_force"
+    assert _person(runtime, late.spouse).birth_date == date(1960, 1, 1)  # the record is corrected all the same
 
 
 def test_a_sex_change_reprices_on_the_tables(client: TestClient, runtime: Runtime) -> None:

@@ -644,7 +644,7 @@ def apply_age_correction(ctx: ServiceContext, policy: Policy, plan: AgePlan, row
             ctx.session.add(Instalment(policy_id=policy.id, seq=seq + 1, due_date=today, amount=outcome.amount))
             ctx.session.flush()
             result |= {"premium_to_collect": str(outcome.amount), "extra_instalment": seq + 1}
-    if outcome.outcome != "rescind":
+    if outcome.outcome not in ("rescind", "kept"):  # a kept contract stands as written
         _restate_age(policy, insured.person_id, plan.true_age)
     return result
 
