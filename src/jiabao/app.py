@@ -28,6 +28,7 @@ from jiabao.web import (
     claim_workflow_pages,
     family_application_pages,
     home_pages,
+    id_correction_pages,
     ledger_pages,
     pages,
     partner_pages,
@@ -72,6 +73,7 @@ PAGE_MODULES = (
     account_pages,
     home_pages,
     servicing_menu_pages,
+    id_correction_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -5,20 +5,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
+from pydantic import BaseModel
 
 from jiabao.api.deps import require, runtime_of
 from jiabao.api.households import Reader, Writer
+from jiabao.claims import evidence
 from jiabao.core.auth import Role
 from jiabao.db.context import ServiceContext
 from jiabao.policies.common import views
-from jiabao.policies.servicing import loans, payouts, quality
+from jiabao.policies.servicing import id_correction, loans, payouts, quality
 from jiabao.policies.servicing import service as servicing
 from jiabao.policies.servicing.loans import LoanTerms
 from jiabao.policies.servicing.quality import QualityOut
 from jiabao.policies.servicing.schemas import (
     FamilyChangeIn,
     FamilyChangeOut,
+    IdCorrectionDecisionIn,
     OnlineShareOut,
     ServiceRequestIn,
     ServiceRequestOut,
@@ -28,6 +31,51 @@ from jiabao.underwriting.views import QuestionnaireOut
 router = APIRouter(tags=["policies"])
 Aggregates = Annotated[ServiceContext, Depends(require(*servicing.AGGREGATE_ROLES))]
 Jobs = Annotated[ServiceContext, Depends(require(Role.ADMIN))]
+Reviewers = Annotated[ServiceContext, Depends(require(*id_correction.REVIEWERS))]
+Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
+EvidenceKind = Annotated[str, Form(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
+
+
+class ServiceDocumentOut(BaseModel):
+    id: int
+    kind: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+@router.post(
+    "/households/{household_id}/service-documents",
+    operation_id="service_documents_upload",
+    status_code=201,
+    responses={422: {"description": "Unknown kind, a file over 10 MB, or not a JPG, PNG or PDF (by content)"}},
+)
+async def upload_service_document(
+    ctx: Writer, household_id: Id, kind: EvidenceKind, file: UploadFile
+) -> ServiceDocumentOut:
+    """Upload one piece of evidence for a servicing request (``kind``: id_document, household_register,
+    police_certificate) through the claim-document store (checked by content, stored encrypted, reads audited);
+    name its id in the request's ``document_ids``."""
+    data = await file.read(evidence.MAX_BYTES + 1)
+    doc = evidence.upload(ctx, household_id, kind=kind, data=data, known_kinds=set(id_correction.EVIDENCE_KINDS))
+    return ServiceDocumentOut(id=doc.id, kind=doc.kind, content_type=doc.content_type, size=doc.size, sha256=doc.sha256)
+
+
+@router.get("/servicing/id-corrections", operation_id="id_corrections_queue")
+def id_corrections(ctx: Reviewers) -> list[dict[str, Any]]:
+    """证件号码更正 waiting for review (service staff), oldest first; masked numbers only. ``own``: accepted by
+    the caller, who may not review it (four eyes)."""
+    return id_correction.queue(ctx)
+
+
+@router.post("/servicing/id-corrections/{request_id}/decision", operation_id="id_corrections_decide")
+def decide_id_correction(
+    request: Request, ctx: Reviewers, request_id: Id, data: IdCorrectionDecisionIn
+) -> ServiceRequestOut:
+    """Approve or refuse an ID-number correction with a reason (not by who accepted it). Approval replaces the
+    number, sets the birth date and sex from it and applies Insurance Law art. 32 to every policy insuring the
+    person; 409 ``id_number_registered`` when the number belongs to another person (never merged)."""
+    return servicing.decide_id_correction(ctx, runtime_of(request).products, request_id, data)
 
 
 @router.post("/policies/{policy_id}/service-requests", operation_id="service_requests_submit", status_code=201)
@@ -35,8 +83,9 @@ def submit(request: Request, ctx: Writer, policy_id: int, data: ServiceRequestIn
     """One servicing request (``kind``: contact_details, beneficiary, payment_account, payment_frequency,
     add_insured, remove_insured, address, occupation, identity, reduce_sum_assured, reduced_paid_up, policy_loan,
     loan_repayment, automatic_premium_loan, survival_confirmation, reprint, loss_report, rescission,
-    age_correction, renewal). The channel is the caller's: online for customers and partners, counter (or phone,
-    ``via``) for service staff, who record the identity check and the customer's confirmation."""
+    age_correction, id_number_correction, renewal). The channel is the caller's: online for customers and
+    partners, counter (or phone, ``via``) for service staff, who record the identity check and the customer's
+    confirmation."""
     runtime = runtime_of(request)
     return servicing.submit(ctx, runtime.products, runtime.knowledge.get(), policy_id, data, loan_terms(request))
 

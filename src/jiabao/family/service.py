@@ -347,6 +347,59 @@ def update_member(ctx: ServiceContext, member_id: int, data: MemberUpdate) -> Me
     return _member_out(ctx, member, ctx.clock.today())
 
 
+def id_number_index(ctx: ServiceContext, id_number: str) -> str:
+    """The blind index of an ID number (to compare numbers without reading any in clear)."""
+    return ctx.cipher.blind_index(ID_COLUMN, id_number)
+
+
+def id_number_owner(ctx: ServiceContext, bidx: str) -> int | None:
+    """The person holding the number with this blind index, or None. For back-office checks only: never shown to
+    a customer (no client-existence oracle)."""
+    person = repository.person_by_id_index(ctx.session, bidx)
+    return person.id if person is not None else None
+
+
+def correct_id_number(
+    ctx: ServiceContext,
+    member_id: int,
+    *,
+    id_number: str,
+    birth_date: date,
+    sex: Sex,
+    region_code: str | None,
+) -> tuple[MemberOut, MemberOut]:
+    """证件号码更正 (after a reviewed request): the encrypted number, its blind index and mask are replaced, and the
+    birth date, sex and region follow the number. Returns the member before and after. Refused (``Conflict``)
+    when the number is registered to someone else: two people are never merged automatically."""
+    _, member = _load_member(ctx, member_id)
+    person = member.person
+    today = ctx.clock.today()
+    before = _member_out(ctx, member, today)
+    bidx = ctx.cipher.blind_index(ID_COLUMN, id_number)
+    owner = repository.person_by_id_index(ctx.session, bidx)
+    if owner is not None and owner.id != person.id:
+        raise Conflict(
+            "The number is registered to another person; people are never merged automatically",
+            "该证件号码已登记在另一客户名下，系统不会自动合并客户，请人工核实",
+            code="id_number_registered",
+        )
+    person.id_number_enc = ctx.cipher.encrypt(ID_COLUMN, id_number)
+    person.id_number_bidx = bidx
+    person.id_number_masked = mask_id_number(id_number)
+    person.birth_date, person.sex = birth_date, sex.value
+    if region_code is not None:
+        person.region_code = region_code
+    person.updated_at = ctx.now()
+    ctx.session.flush()
+    ctx.audit(
+        "member.id_number_corrected",
+        "person",
+        person.id,
+        {"birth_date_changed": before.birth_date != birth_date, "sex_changed": before.sex != sex},
+    )
+    return before, _member_out(ctx, member, today)
+
+
 def leave(ctx: ServiceContext, member_id: int, data: MemberLeave) -> MemberOut:
     """A member leaves the household (child leaves home, divorce, death…); history is kept, never deleted."""
     household, member = _load_member(ctx, member_id)

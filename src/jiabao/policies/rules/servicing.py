@@ -50,6 +50,7 @@ class ServicingItem(StrEnum):
     LOSS_REPORT = "loss_report"  # 保单挂失
     RESCISSION = "rescission"  # 解除合同（未如实告知）
     AGE_CORRECTION = "age_correction"  # 年龄更正
+    ID_NUMBER = "id_number_correction"  # 证件号码更正
 
 
 class Channel(StrEnum):
@@ -185,6 +186,9 @@ SERVICING_ITEMS: dict[ServicingItem, ItemRule] = {
     ),
     ServicingItem.AGE_CORRECTION: ItemRule(
         "年龄更正", "Misstated age correction", False, True, (), (_ID, "identity_evidence"), False, True, _STD
+    ),
+    ServicingItem.ID_NUMBER: ItemRule(
+        "证件号码更正", "ID number correction", True, True, (), (_ID, "identity_evidence"), False, True, _STD
     ),
 }
 

@@ -8,6 +8,7 @@ with the completion SMS (``servicing.common.finish``)."""
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -498,16 +499,79 @@ def correct_age(
     product's ages the contract is rescinded within the art. 16 limits and the cash value refunded."""
     del overview
     _staff_only(ctx)
-    insured = _insured(policy, data.person_id)
+    plan = plan_age_correction(
+        ctx,
+        engine,
+        policy,
+        data.person_id,
+        true_birth_date=data.true_birth_date,
+        stated_sex=data.sex,
+        true_sex=data.sex,
+        learned_on=data.learned_on,
+        proportional=data.proportional,
+        strict=True,
+    )
+    payload = {
+        "person_id": data.person_id,
+        "stated_age": plan.stated_age,
+        "true_age": plan.true_age,
+        "evidence": data.evidence,
+    }
+    row = open_request(ctx, policy, ServicingItem.AGE_CORRECTION, channel, payload)
+    result = apply_age_correction(ctx, policy, plan, row)
+    finish(ctx, policy, row, {**payload, **result})
+    return row
+
+
+@dataclass(frozen=True)
+class AgePlan:
+    """What art. 32 does to one policy for one insured, decided before anything is written."""
+
+    insured: PolicyInsured
+    stated_age: int
+    true_age: int
+    stated_sex: str
+    true_sex: str
+    outcome: rules.AgeCorrection
+    """``kept`` (outcome name) when the true age is outside the limits but the art. 16 limits have passed: the
+    insurer can no longer rescind and the contract stands as written."""
+
+
+def plan_age_correction(
+    ctx: ServiceContext,
+    engine: ProductEngine,
+    policy: Policy,
+    person_id: int,
+    *,
+    true_birth_date: date,
+    stated_sex: str,
+    true_sex: str,
+    learned_on: date,
+    proportional: bool,
+    strict: bool,
+) -> AgePlan:
+    """Insurance Law art. 32 for one insured of ``policy``: the premium at the true age (and sex) at issue against
+    the stated one. ``strict`` (the staff age-correction item) refuses a rescission the art. 16 limits no longer
+    allow; otherwise (an ID-number correction, where the customer's record must be corrected anyway) such a
+    contract is kept as written (outcome ``kept``)."""
+    insured = _insured(policy, person_id)
     product = _product(engine, policy)
     today = ctx.clock.today()
-    stated_age = _issue_age(policy, data.person_id)
-    true_age = age_on(data.true_birth_date, policy.effective_date)
+    stated_age = _issue_age(policy, person_id)
+    true_age = age_on(true_birth_date, policy.effective_date)
     stated = insured.annual_premium
+    inside = product.ages.min_age <= true_age <= product.ages.max_age
     true_premium: Decimal | None = None
-    if product.ages.min_age <= true_age <= product.ages.max_age:
-        ratio = _age_ratio(engine, policy, product, data.person_id, stated_age, true_age, data.sex)
+    if inside:
+        ratio = _age_ratio(engine, policy, product, person_id, stated_age, true_age, true_sex, stated_sex=stated_sex)
         true_premium = to_decimal(stated * ratio)
+    elif not strict:
+        window = rules.rescission_window(
+            formed_on=formed_on(policy), learned_on=max(learned_on, formed_on(policy)), on=today
+        )
+        if not window.allowed:
+            kept = rules.AgeCorrection("kept", ZERO, stated, insured.sum_assured)
+            return AgePlan(insured, stated_age, true_age, stated_sex, true_sex, kept)
     years_paid = position_years(ctx.session, policy, today)
     outcome = rules.correct_age(
         true_age=true_age,
@@ -519,17 +583,27 @@ def correct_age(
         stated_premium=stated,
         true_premium=true_premium,
         years_paid=Decimal(int(years_paid)) if years_paid >= 1 else Decimal(1),
-        proportional=data.proportional,
+        proportional=proportional,
     )
     if outcome.outcome == "rescind":  # art. 32 para. 1 applies art. 16's limits; checked before anything is written
-        window = rules.rescission_window(formed_on=formed_on(policy), learned_on=data.learned_on, on=today)
+        window = rules.rescission_window(
+            formed_on=formed_on(policy), learned_on=max(learned_on, formed_on(policy)), on=today
+        )
         if not window.allowed:
             raise Conflict(
                 "Rescission is no longer possible", "已超过解除合同的期限", code=f"rescission_{window.reason}"
             )
-    payload = {"person_id": data.person_id, "stated_age": stated_age, "true_age": true_age, "evidence": data.evidence}
-    row = open_request(ctx, policy, ServicingItem.AGE_CORRECTION, channel, payload)
-    result: dict[str, Any] = {**payload, "outcome": outcome.outcome, "amount": str(outcome.amount)}
+    return AgePlan(insured, stated_age, true_age, stated_sex, true_sex, outcome)
+
+
+def apply_age_correction(ctx: ServiceContext, policy: Policy, plan: AgePlan, row: ServiceRequest) -> dict[str, Any]:
+    """Carry out an :class:`AgePlan` under the request ``row``: rescind and pay the cash value (less any loan); or
+    refund the excess premium; or put the difference due today (an extra instalment, collected like any premium)
+    or proportion the cover; the premium follows the true age (and sex) on the unpaid instalments."""
+    today = ctx.clock.today()
+    insured, outcome = plan.insured, plan.outcome
+    stated = insured.annual_premium
+    result: dict[str, Any] = {"outcome": outcome.outcome, "amount": str(outcome.amount)}
     if outcome.outcome == "rescind":
         value = cash_value(ctx.session, policy, today)
         deducted = loans.settle_from_benefit(ctx.session, policy.id, value, today, source="age_rescission")
@@ -543,32 +617,59 @@ def correct_age(
                 details={"service_request_id": row.id, "basis": "Insurance Law art. 32"},
             )
         end_policy(ctx, policy, status="terminated", reason="rescinded_age")
-        result["cash_value"] = str(value)
+        result |= {"cash_value": str(value), "loan_deducted": str(deducted)}
     elif outcome.outcome in ("refund", "extra_premium", "proportional_cover"):
         if outcome.outcome == "refund":
-            loans.pay_to_registered_account(
+            result["refund_payment_id"] = loans.pay_to_registered_account(
                 ctx,
                 policy,
                 kind="premium_refund",
                 key=f"age-refund-{row.id}",
                 amount=outcome.amount,
                 details={"service_request_id": row.id, "basis": "Insurance Law art. 32 para. 3"},
-            )
-        if outcome.outcome == "extra_premium":
-            result["premium_to_collect"] = str(outcome.amount)
+            ).id
         ratio = outcome.new_annual_premium / stated if stated else Decimal(1)
+        result["annual_premium_before"] = str(stated)
         premiums.restandard(insured, to_decimal((insured.standard_premium or stated) * ratio))
+        result["sum_assured_before"] = str(insured.sum_assured)
         insured.sum_assured = outcome.new_sum_assured
         result |= replan_amounts(ctx, policy, policy.frequency)
-        result["sum_assured_after"] = str(insured.sum_assured)
-    finish(ctx, policy, row, result)
-    return row
+        result |= {"sum_assured_after": str(insured.sum_assured), "annual_premium_after": str(insured.annual_premium)}
+        if (
+            outcome.outcome == "extra_premium"
+        ):  # the difference for the years paid, due today (after the replan, which would reset it)
+            seq = int(
+                ctx.session.scalar(select(func.max(Instalment.seq)).where(Instalment.policy_id == policy.id)) or 0
+            )
+            ctx.session.add(Instalment(policy_id=policy.id, seq=seq + 1, due_date=today, amount=outcome.amount))
+            ctx.session.flush()
+            result |= {"premium_to_collect": str(outcome.amount), "extra_instalment": seq + 1}
+    if outcome.outcome not in ("rescind", "kept"):  # a kept contract stands as written
+        _restate_age(policy, insured.person_id, plan.true_age)
+    return result
+
+
+def _restate_age(policy: Policy, person_id: int, age: int) -> None:
+    """The quote keeps the insured's age at issue: after a correction it is the true one (a later correction
+    starts from it)."""
+    quote = dict(policy.details.get("quote", {}))
+    members = [{**m, "age": age} if int(m["person_id"]) == person_id else m for m in quote.get("members", [])]
+    policy.details = {**policy.details, "quote": {**quote, "members": members}}
 
 
 def _age_ratio(
-    engine: ProductEngine, policy: Policy, product: Product, person_id: int, stated: int, true: int, sex: str
+    engine: ProductEngine,
+    policy: Policy,
+    product: Product,
+    person_id: int,
+    stated: int,
+    true: int,
+    sex: str,
+    *,
+    stated_sex: str | None = None,
 ) -> Decimal:
-    """Premium at the true age ÷ premium at the stated age, same product terms (rate table or the pricer)."""
+    """Premium at the true age (and sex) ÷ premium at the stated age (and sex), same product terms (rate table —
+    priced by age band only — or the pricer, whose tables differ by sex)."""
     pricing = product.pricing
     if isinstance(pricing, RateTablePricing):
 
@@ -588,7 +689,7 @@ def _age_ratio(
     ages = np.array([stated, true], dtype=np.int64)
     points = Points(
         issue_age=ages,
-        sex=np.array([sex, sex]),
+        sex=np.array([stated_sex or sex, sex]),
         payment_term=np.array([policy.payment_term] * 2, dtype=np.int64),
         cover_years=np.array([cover, max(true_cover, 1)], dtype=np.int64),
         payout_age=np.array([payout, payout], dtype=np.int64),

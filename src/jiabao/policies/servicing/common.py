@@ -144,9 +144,16 @@ def open_request(
 
 
 def finish(
-    ctx: ServiceContext, policy: Policy, row: ServiceRequest, result: dict[str, Any], *, status: str = "completed"
+    ctx: ServiceContext,
+    policy: Policy,
+    row: ServiceRequest,
+    result: dict[str, Any],
+    *,
+    status: str = "completed",
+    note_zh: str = "",
 ) -> None:
-    """Completed (or rejected) now; audited; the policyholder gets a message when it was completed."""
+    """Completed (or rejected) now; audited; the policyholder gets a message when it was completed (``note_zh``:
+    what it changed, e.g. the effect on the premium or the cover, added to the message)."""
     row.status, row.completed_at, row.result = status, ctx.now(), result
     policy.updated_at = ctx.now()
     ctx.session.flush()
@@ -154,12 +161,17 @@ def finish(
         f"servicing.{row.kind}", "policy", policy.id, {"request_id": row.id, "channel": row.channel, "status": status}
     )
     if status == "completed":
-        _message(ctx, policy, row)
+        _message(ctx, policy, row, note_zh)
 
 
-def _message(ctx: ServiceContext, policy: Policy, row: ServiceRequest) -> None:
+def _message(ctx: ServiceContext, policy: Policy, row: ServiceRequest, note_zh: str = "") -> None:
     """An SMS to the policyholder (masked data only; the worker looks the number up when it sends)."""
     label = SERVICING_ITEMS[ServicingItem(row.kind)].label_zh
+    message(ctx, policy, f"您的保单{policy.policy_no}的{label}已办理完成（受理号{row.id}）。{note_zh}")
+
+
+def message(ctx: ServiceContext, policy: Policy, text_zh: str) -> None:
+    """An SMS to the policyholder: ``text_zh`` between the brand and the fraud warning (masked data only)."""
     enqueue(
         ctx.session,
         topic="sms",
@@ -168,8 +180,7 @@ def _message(ctx: ServiceContext, policy: Policy, row: ServiceRequest) -> None:
             "kind": "servicing_completed",
             "person_id": policy.policyholder_person_id,
             "subject": None,
-            "body": f"【家保】您的保单{policy.policy_no}的{label}已办理完成（受理号{row.id}）。"
-            "如非本人操作，请致电95xxx。",
+            "body": f"【家保】{text_zh}如非本人操作，请致电95xxx。",
             "policy_no": policy.policy_no,
         },
     )

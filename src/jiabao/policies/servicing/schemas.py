@@ -235,6 +235,26 @@ class AgeCorrectionIn(_CounterBody):
     evidence: str = Field(min_length=1, max_length=120)
 
 
+class IdNumberCorrectionIn(_CounterBody):
+    """证件号码更正 of a policyholder or insured (resident ID, GB 11643-1999), with uploaded evidence (the ids of
+    documents uploaded to the household). Reviewed in the back office by someone other than who accepted it."""
+
+    kind: Literal["id_number_correction"]
+    person_id: int
+    id_number: str = Field(min_length=1, max_length=40)
+    document_ids: list[int] = Field(min_length=1, max_length=5)
+
+
+class IdCorrectionDecisionIn(_Body):
+    """The reviewer's decision on an ID-number correction: approve or refuse, with a reason; ``proportional``
+    (art. 32 para. 2): when the premium paid was too low, reduce the sum assured in proportion instead of
+    collecting the difference."""
+
+    approve: bool
+    reason: str = Field(min_length=1, max_length=200)
+    proportional: bool = False
+
+
 class RenewalIn(_CounterBody):
     """续保 of a one-year product for the next year."""
 
@@ -261,6 +281,7 @@ ServiceRequestIn = Annotated[
     | LossReportIn
     | RescissionIn
     | AgeCorrectionIn
+    | IdNumberCorrectionIn
     | RenewalIn,
     Field(discriminator="kind"),
 ]
@@ -279,6 +300,7 @@ COUNTER_CHECKED = (
     LossReportIn,
     RescissionIn,
     AgeCorrectionIn,
+    IdNumberCorrectionIn,
     RenewalIn,
 )
 

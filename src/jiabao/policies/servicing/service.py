@@ -28,7 +28,7 @@ from jiabao.policies.common.models import Policy, ServiceRequest
 from jiabao.policies.rules.calendar import Deadline, SlaKind, add_working_days
 from jiabao.policies.rules.servicing import SERVICING_ITEMS, Channel, ServicingItem
 from jiabao.policies.rules.servicing import online_share as share_of
-from jiabao.policies.servicing import alterations, loans, payouts, renewal
+from jiabao.policies.servicing import alterations, id_correction, loans, payouts, renewal
 from jiabao.policies.servicing.changes import change_beneficiary, change_contact, change_payment_account
 from jiabao.policies.servicing.common import (
     LIVE,
@@ -50,7 +50,9 @@ from jiabao.policies.servicing.schemas import (
     BeneficiaryChangeIn,
     ContactIn,
     FamilyChangeOut,
+    IdCorrectionDecisionIn,
     IdentityIn,
+    IdNumberCorrectionIn,
     KindShare,
     LoanRepaymentIn,
     LossReportIn,
@@ -204,9 +206,18 @@ def _menu(
             return alterations.rescind(ctx, policy, overview, channel, request)
         case AgeCorrectionIn():
             return alterations.correct_age(ctx, engine, policy, overview, channel, request)
+        case IdNumberCorrectionIn():
+            return id_correction.request_correction(ctx, policy, overview, channel, request)
         case RenewalIn():
             return renewal.renew(ctx, engine, policy, overview, channel, request)
     raise AssertionError(f"unhandled servicing kind {request.kind}")
+
+
+def decide_id_correction(
+    ctx: ServiceContext, engine: ProductEngine, request_id: int, data: IdCorrectionDecisionIn
+) -> ServiceRequestOut:
+    """The back office's decision on an ID-number correction (four eyes; see ``id_correction``)."""
+    return _out(id_correction.decide(ctx, engine, request_id, data), ctx.clock.today())
 
 
 def add_member_questionnaire(
