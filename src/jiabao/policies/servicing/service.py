@@ -260,6 +260,10 @@ def _labels(kind: str) -> tuple[str, str]:
     return kind, kind
 
 
+def out(row: ServiceRequest, today: date) -> ServiceRequestOut:
+    return _out(row, today)
+
+
 def _out(row: ServiceRequest, today: date) -> ServiceRequestOut:
     start = received_on(row)
     done = row.completed_at.astimezone(CHINA_TZ).date() if row.completed_at else None
