@@ -27,6 +27,7 @@ from jiabao.web import (
     claim_staff_pages,
     claim_workflow_pages,
     family_application_pages,
+    holder_pages,
     home_pages,
     ledger_pages,
     pages,
@@ -72,6 +73,7 @@ PAGE_MODULES = (
     account_pages,
     home_pages,
     servicing_menu_pages,
+    holder_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

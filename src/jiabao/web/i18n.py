@@ -9,6 +9,7 @@ from jiabao.web.i18n_advice import ADVICE_TEXTS
 from jiabao.web.i18n_claims import CLAIM_TEXTS
 from jiabao.web.i18n_cover import COVER_TEXTS
 from jiabao.web.i18n_experience import EXPERIENCE_TEXTS
+from jiabao.web.i18n_holder import HOLDER_TEXTS
 from jiabao.web.i18n_ledger import LEDGER_TEXTS
 from jiabao.web.i18n_partners import PARTNER_TEXTS
 from jiabao.web.i18n_policies import POLICY_TEXTS
@@ -305,6 +306,7 @@ TEXTS.update(EXPERIENCE_TEXTS)
 TEXTS.update(PARTNER_TEXTS)
 TEXTS.update(ACCESS_TEXTS)
 TEXTS.update(SERVICING_MENU_TEXTS)
+TEXTS.update(HOLDER_TEXTS)
 
 
 def translator(language: str) -> Callable[[str], str]:

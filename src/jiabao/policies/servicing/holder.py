@@ -95,8 +95,10 @@ def interest(new: MemberOut, insured: MemberOut) -> fit.InsuredRelation:
     except that a member recorded as "other" (其他) to the head is not presumed to support anyone: between them
     and another member there is no interest without the insured's consent."""
     relation = confirmation.relation(new, insured)
-    if relation is fit.InsuredRelation.SUPPORTED_RELATIVE and Relationship.OTHER in (new.relationship,
-                                                                                     insured.relationship):
+    if relation is fit.InsuredRelation.SUPPORTED_RELATIVE and Relationship.OTHER in (
+        new.relationship,
+        insured.relationship,
+    ):
         return fit.InsuredRelation.OTHER
     return relation
 
@@ -207,9 +209,7 @@ def _load(ctx: ServiceContext, policy_id: int) -> tuple[Policy, HouseholdOut]:
     return policy, overview
 
 
-def request_change(
-    ctx: ServiceContext, engine: ProductEngine, policy_id: int, data: HolderChangeIn
-) -> ServiceRequest:
+def request_change(ctx: ServiceContext, engine: ProductEngine, policy_id: int, data: HolderChangeIn) -> ServiceRequest:
     """The current policyholder asks; the request waits for the new policyholder's consent (nothing changes yet)."""
     channel = _role(ctx)
     policy, overview = _load(ctx, policy_id)
@@ -245,9 +245,10 @@ def request_change(
          "channel": channel.value, "expires_on": expires.isoformat()},
     )  # fmt: skip
     members = _members(overview)
+    asker = members[policy.policyholder_person_id].name
     _sms(ctx, data.new_holder_person_id, policy,
-         f"【家保】{members[policy.policyholder_person_id].name}申请将保单{policy.policy_no}"
-         f"的投保人变更为您，请于{expires.isoformat()}前登录家保确认（受理号{row.id}）。逾期未确认的申请自动失效。")  # fmt: skip
+         f"【家保】{asker}申请将保单{policy.policy_no}的投保人变更为您，请于{expires.isoformat()}前登录家保确认"
+         f"（受理号{row.id}）。逾期未确认的申请自动失效。")  # fmt: skip
     return row
 
 
@@ -266,9 +267,7 @@ def _awaiting(ctx: ServiceContext, policy_id: int) -> tuple[Policy, HouseholdOut
     return policy, overview, row
 
 
-def consent(
-    ctx: ServiceContext, engine: ProductEngine, policy_id: int, data: HolderConsentIn
-) -> ServiceRequest:
+def consent(ctx: ServiceContext, engine: ProductEngine, policy_id: int, data: HolderConsentIn) -> ServiceRequest:
     """The new policyholder consents: the change takes effect now (module docstring)."""
     channel = _role(ctx)
     policy, overview, row = _awaiting(ctx, policy_id)
@@ -378,8 +377,10 @@ def decline(ctx: ServiceContext, policy_id: int) -> ServiceRequest:
 def expire(ctx: ServiceContext, as_of: date) -> int:
     """The daily job: every request still waiting after its consent period is marked expired (status
     ``expired``; the policy was never changed). Returns how many."""
-    stmt = select(ServiceRequest, Policy).join(Policy, Policy.id == ServiceRequest.policy_id).where(
-        ServiceRequest.kind == KIND, ServiceRequest.status == AWAITING
+    stmt = (
+        select(ServiceRequest, Policy)
+        .join(Policy, Policy.id == ServiceRequest.policy_id)
+        .where(ServiceRequest.kind == KIND, ServiceRequest.status == AWAITING)
     )
     count = 0
     for row, policy in ctx.session.execute(stmt).all():

@@ -103,7 +103,8 @@ def _holder_changes(ctx: ServiceContext, person_id: int, held: set[int]) -> list
     return [
         r.Change(request.policy_id, _day(request.completed_at or request.requested_at), "policyholder")
         for request in ctx.session.scalars(stmt)
-        if request.policy_id in held or person_id in (request.payload.get("from_person_id"), request.payload.get("to_person_id"))
+        if request.policy_id in held
+        or person_id in (request.payload.get("from_person_id"), request.payload.get("to_person_id"))
     ]
 
 

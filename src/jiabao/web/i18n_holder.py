@@ -1,0 +1,101 @@
+"""Page texts of family-level servicing (issue 12 item 4): the family-wide change and the change of policyholder
+(变更投保人). Simplified Chinese first, then English."""
+
+from __future__ import annotations
+
+HOLDER_TEXTS: dict[str, tuple[str, str]] = {
+    "svc.status.awaiting_consent": ("待新投保人确认", "Awaiting the new policyholder's consent"),
+    "svc.status.expired": ("已过期失效", "Expired"),
+    "scr.occasion.policyholder_change": ("变更投保人", "Change of policyholder"),
+    "household.family_change": ("全家统一变更", "Change for the whole family"),
+    "household.holder_pending": ("待您确认的变更投保人申请", "Changes of policyholder waiting for your consent"),
+    "household.holder_open": ("去确认", "Review"),
+    "svc.holder_link": ("变更投保人", "Change of policyholder"),
+    # the family-wide change
+    "fch.title": ("全家统一变更", "Change for the whole family"),
+    "fch.intro": (
+        "一次申请即可变更全家各保单的通讯地址、手机号码或缴费账户：全部成功才生效，任何一项有误则都不变更。",
+        "Change the address, a mobile or the payment account on every family policy in one request: all or nothing.",
+    ),
+    "fch.policies": ("将涉及的保单", "Policies this touches"),
+    "fch.holder": ("投保人", "Policyholder"),
+    "fch.effect": ("本次是否变更", "Changed by this request"),
+    "fch.will_change": ("将变更", "Will change"),
+    "fch.will_skip": ("不变更（须由该投保人本人或其授权代办人申请）", "Skipped (its holder or their proxy must ask)"),
+    "fch.skip_note": (
+        "其他成年家庭成员作为投保人的保单，其变更须由本人申请（《保险法》第二十条）；已授权您代办保全的除外。",
+        "Contracts other adults hold are changed at their request (Insurance Law art. 20), unless they authorised you.",
+    ),
+    "fch.form": ("填写变更内容", "What to change"),
+    "fch.what": ("变更项目", "Change"),
+    "fch.kind.address": ("通讯地址", "Correspondence address"),
+    "fch.kind.contact_details": ("手机号码", "Mobile number"),
+    "fch.kind.payment_account": ("缴费账户", "Payment account"),
+    "fch.address": ("新的通讯地址", "New address"),
+    "fch.phone": ("新的手机号码", "New mobile number"),
+    "fch.whose_phone": ("变更谁的手机号码", "Whose mobile"),
+    "fch.account": ("新的缴费银行卡号（须为投保人本人账户）", "New bank card (the policyholder's own)"),
+    "fch.debit": ("本人授权从该账户扣缴续期保费", "I authorise the premium debit from this account"),
+    "fch.all_or_nothing": (
+        "提交后将逐张保单办理并以短信通知投保人。",
+        "Each policy is changed and its holder told by SMS.",
+    ),
+    "fch.submit": ("提交全家变更", "Submit for the family"),
+    "fch.done": ("已办理完成：", "Done:"),
+    "fch.skipped": ("以下保单未变更：", "Not changed:"),
+    # the change of policyholder
+    "hch.title": ("变更投保人", "Change of policyholder"),
+    "hch.current": ("现投保人", "Current policyholder"),
+    "hch.intro": (
+        "由现投保人申请、新投保人本人确认后生效；此后的续期保费由新投保人缴纳，保单现金价值仍属于本保单。",
+        "The current holder asks and the new holder consents; later premiums are then the new holder's.",
+    ),
+    "hch.rule.adult": (
+        "新投保人须为本家庭年满18周岁、具有完全民事行为能力的成员。",
+        "The new policyholder is an adult member of the family with full civil capacity.",
+    ),
+    "hch.rule.interest": (
+        "新投保人须对被保险人具有保险利益（本人、配偶、子女、父母或有抚养赡养关系的家庭成员），否则须经被保险人同意（《保险法》第三十一条）。",
+        "The new holder has an insurable interest in each insured, or the insured consents (Insurance Law art. 31).",
+    ),
+    "hch.rule.death": (
+        "含身故保障的保单，转让须经被保险人书面同意；未成年人由其父母或监护人同意（《保险法》第三十四条）。",
+        "A contract with death cover is transferred only with the insured's written consent (art. 34).",
+    ),
+    "hch.rule.loan": ("保单有未还清的保单贷款时，请先还清贷款。", "Repay any policy loan first."),
+    "hch.rule.beneficiary": (
+        "原受益人指定继续有效；今后变更受益人须经被保险人同意（《保险法》第三十九条、第四十一条）。",
+        "The beneficiaries stay as designated; a later change needs the insured's consent (arts. 39, 41).",
+    ),
+    "hch.pending": ("待确认的申请", "Request waiting for consent"),
+    "hch.from": ("现投保人", "From"),
+    "hch.to": ("新投保人", "To"),
+    "hch.expires": ("确认截止日", "Consent by"),
+    "hch.expired": ("该申请已过期失效，请重新申请。", "This request has expired; please ask again."),
+    "hch.consent_intro": (
+        "请确认您同意成为本保单的投保人，并提供续期保费的扣款账户。",
+        "Confirm that you agree to hold this policy and give the account for later premiums.",
+    ),
+    "hch.capacity": ("本人已年满18周岁，具有完全民事行为能力", "I am 18 or over with full civil capacity"),
+    "hch.use_family_account": ("使用家庭缴费账户", "Use the family payment account"),
+    "hch.account": ("本人的银行卡号", "Your bank card"),
+    "hch.identity_new": ("已核验新投保人本人有效身份证件", "The new policyholder's identity document was verified"),
+    "hch.consent": ("同意成为投保人", "I consent"),
+    "hch.decline": ("拒绝", "Decline"),
+    "hch.withdraw": ("撤回申请", "Withdraw"),
+    "hch.waiting": ("已提交，等待新投保人本人确认。", "Sent: waiting for the new policyholder to consent."),
+    "hch.request": ("申请变更投保人", "Ask to change the policyholder"),
+    "hch.new_holder": ("新投保人", "New policyholder"),
+    "hch.insured_consents": ("被保险人书面同意", "The insureds' written consent"),
+    "hch.insured_consent": ("已取得被保险人书面同意：", "Written consent obtained from "),
+    "hch.insured_consent_note": (
+        "未成年被保险人由其父母或监护人代为同意；作为申请双方之一的被保险人无需另行同意。",
+        "A minor's consent is given by the parent or guardian; an insured who is a party need not consent again.",
+    ),
+    "hch.expiry_note": ("新投保人须在以下天数内确认，逾期申请自动失效：", "The new holder must consent within "),
+    "hch.days": ("天", " days, or the request expires"),
+    "hch.submit": ("提交申请", "Submit"),
+    "hch.done.asked": ("已提交，等待新投保人确认。", "Sent: waiting for the new policyholder's consent."),
+    "hch.done.consented": ("变更投保人已办理完成，双方将收到短信通知。", "Done: both parties are told by SMS."),
+    "hch.done.declined": ("申请已撤回或被拒绝，保单未作变更。", "Withdrawn or declined: the policy is unchanged."),
+}
