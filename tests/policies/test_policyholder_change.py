@@ -54,10 +54,10 @@ class Home:
     spouse_headers: dict[str, str]
 
 
-def _user(runtime: Runtime, username: str, person_id: int) -> None:
+def _user(runtime: Runtime, username: str, person_id: int, name: str) -> None:
     with unit_of_work(runtime.sessions) as session:
         identity.create_user(session, username=username, password=PASSWORD, role=Role.CUSTOMER,
-                             display_name=username, now=runtime.clock.now(), person_id=person_id)  # fmt: skip
+                             display_name=name, now=runtime.clock.now(), person_id=person_id)  # fmt: skip
 
 
 def _home(client: TestClient, runtime: Runtime, *, frequency: str = "monthly") -> Home:
@@ -71,7 +71,7 @@ def _home(client: TestClient, runtime: Runtime, *, frequency: str = "monthly") -
         client, home.id, home.headers, "family_ci", [(home.head, "300000"), (home.spouse, "300000")],
         payment_term=20, coverage=30, frequency=frequency,
     )  # fmt: skip  # critical illness with death cover (product_lines: ci, death); issued 26 Nov 2026
-    _user(runtime, "lina", home.spouse)
+    _user(runtime, "lina", home.spouse, "李娜")
     return Home(home.id, home.head, home.spouse, home.child, grown, lodger, policy, home.headers,
                 token_for(client, "lina"))  # fmt: skip
 
@@ -259,7 +259,6 @@ def test_frequent_changes_of_policyholder_open_an_aml_case_for_both_parties(
     """Three changes of policyholder within a year (CIRC 2007 red flag "frequent changes"): a suspicious case for
     review for each party — the old holder too, who no longer holds the policy."""
     home = _home(client, runtime, frequency="annual")
-    _user(runtime, "zhang_jr", home.grown)  # not used to consent: the parties are the spouses
     parties = [(home.headers, home.spouse_headers, home.spouse), (home.spouse_headers, home.headers, home.head),
                (home.headers, home.spouse_headers, home.spouse)]  # fmt: skip
     for i, (asker, consenter, to) in enumerate(parties):
