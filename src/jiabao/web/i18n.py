@@ -18,8 +18,6 @@ from pathlib import Path
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from jiabao.web.i18n_holder import HOLDER_TEXTS
-
 log = logging.getLogger(__name__)
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -31,7 +29,6 @@ LOCALES = ("zh_CN", "en")  # the first is the source language (Chinese first)
 # ``TEXTS.update(<BRANCH>_TEXTS)`` below. Looked up after the catalogs. Empty on main: the integrator runs
 # ``python -m jiabao.web.catalog absorb jiabao.web.i18n_<branch>`` and then deletes the module and both lines.
 TEXTS: dict[str, tuple[str, str]] = {}
-TEXTS.update(HOLDER_TEXTS)
 
 MISSING: set[str] = set()  # keys looked up and found nowhere since start (the page tests assert it stays empty)
 
