@@ -27,6 +27,7 @@ from jiabao.web import (
     claim_staff_pages,
     claim_workflow_pages,
     family_application_pages,
+    holder_pages,
     home_pages,
     id_correction_pages,
     ledger_pages,
@@ -74,6 +75,7 @@ PAGE_MODULES = (
     home_pages,
     servicing_menu_pages,
     id_correction_pages,
+    holder_pages,
 )
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

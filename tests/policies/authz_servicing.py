@@ -21,8 +21,14 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/servicing/quality"): {"service", "admin", "auditor", "actuary"},
     ("POST", "/api/v1/servicing/benefit-payments"): {"admin"},
     ("POST", "/api/v1/households/{household_id}/service-requests"): _WRITE_OWN,
+    ("POST", "/api/v1/policies/{policy_id}/policyholder-change"): {"customer", "service", "admin"},
+    ("POST", "/api/v1/policies/{policy_id}/policyholder-change/consent"): {"customer", "service", "admin"},
+    ("POST", "/api/v1/policies/{policy_id}/policyholder-change/decline"): {"customer", "service", "admin"},
+    ("POST", "/api/v1/servicing/policyholder-changes/expire"): {"admin"},
 }
 BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/policies/{policy_id}/policyholder-change"): {"new_holder_person_id": 1},
+    ("POST", "/api/v1/policies/{policy_id}/policyholder-change/consent"): {"capacity_declared": True},
     ("POST", "/api/v1/policies/{policy_id}/service-requests"): {"kind": "contact_details", "phone": "13912345678"},
     ("POST", "/api/v1/households/{household_id}/service-requests"): {
         "kind": "address",

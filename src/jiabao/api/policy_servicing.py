@@ -14,7 +14,7 @@ from jiabao.claims import evidence
 from jiabao.core.auth import Role
 from jiabao.db.context import ServiceContext
 from jiabao.policies.common import views
-from jiabao.policies.servicing import id_correction, loans, payouts, quality
+from jiabao.policies.servicing import holder, id_correction, loans, payouts, quality
 from jiabao.policies.servicing import service as servicing
 from jiabao.policies.servicing.loans import LoanTerms
 from jiabao.policies.servicing.quality import QualityOut
@@ -22,6 +22,8 @@ from jiabao.policies.servicing.schemas import (
     FamilyChangeIn,
     FamilyChangeOut,
     IdCorrectionDecisionIn,
+    HolderChangeIn,
+    HolderConsentIn,
     OnlineShareOut,
     ServiceRequestIn,
     ServiceRequestOut,
@@ -105,6 +107,37 @@ def submit_family(
     return servicing.submit_family(
         ctx, runtime.products, runtime.knowledge.get(), household_id, data, holder_person_id=holder
     )
+
+
+@router.post("/policies/{policy_id}/policyholder-change", operation_id="policyholder_change_request", status_code=201)
+def policyholder_change(request: Request, ctx: Writer, policy_id: int, data: HolderChangeIn) -> ServiceRequestOut:
+    """变更投保人, asked by the current policyholder (online, or at a counter with ``identity_verified`` and
+    ``customer_confirmed``): the new policyholder (an adult member with an insurable interest) and the insureds whose
+    written consent is recorded (death cover, Insurance Law art. 34 para. 2). Refused while a policy loan is
+    outstanding. The request then waits for the new policyholder's consent (status ``awaiting_consent``)."""
+    row = holder.request_change(ctx, runtime_of(request).products, policy_id, data)
+    return servicing.out(row, ctx.clock.today())
+
+
+@router.post("/policies/{policy_id}/policyholder-change/consent", operation_id="policyholder_change_consent")
+def policyholder_consent(request: Request, ctx: Writer, policy_id: int, data: HolderConsentIn) -> ServiceRequestOut:
+    """The new policyholder consents (their own log-in, or a counter with their identity verified), declares full
+    civil capacity and gives the premium account (their card with the debit authorisation, or the family payment
+    account): the change takes effect. A request past its consent period is refused (409 ``holder_change_expired``)."""
+    row = holder.consent(ctx, runtime_of(request).products, policy_id, data)
+    return servicing.out(row, ctx.clock.today())
+
+
+@router.post("/policies/{policy_id}/policyholder-change/decline", operation_id="policyholder_change_decline")
+def policyholder_decline(ctx: Writer, policy_id: int) -> ServiceRequestOut:
+    """Either party withdraws or declines the waiting change of policyholder; the policy is unchanged."""
+    return servicing.out(holder.decline(ctx, policy_id), ctx.clock.today())
+
+
+@router.post("/servicing/policyholder-changes/expire", operation_id="policyholder_change_expire")
+def policyholder_expire(ctx: Jobs, as_of: date | None = None) -> dict[str, Any]:
+    """The daily job (admin): changes of policyholder not consented within their period are marked expired."""
+    return {"expired": holder.expire(ctx, as_of or ctx.clock.today())}
 
 
 @router.get("/policies/{policy_id}/service-requests", operation_id="service_requests_list")

@@ -19,7 +19,7 @@ from jiabao.core.errors import FieldProblem, JiabaoError, PermissionDenied
 from jiabao.db.context import ServiceContext
 from jiabao.policies.common import views
 from jiabao.policies.rules.servicing import SERVICING_ITEMS, ServicingItem
-from jiabao.policies.servicing import loans, quality
+from jiabao.policies.servicing import holder, loans, quality
 from jiabao.policies.servicing import service as servicing
 from jiabao.policies.servicing.loans import LoanTerms
 from jiabao.policies.servicing.schemas import REQUEST_ADAPTER
@@ -186,4 +186,7 @@ def quality_page(request: Request, ctx: PageCtx, from_date: str = "", to_date: s
 def household_requests(request: Request, ctx: PageCtx, household_id: int) -> Response:
     """The family home's list of servicing requests and their status (loaded into the household page)."""
     rows = servicing.household_requests(ctx, household_id)
-    return render(request, "partials/household_requests.html", ctx.principal, rows=rows)
+    me = ctx.principal.person_id
+    pending = [p for p in holder.pending_for(ctx, household_id, me) if p["mine_to_consent"] and not p["expired"]]
+    return render(request, "partials/household_requests.html", ctx.principal, rows=rows, pending=pending,
+                  household_id=household_id)  # fmt: skip

@@ -51,6 +51,8 @@ class ServicingItem(StrEnum):
     RESCISSION = "rescission"  # 解除合同（未如实告知）
     AGE_CORRECTION = "age_correction"  # 年龄更正
     ID_NUMBER = "id_number_correction"  # 证件号码更正
+    # issue 12 item 4
+    POLICYHOLDER = "policyholder"  # 变更投保人 (within the family, both parties consenting)
 
 
 class Channel(StrEnum):
@@ -76,8 +78,22 @@ class ItemRule:
 
 _STD = (SlaKind.SERVICING_ACCEPT, SlaKind.SERVICING_INCOMPLETE_NOTICE, SlaKind.SERVICING_COMPLETE)
 _ID = "identity_verification"
+HOLDER_CHANGE_CONSENT_DAYS = 15
+"""A change of policyholder waits this many calendar days for the new policyholder's consent, then expires (ours,
+configurable here: the law sets no period; 15 days matches the cooling-off practice customers know)."""
 
 SERVICING_ITEMS: dict[ServicingItem, ItemRule] = {
+    ServicingItem.POLICYHOLDER: ItemRule(
+        "变更投保人",
+        "Change of policyholder",
+        True,
+        True,
+        ("current_holder_request", "new_holder_consent", "insured_consent_death_cover", "debit_authorisation"),
+        (_ID, "new_holder_identity", "own_account"),
+        False,
+        False,
+        _STD,
+    ),
     ServicingItem.CONTACT_DETAILS: ItemRule(
         "联系方式变更", "Contact details", True, True, (), (_ID,), False, False, _STD
     ),

@@ -306,3 +306,23 @@ COUNTER_CHECKED = (
 
 FamilyChangeIn = Annotated[ContactIn | PaymentAccountIn | AddressIn, Field(discriminator="kind")]
 """What a family may change on all its policies at once (issue 12 item 4)."""
+
+
+class HolderChangeIn(_CounterBody):
+    """变更投保人, asked by the current policyholder (online from their own log-in, or at a counter with their
+    identity verified): the family member who is to hold the contract, and the insureds whose written consent to
+    the transfer is recorded (Insurance Law art. 34 para. 2; a minor's by the parent or guardian)."""
+
+    new_holder_person_id: int = Field(ge=1, le=2**63 - 1)
+    insured_consents: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(default_factory=list, max_length=20)
+
+
+class HolderConsentIn(_CounterBody):
+    """The new policyholder's consent (from their own log-in, or at a counter with their identity verified): their
+    declaration of full civil capacity, and the account later premiums come from — their own card with the debit
+    authorisation, or the family payment account when the household has one."""
+
+    capacity_declared: bool = False
+    use_family_account: bool = False
+    account: str | None = Field(default=None, max_length=30)
+    debit_authorised: bool = False

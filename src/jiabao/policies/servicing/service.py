@@ -21,6 +21,7 @@ from jiabao.core.auth import Role
 from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import PermissionDenied, invalid
 from jiabao.db.context import ServiceContext
+from jiabao.family import proxies as family_proxies
 from jiabao.family import service as family
 from jiabao.family.schemas import HouseholdOut
 from jiabao.policies.common import views
@@ -162,6 +163,32 @@ def submit_family(
     return FamilyChangeOut(requests=done, skipped=skipped)
 
 
+def family_preview(ctx: ServiceContext, household_id: int) -> list[dict[str, object]]:
+    """What a family-wide change would touch, for the page before it is sent: every live policy with its holder and
+    whether the caller may change it (their own, staff, or under an active servicing proxy) — the same split as
+    :func:`submit_family`, worked out without acting (no proxy act is recorded until the request is made)."""
+    overview = family.get_overview(ctx, household_id)
+    names = {m.person_id: m.name for m in overview.members + overview.former_members}
+    stmt = (
+        select(Policy.id, Policy.policy_no, Policy.policyholder_person_id, Policy.product_code)
+        .where(Policy.household_id == household_id, Policy.status.in_(sorted(LIVE)))
+        .order_by(Policy.id)
+    )
+    acting_for: set[int] = set()
+    if ctx.principal.role is Role.CUSTOMER:
+        acting_for = {
+            p.principal_person_id
+            for p in family_proxies.list_for_household(ctx, household_id)
+            if p.active and "servicing" in p.scope and p.proxy_person_id == ctx.principal.person_id
+        }
+    out: list[dict[str, object]] = []
+    for policy_id, policy_no, holder, product in ctx.session.execute(stmt):
+        mine = ctx.principal.role is not Role.CUSTOMER or holder == ctx.principal.person_id or holder in acting_for
+        out.append({"policy_id": policy_id, "policy_no": policy_no, "product_code": product,
+                    "holder_person_id": holder, "holder_name": names.get(holder, ""), "changes": mine})  # fmt: skip
+    return out
+
+
 def _may_service(ctx: ServiceContext, household_id: int, holder: int) -> bool:
     try:
         return may_service(ctx, household_id, holder)
@@ -269,6 +296,10 @@ def _labels(kind: str) -> tuple[str, str]:
         rule = SERVICING_ITEMS[ServicingItem(kind)]
         return rule.label_zh, rule.label_en
     return kind, kind
+
+
+def out(row: ServiceRequest, today: date) -> ServiceRequestOut:
+    return _out(row, today)
 
 
 def _out(row: ServiceRequest, today: date) -> ServiceRequestOut:

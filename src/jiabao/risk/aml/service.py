@@ -17,7 +17,7 @@ from jiabao.core.clock import CHINA_TZ
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.core.pii import mask_name
 from jiabao.db.context import ServiceContext
-from jiabao.family.models import Person
+from jiabao.family.models import Member, Person
 from jiabao.policies.application.models import ApplicationInsured
 from jiabao.policies.common.models import BeneficiaryDesignation, Payment, Policy, ServiceRequest
 from jiabao.risk.aml import export
@@ -87,6 +87,42 @@ def _open_case(ctx: ServiceContext, key: str, **fields: Any) -> bool:
     return True
 
 
+def _holder_changes(ctx: ServiceContext, person_id: int, held: set[int]) -> list[r.Change]:
+    """Completed changes of policyholder (变更投保人) the person took part in: on a policy they hold now, or as either
+    party (``from_person_id``, ``to_person_id``: the old holder no longer holds it), dated the day it took effect."""
+    households = select(Member.household_id).where(Member.person_id == person_id)
+    stmt = (
+        select(ServiceRequest)
+        .join(Policy, Policy.id == ServiceRequest.policy_id)
+        .where(
+            Policy.household_id.in_(households),
+            ServiceRequest.kind == "policyholder",
+            ServiceRequest.status == "completed",
+        )
+    )
+    return [
+        r.Change(request.policy_id, _day(request.completed_at or request.requested_at), "policyholder")
+        for request in ctx.session.scalars(stmt)
+        if request.policy_id in held
+        or person_id in (request.payload.get("from_person_id"), request.payload.get("to_person_id"))
+    ]
+
+
+def _holder_change_parties(ctx: ServiceContext, day_from: date, day_to: date) -> set[int]:
+    """Both parties of every change of policyholder completed in the period (they are scanned even if no money
+    moved)."""
+    stmt = select(ServiceRequest.payload).where(
+        ServiceRequest.kind == "policyholder",
+        ServiceRequest.status == "completed",
+        ServiceRequest.completed_at >= _start(day_from),
+        ServiceRequest.completed_at < _start(day_to) + timedelta(days=1),
+    )
+    out: set[int] = set()
+    for payload in ctx.session.scalars(stmt):
+        out |= {int(payload[k]) for k in ("from_person_id", "to_person_id") if payload.get(k) is not None}
+    return out
+
+
 def _history(ctx: ServiceContext, person_id: int) -> r.CustomerHistory:
     policies = ctx.session.scalars(select(Policy).where(Policy.policyholder_person_id == person_id)).all()
     ids = [p.id for p in policies]
@@ -115,14 +151,7 @@ def _history(ctx: ServiceContext, person_id: int) -> r.CustomerHistory:
             )
         ):
             changes.append(r.Change(designation.policy_id, _day(designation.effective_at), "beneficiary"))
-        for request in ctx.session.scalars(
-            select(ServiceRequest).where(
-                ServiceRequest.policy_id.in_(ids),
-                ServiceRequest.kind == "policyholder",
-                ServiceRequest.status == "completed",
-            )
-        ):
-            changes.append(r.Change(request.policy_id, _day(request.requested_at), "policyholder"))
+    changes += _holder_changes(ctx, person_id, set(ids))
     return r.CustomerHistory(
         person_id=person_id,
         policies=tuple(
@@ -263,6 +292,7 @@ def scan(ctx: ServiceContext, *, day_from: date, day_to: date) -> ScanResult:
             )
         )
     )  # money movers, and policyholders who changed a beneficiary in the period
+    persons |= _holder_change_parties(ctx, day_from, day_to)  # and both parties of a change of policyholder
     for person in sorted(persons):
         for hit in r.suspicious_hits(_history(ctx, person)):
             key = f"su:{hit.rule.value}:{hit.person_id}:{','.join(str(p) for p in hit.policy_ids)}"

@@ -33,7 +33,7 @@ from jiabao.risk.screening.models import ScreeningCase, ScreeningClearance
 MATCHES_COLUMN = "screening_cases.matches"
 REVIEWERS = frozenset({Role.RISK, Role.ADMIN})
 VIEWERS = frozenset({Role.RISK, Role.ADMIN, Role.AUDITOR})
-Occasion = Literal["application", "claim_payment", "beneficiary_change", "list_change"]
+Occasion = Literal["application", "claim_payment", "beneficiary_change", "policyholder_change", "list_change"]
 
 
 class ScreeningStopped(JiabaoError):
