@@ -133,6 +133,12 @@ def _bulk_seed(runtime: Runtime, households: int, seed: int, chunk_size: int, wo
         f"({summary.chunks_skipped} already loaded, {summary.renumbered} ID numbers renumbered) in {seconds:.1f} s "
         f"({summary.rows / max(seconds, 1e-9):,.0f} rows/s)"
     )
+    if summary.households:
+        console.print(
+            f"CPU: producers {summary.producer_cpu:.1f} s "
+            f"({summary.producer_cpu / summary.households * 1000:.2f} s per 1,000 households), "
+            f"writer {summary.writer_cpu:.1f} s"
+        )
 
 
 def _print_logins(runtime: Runtime) -> None:

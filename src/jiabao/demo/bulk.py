@@ -23,6 +23,7 @@ import json
 import os
 import random
 import re
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,8 +41,10 @@ from jiabao.demo.bulk_book import COLUMNS as BOOK_COLUMNS
 from jiabao.demo.bulk_book import (
     BookPricer,
     BookRows,
+    Fen,
     IdCursor,
     Insurable,
+    Purchase,
     RawJson,
     choose_purchases,
     household_book,
@@ -127,6 +130,9 @@ class Chunk:
     policies: int
     rows: int
     priced: int = 0
+    cpu: float = 0.0
+    """CPU seconds the producer spent building the chunk (``time.process_time``: its own process's, meaningful
+    on a shared machine)."""
 
 
 @dataclass
@@ -140,6 +146,10 @@ class Summary:
     renumbered: int = 0
     stopped: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    producer_cpu: float = 0.0
+    """CPU seconds the producers spent building the chunks written in this call."""
+    writer_cpu: float = 0.0
+    """CPU seconds this (the writing) process spent renumbering, formatting and sending the chunks."""
 
 
 # --- COPY text format -------------------------------------------------------------------------------------------
@@ -168,9 +178,35 @@ def _field(value: Any) -> str:
     return str(value).translate(_ESCAPE)
 
 
+def _text(value: str) -> str:
+    return value.translate(_ESCAPE) if _SPECIAL.search(value) else value
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("\\", "\\\\")
+
+
+_FORMAT: dict[type, Callable[[Any], str]] = {
+    type(None): lambda _: "\\N",
+    bool: lambda v: "t" if v else "f",
+    int: int.__repr__,
+    Fen: int.__repr__,
+    str: _text,
+    RawJson: lambda v: v.replace("\\", "\\\\"),
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+    bytes: lambda v: "\\\\x" + v.hex(),
+    dict: _json,
+    list: _json,
+}
+"""The COPY text of each exact type :func:`_field` meets (one dictionary look-up a value instead of a chain of
+``isinstance`` tests); any other type goes through :func:`_field`."""
+
+
 def copy_text(rows: list[tuple[Any, ...]]) -> bytes:
     """Rows in PostgreSQL's COPY text format."""
-    return "".join("\t".join(_field(v) for v in row) + "\n" for row in rows).encode("utf-8")
+    get, fallback = _FORMAT.get, _field
+    return "".join("\t".join([(get(type(v)) or fallback)(v) for v in row]) + "\n" for row in rows).encode("utf-8")
 
 
 # --- producers --------------------------------------------------------------------------------------------------
@@ -185,7 +221,10 @@ def _init_worker(plan: Plan) -> None:
 
 
 def _build_in_worker(plan: Plan, k: int) -> Chunk:
-    return build_chunk(plan, k, _worker["cipher"], _worker["pricer"])
+    started = time.process_time()
+    chunk = build_chunk(plan, k, _worker["cipher"], _worker["pricer"])
+    chunk.cpu = time.process_time() - started
+    return chunk
 
 
 def build_chunk(plan: Plan, k: int, cipher: PiiCipher, pricer: BookPricer) -> Chunk:
@@ -194,13 +233,14 @@ def build_chunk(plan: Plan, k: int, cipher: PiiCipher, pricer: BookPricer) -> Ch
     now, today = plan.now, plan.now.date()
     step = strides(plan.chunk_size)
     ids = IdCursor({t: plan.first_ids[t] + k * step[t] for t in step})
-    generator = PopulationGenerator(seed=plan.seed * 1_000_003 + k, today=today)
+    generator = PopulationGenerator(seed=plan.seed * 1_000_003 + k, today=today, surname_pool=True)
     rng = random.Random(f"{plan.seed}:{k}:book")
     catalog_codes = sorted(pricer.engine.catalog.products)
     persons: list[tuple[Any, ...]] = []
     family: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     book = BookRows()
     placed: set[str] = set()
+    households: list[tuple[int, list[Insurable], list[Purchase], int | None]] = []
     for n in range(count):
         spec = generator.household()
         household_id = ids.take("households")
@@ -239,10 +279,17 @@ def build_chunk(plan: Plan, k: int, cipher: PiiCipher, pricer: BookPricer) -> Ch
         featured = missing[n % len(missing)] if missing and n < 6 * len(catalog_codes) else None
         purchases = choose_purchases(pricer.engine.catalog, members, rng, today, featured)
         placed.update(purchase.product for purchase in purchases)
+        households.append((household_id, members, purchases, partner))
+    # the chunk's new insured lines priced a product at a time, then each household laid out (its own random
+    # source: the purchases above are drawn before any layout)
+    pricer.trim()
+    pricer.prefetch([(members, purchases) for _, members, purchases, _ in households])
+    layout = random.Random(f"{plan.seed}:{k}:layout")
+    for household_id, members, purchases, partner in households:
         household_book(
             household_id=household_id, members=members, purchases=purchases, pricer=pricer, cipher=cipher, ids=ids,
-            rng=rng, now=now, channel="partner" if partner else rng.choice(("online", "agent", "agent", "bank")),
-            out=book,
+            rng=layout, now=now,
+            channel="partner" if partner else layout.choice(("online", "agent", "agent", "bank")), out=book,
         )  # fmt: skip
     tables = {**family, **book.rows}
     return Chunk(
@@ -447,9 +494,12 @@ def bulk_seed(
     if progress:
         progress(sum(plan.chunk_households(k) for k in range(plan.chunks()) if k in done))
     for chunk in _produce(plan, todo, workers, cipher):
+        started = time.process_time()
         with engine.begin() as conn:
             conn.execute(text("SET LOCAL synchronous_commit = off"))
             summary.renumbered += _write(conn, plan, chunk, cipher)
+        summary.writer_cpu += time.process_time() - started
+        summary.producer_cpu += chunk.cpu
         summary.chunks_done += 1
         summary.households += chunk.households
         summary.persons += len(chunk.persons)

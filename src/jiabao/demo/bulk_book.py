@@ -17,9 +17,11 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache, lru_cache
+from itertools import accumulate
 from typing import Any
 
 from jiabao.actuarial.tables import Sex as TableSex
@@ -159,6 +161,8 @@ class BookPricer:
     def __init__(self, engine: ProductEngine, as_of: date) -> None:
         self.engine, self.as_of = engine, as_of
         self._cache: dict[tuple[Any, ...], tuple[Priced, ...] | None] = {}
+        self._cells: dict[tuple[Any, ...], tuple[Priced, ...] | None] = {}
+        self._totals: dict[int, tuple[tuple[Priced, ...], Totals]] = {}
         self.calls = 0
 
     def _request(
@@ -191,8 +195,26 @@ class BookPricer:
             death_cover_held=held if age < 18 else Decimal(0),  # the cap concerns minors only
         )
 
-    def _quote(self, product: Product, requests: list[MemberRequest], family: bool) -> tuple[Priced, ...] | None:
-        key = (
+    def totals(self, lines: tuple[Priced, ...]) -> Totals:
+        """:func:`totals` of memoised lines, computed once per lines."""
+        held = self._totals.get(id(lines))
+        if held is not None and held[0] is lines:
+            return held[1]
+        sums = totals(lines)
+        self._totals[id(lines)] = (lines, sums)
+        return sums
+
+    def trim(self, limit: int = 50_000) -> None:
+        """Forget everything once more than ``limit`` requests are memoised (a family group rarely recurs, so a
+        long run would otherwise grow without bound); results are the engine's either way."""
+        if len(self._cache) + len(self._cells) > limit:
+            self._cache.clear()
+            self._cells.clear()
+            self._totals.clear()
+
+    @staticmethod
+    def _key(product: Product, requests: list[MemberRequest], family: bool) -> tuple[Any, ...]:
+        return (
             product.code,
             tuple(
                 (r.age, r.sex, r.relation if family else "", r.death_cover_held,
@@ -200,6 +222,9 @@ class BookPricer:
                 for r in requests
             ),
         )  # fmt: skip
+
+    def _quote(self, product: Product, requests: list[MemberRequest], family: bool) -> tuple[Priced, ...] | None:
+        key = self._key(product, requests, family)
         if key in self._cache:
             return self._cache[key]
         self.calls += 1
@@ -219,11 +244,92 @@ class BookPricer:
         self._cache[key] = priced
         return priced
 
+    def _cell(
+        self, product: Product, purchase: Purchase, members: list[Insurable], held: dict[int, Decimal]
+    ) -> tuple[Any, ...]:
+        return (
+            purchase.product, purchase.frequency, purchase.payment_term, purchase.coverage, purchase.payout_age,
+            purchase.main,
+            tuple(
+                _insured_cell(product, members[index], purchase.issue_date, amount, held.get(index, Decimal(0)))
+                for index, amount in zip(purchase.insureds, purchase.amounts, strict=True)
+            ),
+        )  # fmt: skip
+
+    def prefetch(self, books: list[tuple[list[Insurable], list[Purchase]]], batch: int = 256) -> None:
+        """Price, in one engine call per product (and per ``batch`` insureds), every insured line of these
+        households' purchases that is not memoised yet — the engine prices a batch row by row, each insured from
+        their own row, as it does for a household's members — and memoise each line under the key a single
+        request would have. Family products are priced as a group and stay with :meth:`price`.
+
+        The death cover a minor already holds is taken as if every earlier purchase of the household were
+        accepted; a purchase the engine then refuses changes the next requests, which :meth:`price` prices on its
+        own. An insured the engine refuses in a batch is memoised as refused (the limits are checked per insured)
+        and the batch priced again without them."""
+        catalog = self.engine.catalog
+        pending: dict[str, dict[tuple[Any, ...], MemberRequest]] = defaultdict(dict)
+        for members, purchases in books:
+            held: dict[int, Decimal] = defaultdict(Decimal)
+            for purchase in purchases:
+                product = catalog.products[purchase.product]
+                if product.family is None and self._cell(product, purchase, members, held) not in self._cells:
+                    for index, amount in zip(purchase.insureds, purchase.amounts, strict=True):
+                        request = self._request(purchase, members[index], 0, amount, held.get(index, Decimal(0)))
+                        key = self._key(product, [request], family=False)
+                        if key not in self._cache:
+                            pending[product.code][key] = request
+                for index, amount in zip(purchase.insureds, purchase.amounts, strict=True):
+                    held[index] += death_cover(product, amount)
+        for code, requests in pending.items():
+            items = list(requests.items())
+            for start in range(0, len(items), batch):
+                self._price_batch(catalog.products[code], items[start : start + batch])
+
+    def _price_batch(self, product: Product, part: list[tuple[tuple[Any, ...], MemberRequest]]) -> None:
+        keys = {str(i): key for i, (key, _) in enumerate(part)}
+        members = [r.model_copy(update={"member_id": str(i)}) for i, (_, r) in enumerate(part)]
+        while members:
+            self.calls += 1
+            try:
+                quote = quote_household(
+                    members=members, catalog=self.engine.catalog, tables=self.engine.tables, as_of=self.as_of,
+                    new_business=False,
+                )  # fmt: skip
+            except QuoteRefused as refused:
+                if refused.member_id not in keys:
+                    return  # not an insured's own limit: left to single requests
+                self._cache[keys[refused.member_id]] = None
+                members = [m for m in members if m.member_id != refused.member_id]
+                continue
+            for member in quote.members:
+                key = keys[member.member_id]
+                self._cache[key] = tuple(
+                    (line, json.dumps(_line_json(line), ensure_ascii=False, separators=(",", ":")))
+                    for line in (replace(x, member_id="0") for x in member.lines)
+                    if line.product_code == product.code
+                )
+            return
+
     def price(
         self, purchase: Purchase, members: list[Insurable], held: dict[int, Decimal]
     ) -> tuple[Priced, ...] | None:
-        """Every insured's line, or None when the engine refuses any of them (the application would be refused)."""
+        """Every insured's line, or None when the engine refuses any of them (the application would be refused).
+
+        Memoised first on the cell — the product, its options and, per insured, exactly the facts the request is
+        built from (age on the issue date, sex, the relation for a family product, social insurance for a medical
+        one, the occupation class where it rates, the death cover held by a minor) — so a cell seen before costs
+        no request objects, no serialisation and no engine call."""
         product = self.engine.catalog.products[purchase.product]
+        cell = self._cell(product, purchase, members, held)
+        if cell in self._cells:
+            return self._cells[cell]
+        priced = self._price(product, purchase, members, held)
+        self._cells[cell] = priced
+        return priced
+
+    def _price(
+        self, product: Product, purchase: Purchase, members: list[Insurable], held: dict[int, Decimal]
+    ) -> tuple[Priced, ...] | None:
         requests = [
             self._request(purchase, members[index], position, amount, held.get(index, Decimal(0)))
             for position, (index, amount) in enumerate(zip(purchase.insureds, purchase.amounts, strict=True))
@@ -237,6 +343,17 @@ class BookPricer:
                 return None
             out += one
         return tuple(out)
+
+
+def _insured_cell(product: Product, member: Insurable, issue: date, amount: Decimal, held: Decimal) -> tuple[Any, ...]:
+    """What one insured contributes to a request (see :meth:`BookPricer._request`), and nothing else."""
+    age = age_on(member.birth_date, issue)
+    return (
+        age, member.sex, member.relation if product.family is not None else "", amount,
+        member.social_insurance if product.medical else None,
+        (member.occupation_class or 1) if product.occupation_classes else None,
+        held if age < 18 else Decimal(0),
+    )  # fmt: skip
 
 
 def main_selection(main: MainCover) -> ProductSelection:
@@ -253,15 +370,40 @@ def _rated_by_health(product: Product) -> bool:
 
 def _amount(product: Product, rng: random.Random, minor: bool) -> Decimal:
     top = product.amounts.max_minor if minor and product.amounts.max_minor else product.amounts.max
-    low, step = product.amounts.min, product.amounts.step
+    ladder = _ladder(product.amounts.min, product.amounts.step, top)
+    return rng.choice(ladder) if ladder else Decimal(product.amounts.min).quantize(Decimal("0.01"))
+
+
+@cache
+def _ladder(low: Any, step: Any, top: Any) -> tuple[Decimal, ...]:
     ladder = [Decimal(a) for a in AMOUNT_LADDER if low <= a <= top and (a - low) % step == 0]
     if len(ladder) > 3:  # three typical amounts per product keep the memoised quotes few
         ladder = [ladder[0], ladder[len(ladder) // 2], ladder[-1]]
-    return (rng.choice(ladder) if ladder else Decimal(low)).quantize(Decimal("0.01"))
+    return tuple(a.quantize(Decimal("0.01")) for a in ladder)
 
 
 def _eligible(product: Product, members: list[Insurable], indexes: list[int], on: date) -> list[int]:
     return [i for i in indexes if product.ages.min_age <= age_on(members[i].birth_date, on) <= product.ages.max_age]
+
+
+_SHELVES: dict[int, tuple[Catalog, list[tuple[str, Product, list[Frequency], list[int], list[str]]]]] = {}
+
+
+def _shelf(catalog: Catalog) -> list[tuple[str, Product, list[Frequency], list[int], list[str]]]:
+    """The catalog as :func:`choose_purchases` walks it, built once per catalog: each product in code order with its
+    frequencies, their cumulative weights (``choices(cum_weights=...)`` draws exactly as ``choices(weights)``
+    does) and its riders."""
+    cached = _SHELVES.get(id(catalog))
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
+    shelf = []
+    for code in sorted(catalog.products):
+        product = catalog.products[code]
+        frequencies = list(product.payment.frequencies)
+        riders = sorted(c for c, p in catalog.products.items() if code in (p.rider_of or []))
+        shelf.append((code, product, frequencies, list(accumulate(FREQUENCY_WEIGHTS[f] for f in frequencies)), riders))
+    _SHELVES[id(catalog)] = (catalog, shelf)
+    return shelf
 
 
 def choose_purchases(
@@ -287,12 +429,11 @@ def choose_purchases(
         "senior_cancer": everyone,
     }
     out: list[Purchase] = []
-    for code in sorted(catalog.products):
-        product = catalog.products[code]
+    shelf = _shelf(catalog)
+    for code, product, frequencies, cum_weights, riders in shelf:
         if product.rider_of or (code != featured and rng.random() >= take_up.get(code, 0.05)):
             continue
-        frequencies = [f for f in product.payment.frequencies]
-        frequency = rng.choices(frequencies, [FREQUENCY_WEIGHTS[f] for f in frequencies])[0]
+        frequency = rng.choices(frequencies, cum_weights=cum_weights)[0]
         issue = today - timedelta(days=rng.randrange(0, ISSUED_WITHIN_DAYS[frequency] + 1))
         insureds = _eligible(product, members, groups.get(code, [0]), issue)
         if product.family is not None:
@@ -313,7 +454,7 @@ def choose_purchases(
             issue_date=issue,
         )
         out.append(purchase)
-        for rider in sorted(c for c, p in catalog.products.items() if code in (p.rider_of or [])):
+        for rider in riders:
             if rng.random() < 0.5 or rider == featured:
                 rider_product = catalog.products[rider]
                 head = _eligible(rider_product, members, [purchase.insureds[0]], issue)
@@ -355,21 +496,30 @@ class RawJson(str):
     """JSON text already serialised (written to the database as is)."""
 
 
+EMPTY_LIST, EMPTY_OBJECT = RawJson("[]"), RawJson("{}")
+VISIT_PASSED = RawJson('{"result":"passed","seeded":"bulk"}')
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def quote_json(household_id: int, issue: date, insured: list[Insurable], lines: tuple[Priced, ...]) -> RawJson:
-    """The stored quote, as the JSON of ``products.service.quote(...).model_dump(mode="json")``."""
+@dataclass(frozen=True)
+class Totals:
+    """What a priced purchase adds up to (the same for every household holding the same lines)."""
+
+    annual: Decimal
+    instalment: Decimal
+    basis: str
+    quote_tail: str
+    """The stored quote's JSON after its members: totals, chosen instalments and bases."""
+
+
+def totals(lines: tuple[Priced, ...]) -> Totals:
     total = sum((line.annual_premium for line, _ in lines), Decimal("0.00"))
     chosen: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for line, _ in lines:
         chosen[line.frequency.value] += line.instalment
-    members = ",".join(
-        f'{{"person_id":{m.person_id},"name":{_dumps(m.name)},"age":{age_on(m.birth_date, issue)},'
-        f'"lines":[{text}],"annual_premium":"{line.annual_premium}"}}'
-        for m, (line, text) in zip(insured, lines, strict=True)
-    )
     rest = {
         "annual_premium": str(total),
         "totals_by_frequency": {
@@ -379,14 +529,38 @@ def quote_json(household_id: int, issue: date, insured: list[Insurable], lines: 
         "chosen_instalments": {k: str(v) for k, v in chosen.items()},
         "bases": sorted({line.basis for line, _ in lines}),
     }
-    return RawJson(
-        f'{{"household_id":{household_id},"as_of":"{issue.isoformat()}","members":[{members}],{_dumps(rest)[1:]}'
+    return Totals(
+        annual=total,
+        instalment=sum((line.instalment for line, _ in lines), Decimal("0.00")),
+        basis=sorted({line.basis for line, _ in lines})[0],
+        quote_tail=_dumps(rest)[1:],
     )
+
+
+def quote_json(
+    household_id: int, issue: date, insured: list[Insurable], lines: tuple[Priced, ...], sums: Totals | None = None
+) -> RawJson:
+    """The stored quote, as the JSON of ``products.service.quote(...).model_dump(mode="json")``."""
+    tail = (sums or totals(lines)).quote_tail
+    members = ",".join(
+        f'{{"person_id":{m.person_id},"name":{_dumps(m.name)},"age":{age_on(m.birth_date, issue)},'
+        f'"lines":[{text}],"annual_premium":"{line.annual_premium}"}}'
+        for m, (line, text) in zip(insured, lines, strict=True)
+    )
+    return RawJson(f'{{"household_id":{household_id},"as_of":"{issue.isoformat()}","members":[{members}],{tail}')
 
 
 def bank_card(rng: random.Random) -> str:
     body = "62" + "".join(str(rng.randrange(10)) for _ in range(15))
     return body + luhn_check_digit(body)
+
+
+@lru_cache(maxsize=65_536)
+def schedule(issue: date, frequency: str, payment_term: int) -> tuple[date, ...]:
+    """Every instalment's due date, as ``policies.issuance`` writes them (memoised: the same issue date, frequency
+    and payment term recur across a book)."""
+    every = ScheduleFrequency(frequency)
+    return tuple(due_date(issue, every, i) for i in range(instalment_count(payment_term, every)))
 
 
 @dataclass
@@ -429,10 +603,9 @@ def household_book(
         issue = purchase.issue_date
         issued_at = datetime.combine(issue, time(2, 0), tzinfo=now.tzinfo) + timedelta(minutes=rng.randrange(600))
         insured = [members[i] for i in purchase.insureds]
-        quote = quote_json(household_id, issue, insured, lines)
-        annual = sum((line.annual_premium for line, _ in lines), Decimal("0.00"))
-        instalment = sum((line.instalment for line, _ in lines), Decimal("0.00"))
-        basis = sorted({line.basis for line, _ in lines})[0]
+        sums = pricer.totals(lines)
+        quote = quote_json(household_id, issue, insured, lines, sums)
+        annual, instalment, basis = sums.annual, sums.instalment, sums.basis
         app_id, policy_id, payment_id = ids.take("applications"), ids.take("policies"), ids.take("payments")
         details: dict[str, Any] = {
             "consents": [],
@@ -445,48 +618,54 @@ def household_book(
             details["payout_age"] = purchase.payout_age
         if purchase.main:
             details["main_cover"] = purchase.main.json()  # the rider was quoted with it
+        details_text = _dumps(details)
         coverage = cover_years_option(product.coverage.kind, purchase.coverage)
         out.rows["applications"].append(
             (app_id, household_id, head.person_id, product.code, product.version, channel, "issued",
              purchase.frequency.value, purchase.payment_term, coverage, fen(annual), fen(instalment), basis, quote,
-             details, None, issued_at, issued_at)
+             RawJson(details_text), None, issued_at, issued_at)
         )  # fmt: skip
         ends: list[date | None] = []
         for member, (line, _) in zip(insured, lines, strict=True):
             out.rows["application_insureds"].append(
                 (ids.take("application_insureds"), app_id, member.person_id, fen(line.sum_assured),
                  fen(line.annual_premium), "decided", "standard", None, fen(line.annual_premium), 0, fen(Decimal(0)),
-                 None, [], None)
+                 None, EMPTY_LIST, None)
             )  # fmt: skip
             end = cover_end(product.coverage.kind, coverage, start=issue, birth_date=member.birth_date)
             ends.append(end)
             out.rows["policy_insureds"].append(
                 (ids.take("policy_insureds"), policy_id, member.person_id, fen(line.sum_assured),
                  fen(line.annual_premium), "standard", None, issue, end, "active", fen(line.annual_premium), 0,
-                 fen(Decimal(0)), None, [])
+                 fen(Decimal(0)), None, EMPTY_LIST)
             )  # fmt: skip
             out.rows["beneficiary_designations"].append(
-                (ids.take("beneficiary_designations"), policy_id, member.person_id, 1, True, [], issued_at, True, None)
-            )
+                (ids.take("beneficiary_designations"), policy_id, member.person_id, 1, True, EMPTY_LIST, issued_at,
+                 True, None)
+            )  # fmt: skip
         period = cooling_off_period(issue, days=product.free_look_days)
         out.rows["policies"].append(
             (policy_id, f"P{issue:%Y%m%d}{app_id:08d}", app_id, household_id, head.person_id, product.code,
              product.version, channel, "in_force", issued_at, issue, issue, period.last_day, purchase.frequency.value,
-             purchase.payment_term, coverage, fen(annual), fen(instalment), basis, None, None, [], None, None,
-             RawJson(f'{{"quote":{quote},{_dumps(details)[1:]}'), issued_at)
+             purchase.payment_term, coverage, fen(annual), fen(instalment), basis, None, None, EMPTY_LIST, None, None,
+             RawJson(f'{{"quote":{quote},{details_text[1:]}'), issued_at)
         )  # fmt: skip
         out.rows["payments"].append(
             (payment_id, scoped_key(household_id, f"bulk-seed-{policy_id}"), "first_premium", "in", app_id, policy_id,
              fen(instalment), cipher.encrypt(ACCOUNT_COLUMN, account), mask_bank_card(account), head.person_id,
-             "succeeded", issued_at, {"channel": channel})
+             "succeeded", issued_at, RawJson(_dumps({"channel": channel})))
         )  # fmt: skip
-        frequency = ScheduleFrequency(purchase.frequency.value)
-        for i in range(instalment_count(purchase.payment_term, frequency)):
+        due_amount = fen(instalment)
+        rows = out.rows["instalments"]
+        first = ids.next["instalments"]
+        dues = schedule(issue, purchase.frequency.value, purchase.payment_term)
+        for i, due in enumerate(dues):
             paid = i == 0
-            out.rows["instalments"].append(
-                (ids.take("instalments"), policy_id, i + 1, due_date(issue, frequency, i), fen(instalment),
-                 issue if paid else None, payment_id if paid else None, False)
+            rows.append(
+                (first + i, policy_id, i + 1, due, due_amount, issue if paid else None,
+                 payment_id if paid else None, False)
             )  # fmt: skip
+        ids.next["instalments"] = first + len(dues)
         months = [term_months(issue, end) for end in ends]
         if rv.return_visit_required(None if None in months else max(m for m in months if m is not None)):
             due = rv.visit_deadline(issue, cooling_off_days=product.free_look_days).due
@@ -494,7 +673,7 @@ def household_book(
             completed = issued_at + timedelta(days=2) if done else None
             out.rows["return_visits"].append(
                 (ids.take("return_visits"), policy_id, "passed" if done else "pending", False, due, None, None,
-                 1 if done else 0, completed, completed, {}, {"result": "passed", "seeded": "bulk"} if done else {},
+                 1 if done else 0, completed, completed, EMPTY_OBJECT, VISIT_PASSED if done else EMPTY_OBJECT,
                  issued_at)
             )  # fmt: skip
         out.policies += 1

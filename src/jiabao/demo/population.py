@@ -9,8 +9,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import accumulate
 
 from faker import Faker
+from faker.providers.person.zh_CN import Provider as ZhPersonProvider
 
 from jiabao.core.validation import generate_resident_id
 from jiabao.family.enums import Relationship
@@ -70,11 +72,21 @@ class HouseholdSpec:
     members: list[PersonSpec] = field(default_factory=list)
 
 
+SURNAMES: tuple[str, ...] = tuple(ZhPersonProvider.last_names)
+SURNAME_CUM_WEIGHTS: tuple[float, ...] = tuple(accumulate(ZhPersonProvider.last_names.values()))
+"""Faker's zh_CN surnames and their frequencies, as a pool drawn from directly (the bulk loader's path)."""
+
+
 class PopulationGenerator:
-    def __init__(self, *, seed: int, today: date) -> None:
+    def __init__(self, *, seed: int, today: date, surname_pool: bool = False) -> None:
+        """``surname_pool`` draws surnames from :data:`SURNAMES` with the generator's own random source, with the
+        same frequencies as Faker's but without a Faker instance per generator and its per-call overhead (the bulk
+        loader builds a generator per chunk); the ordinary seeder keeps Faker's draws."""
         self.rng = random.Random(seed)
-        self.faker = Faker("zh_CN")
-        self.faker.seed_instance(seed)
+        self.faker: Faker | None = None
+        if not surname_pool:
+            self.faker = Faker("zh_CN")
+            self.faker.seed_instance(seed)
         self.today = today
         self._codes = [c for c, _ in REGION_CODES]
         self._weights = [w for _, w in REGION_CODES]
@@ -102,10 +114,15 @@ class PopulationGenerator:
         prefix = self.rng.choice(("138", "139", "136", "158", "186", "188", "135", "177", "199", "166", "150"))
         return prefix + f"{self.rng.randrange(0, 10**8):08d}"
 
+    def _surname(self) -> str:
+        if self.faker is None:
+            return self.rng.choices(SURNAMES, cum_weights=SURNAME_CUM_WEIGHTS)[0]
+        return str(self.faker.last_name())
+
     def person(self, rel: Relationship, age: int, sex: str, surname: str | None, region: str) -> PersonSpec:
         age = max(0, min(age, 100))
         birth = self._birth(age)
-        last = surname or self.faker.last_name()
+        last = surname or self._surname()
         first = self.rng.choice(MALE_GIVEN if sex == "M" else FEMALE_GIVEN)
         adult = age >= 18
         occupation, occ_class = self.rng.choice(OCCUPATIONS) if 18 <= age < 60 else (None, None)

@@ -182,6 +182,10 @@ def _forget(ctx: ServiceContext) -> None:
 forget_overviews = _forget
 
 
+def _cache_key(ctx: ServiceContext, household_id: int) -> tuple[int, int, str]:
+    return (household_id, ctx.principal.user_id, ctx.principal.role.value)
+
+
 def get_overview(ctx: ServiceContext, household_id: int) -> HouseholdOut:
     """全家保障一览: members with ages, relationships, masked identities, life stage and (later) cover.
 
@@ -189,7 +193,7 @@ def get_overview(ctx: ServiceContext, household_id: int) -> HouseholdOut:
     write in the same unit of work drops the cache.
     """
     cache: dict[tuple[int, int, str], HouseholdOut] = ctx.session.info.setdefault(_CACHE, {})
-    key = (household_id, ctx.principal.user_id, ctx.principal.role.value)
+    key = _cache_key(ctx, household_id)
     if key not in cache:
         cache[key] = _build_overview(ctx, household_id)
     return cache[key]
@@ -485,5 +489,6 @@ def _event_out(e: LifeEvent) -> LifeEventOut:
 
 
 def timeline(ctx: ServiceContext, household_id: int) -> list[LifeEventOut]:
-    _load(ctx, household_id, write=False)
+    if _cache_key(ctx, household_id) not in ctx.session.info.get(_CACHE, {}):
+        _load(ctx, household_id, write=False)  # else read access was checked building that overview
     return [_event_out(e) for e in repository.life_events(ctx.session, household_id)]

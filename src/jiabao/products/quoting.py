@@ -250,7 +250,8 @@ def _multistate_lines(product: Product, entries: list[_Entry], tables: TableLibr
         if cv is not None:
             values = np.round(cv[row, : entry.cover_years] * scale, 2)
             rows = tuple(
-                CashValueRow(t + 1, entry.member.age + t + 1, Decimal(f"{v:.2f}")) for t, v in enumerate(values)
+                CashValueRow(t + 1, entry.member.age + t + 1, Decimal(f"{v:.2f}"))
+                for t, v in enumerate(values.tolist())
             )
         lines.append(_line(product, entry, annual, table_set.basis, float(priced.average_loading[row]), rows))
     return lines
