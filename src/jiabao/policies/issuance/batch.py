@@ -113,6 +113,9 @@ def issue_batch(ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, d
             continue
         seen.add(item.key)
         results.append(_one(ctx, engine, kb, item))
+        # The item is flushed: forget its objects, so the session (and every later flush) stays as small as
+        # one application's, however long the batch.
+        ctx.session.expunge_all()
     if outer is not None:
         if all(r.status in ("issued", "replayed") for r in results):
             outer.commit()
