@@ -40,11 +40,11 @@ PEER_PER_MINUTE = 11_500
 HEALTHY = {"height_cm": 170, "weight_kg": 65, "cigarettes_per_day": 0, "alcohol": "none", "occupation_class": "c1"}
 
 
-def prepare(households: int, env: dict[str, str]) -> list[tuple[int, int]]:
+def prepare(households: int, env: dict[str, str], db: str = DB) -> list[tuple[int, int]]:
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DB}"'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{db}"'))
     subprocess.run(
         [str(BIN / "jiabao"), "seed", "--households", str(households)],
         env=env,
@@ -153,12 +153,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database", default=DB, help="benchmark database (created, and dropped with --drop)")
+    parser.add_argument("--drop", action="store_true", help="drop the benchmark database afterwards")
     args = parser.parse_args()
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB}"
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{args.database}"
     env = {**os.environ, "JIABAO_DATABASE_URL": url, "JIABAO_DATA_DIR": str(ROOT / "var" / "bench")}
-    pairs = prepare(args.households, env)
-    with served(env, port=PORT, workers=args.workers) as base:
-        per_minute, latencies, failures = asyncio.run(load(base, pairs, args.seconds, args.concurrency))
+    pairs = prepare(args.households, env, args.database)
+    try:
+        with served(env, port=PORT, workers=args.workers) as base:
+            per_minute, latencies, failures = asyncio.run(load(base, pairs, args.seconds, args.concurrency))
+    finally:
+        if args.drop:
+            admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))
+            admin.dispose()
     latencies.sort()
     p50 = latencies[len(latencies) // 2] * 1000 if latencies else 0
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
-from jiabao.api.deps import runtime_of
+from jiabao.api.deps import require, runtime_of
 from jiabao.api.households import Reader, Writer
+from jiabao.core.auth import Role
+from jiabao.db.context import ServiceContext
 from jiabao.policies.application import service as applications
 from jiabao.policies.application.confirmation import ConfirmIn
 from jiabao.policies.application.schemas import ApplicationOut
 from jiabao.policies.common import views
+from jiabao.policies.issuance import batch
 from jiabao.policies.issuance import service as issuance
 
 router = APIRouter(tags=["policies"])
+BatchSender = Annotated[ServiceContext, Depends(require(Role.PARTNER, Role.SERVICE, Role.ADMIN))]
 
 
 @router.get("/applications/{application_id}/requirements", operation_id="applications_requirements")
@@ -74,6 +78,15 @@ def pay(
         amount=str(result.amount),
         replayed=result.replayed,
     )
+
+
+@router.post("/applications/batch", operation_id="applications_batch")
+def issue_batch(request: Request, ctx: BatchSender, data: batch.BatchIn) -> batch.BatchOut:
+    """An institutional partner's batch (批量投保): each item is underwritten, priced, screened, confirmed, paid and
+    issued by the same rules as one at a time, with its own result (policy number, or the refusal with its
+    reason); an item key sent again returns its policy and never charges twice."""
+    runtime = runtime_of(request)
+    return batch.issue_batch(ctx, runtime.products, runtime.knowledge.get(), data)
 
 
 @router.get("/households/{household_id}/policies", operation_id="policies_list")
