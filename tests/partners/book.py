@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from jiabao.core.money import to_fen
+from jiabao.db.context import ServiceContext
 from jiabao.db.session import unit_of_work
 from jiabao.ledger import engine as ledger_engine
 from jiabao.ledger import service as ledger
@@ -35,7 +36,17 @@ class Book:
     """The policy year of each policy's October premium."""
 
 
-def _premium(ctx, household: int, person: int, policy: int, seq: int, due: date, amount: Decimal, on: date, key: str) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+def _premium(
+    ctx: ServiceContext,
+    household: int,
+    person: int,
+    policy: int,
+    seq: int,
+    due: date,
+    amount: Decimal,
+    on: date,
+    key: str,
+) -> None:
     row = Instalment(policy_id=policy, seq=seq, due_date=due, amount=amount, paid_on=on, waived=False)
     ctx.session.add(row)
     ctx.session.flush()
@@ -44,7 +55,9 @@ def _premium(ctx, household: int, person: int, policy: int, seq: int, due: date,
                 occurred_on=on, policy_id=policy, person_id=person, memo={"instalments": [row.id]})  # fmt: skip
 
 
-def _payout(ctx, household: int, person: int, policy: int, kind: str, amount: Decimal, on: date) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+def _payout(
+    ctx: ServiceContext, household: int, person: int, policy: int, kind: str, amount: Decimal, on: date
+) -> None:
     movement = Movement.REFUND if kind == "refund" else Movement.CASH_VALUE
     lines = ledger_engine.paid_out(movement, policy, to_fen(amount))
     ledger.post(ctx, household_id=household, movement=movement, source=f"book-{kind}:{policy}", lines=lines,
@@ -91,10 +104,10 @@ def generate(runtime: Runtime, policies: int = 60) -> Book:
             session.add(pol)
             session.flush()
             seller = sellers[n % len(sellers)]
-            session.add(Attribution(subject="application", subject_id=app.id, household_id=hh,
-                                    selling_partner_id=seller, servicing_partner_id=seller, recorded_at=AT))  # fmt: skip
+            session.add(Attribution(subject="application", subject_id=app.id, household_id=hh, recorded_at=AT,
+                                    selling_partner_id=seller, servicing_partner_id=seller))  # fmt: skip
             ids.append(pol.id)
-            year = max(1, 2026 - effective.year + (1 if (10, 1) >= (effective.month, effective.day) else 0))
+            year = max(1, 2026 - effective.year + (1 if (effective.month, effective.day) <= (10, 1) else 0))
             years.append(year)
             due = effective.replace(year=effective.year + year - 1)
             on = date(2026, 10, 1 + n % 28)
