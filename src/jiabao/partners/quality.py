@@ -6,13 +6,13 @@ These figures feed the risk scoring and the complaint warnings through ``figures
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from jiabao.claims.models import Claim, ClaimLine
 from jiabao.db.context import ServiceContext
@@ -49,6 +49,22 @@ def seller_of_application(ctx: ServiceContext, application_id: int) -> Partner |
         .where(Attribution.subject == "application", Attribution.subject_id == application_id)
     )
     return ctx.session.scalars(stmt).first()
+
+
+def in_force_series(session: Session, user_id: int, days: Sequence[date]) -> tuple[Partner, list[int]] | None:
+    """For the complaint early warnings: the network partner whose log-in complaints name (``complaints.partner_id``
+    is the user) and, for each day, how many of the policies it sold were in force (effective, not yet ended) —
+    the exposure its complaint counts are set against. None when the user is not a network partner."""
+    partner = session.scalars(select(Partner).where(Partner.user_id == user_id)).first()
+    if partner is None:
+        return None
+    s = sellers()
+    rows = session.execute(
+        select(Policy.effective_date, Policy.ended_on).where(
+            Policy.id.in_(select(s.c.policy_id).where(s.c.seller == partner.id))
+        )
+    ).all()
+    return partner, [sum(1 for eff, ended in rows if eff <= d and (ended is None or ended > d)) for d in days]
 
 
 def _year_back(on: date) -> date:
