@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_ADMIN_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export JIABAO_TEST_PG_URL ?= $(PG_ADMIN_URL)
 
-.PHONY: run test lint setup system-deps frontend postgres test-sqlite test-postgres clean bench
+.PHONY: run test lint setup catalogs system-deps frontend postgres test-sqlite test-postgres clean bench
 
 $(BIN)/jiabao: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,16 @@ node_modules/htmx.org/dist/htmx.min.js: package.json
 
 frontend: node_modules/htmx.org/dist/htmx.min.js
 
-setup: $(BIN)/jiabao frontend
+# Page texts: compile each gettext catalog (.po, in git) to the .mo the pages read (git-ignored); docs/i18n.md.
+LOCALE := src/jiabao/web/locale
+CATALOGS := $(LOCALE)/zh_CN/LC_MESSAGES/messages.mo $(LOCALE)/en/LC_MESSAGES/messages.mo
+
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po $(BIN)/jiabao
+	$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
+
+catalogs: $(CATALOGS)
+
+setup: $(BIN)/jiabao frontend catalogs
 
 run: setup
 	$(BIN)/jiabao demo

@@ -29,6 +29,7 @@ from jiabao.core.clock import FixedClock
 from jiabao.core.pii import generate_key
 from jiabao.migrations import upgrade
 from jiabao.runtime import Runtime, build_runtime
+from jiabao.web import i18n
 
 PG_ADMIN_URL = os.environ.get("JIABAO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
@@ -47,6 +48,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def every_page_text_in_the_catalogs() -> Iterator[None]:
+    """A page that looks up a key no catalog has shows the raw key: fail the test that rendered it (issue 11
+    item 3, "a test fails on any untranslated message or any raw code on a rendered page"), in either language."""
+    i18n.MISSING.clear()
+    yield
+    assert not i18n.MISSING, f"page text key(s) in no catalog (docs/i18n.md): {sorted(i18n.MISSING)}"
 
 
 @pytest.fixture(scope="session")

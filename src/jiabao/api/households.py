@@ -46,8 +46,10 @@ def list_households(
 
 @router.post("/households", operation_id="households_create", status_code=201)
 def create_household(ctx: Opener, data: HouseholdIn) -> HouseholdOut:
-    """Open a family account with its head (户主)."""
-    return service.create_household(ctx, data)
+    """Open a family account with its head (户主). A partner gets 201 and the same body shape whether or not the
+    head's ID number is already registered (then the head is provisional until the back office links the person:
+    docs/security.md, "Opening a household"); staff at the counter get 409 ``person_exists`` and search."""
+    return membership.open_household(ctx, data)
 
 
 @router.get("/households/search", operation_id="households_search")

@@ -10,6 +10,12 @@ the customer file at that moment. The back office (service, admin) verifies the 
 person the insurer already knows, that person's own consent, then approves (the member is created, or the existing
 person is linked) or rejects with the same neutral text in every case. Staff at the counter, who check documents
 and may search by ID number anyway, add members directly (``service.add_member``).
+
+Opening a household (:func:`open_household`) follows the same rule for partners: when the head's ID number is
+already registered, the partner gets the same 201 and the same body shape as for a new person — a household whose
+head is a *provisional* record made only of what the partner submitted (unsearchable, nothing of the registered
+person attached) — and a head-link request (relationship ``self``) waits in the same back-office queue; on
+approval the registered person becomes the head and the provisional record is removed.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, NotFound, PermissionDenied
@@ -25,8 +32,11 @@ from jiabao.core.pii import mask_id_number, mask_name
 from jiabao.db.context import ServiceContext
 from jiabao.family import repository, service
 from jiabao.family.enums import LifeEventKind, Relationship
-from jiabao.family.models import LifeEvent, Member, MembershipRequest
+from jiabao.family.models import Household, LifeEvent, Member, MembershipRequest, Person
+from jiabao.family.person_input import validate_person
 from jiabao.family.schemas import (
+    HouseholdIn,
+    HouseholdOut,
     MemberIn,
     MemberOut,
     MembershipDecisionIn,
@@ -51,6 +61,34 @@ DECIDED_TEXT = {
         "adviser for help.",
     ),
 }
+
+
+def open_household(ctx: ServiceContext, data: HouseholdIn) -> HouseholdOut:
+    """Open a family account. Staff at the counter (identity verified, may search by ID anyway) keep the direct
+    refusal of a registered head (409 ``person_exists``, then the normal search finds the client). Anyone else gets
+    a household whichever the number: for a registered one, with a provisional head and a head-link request."""
+    if ctx.principal.role in DIRECT:
+        return service.create_household(ctx, data)
+    valid = validate_person(data.head, today=ctx.clock.today())  # a bad number: 422, the same for everyone
+    known = repository.person_by_id_index(ctx.session, ctx.cipher.blind_index(service.ID_COLUMN, valid.id_number))
+    out = service.create_household(ctx, data, provisional_head=known is not None)
+    if known is not None:
+        payload = {**data.head.model_dump(mode="json"), "relationship": Relationship.SELF.value}
+        row = MembershipRequest(
+            household_id=out.id,
+            requested_by=ctx.principal.user_id or None,
+            relationship_to_head=Relationship.SELF.value,
+            name_masked=mask_name(valid.name)[:60],
+            id_number_masked=mask_id_number(valid.id_number),
+            data_enc=ctx.cipher.encrypt(DATA_COLUMN, json.dumps(payload, ensure_ascii=False, sort_keys=True)),
+            status="pending",
+            created_at=ctx.now(),
+        )
+        ctx.session.add(row)
+        ctx.session.flush()
+        # the audit log is staff-only: it records why this head is provisional, for the officer and the auditor
+        ctx.audit("household.head_request", "household", out.id, {"request_id": row.id})
+    return out
 
 
 def add_or_request(ctx: ServiceContext, household_id: int, data: MemberIn) -> MemberOut | MembershipRequestOut:
@@ -97,7 +135,11 @@ def requests_of(ctx: ServiceContext, household_id: int) -> list[MembershipReques
     service.get_overview(ctx, household_id)  # 404 for a household the caller may not see
     stmt = (
         select(MembershipRequest)
-        .where(MembershipRequest.household_id == household_id)
+        .where(
+            MembershipRequest.household_id == household_id,
+            # a head-link request exists only for a registered number: the household's readers never see it
+            MembershipRequest.relationship_to_head != Relationship.SELF.value,
+        )
         .order_by(MembershipRequest.id.desc())
     )
     return [_out(r) for r in ctx.session.scalars(stmt)]
@@ -141,7 +183,9 @@ def decide(ctx: ServiceContext, request_id: int, decision: MembershipDecisionIn)
         return _out(row)
     data = MemberIn.model_validate(json.loads(ctx.cipher.decrypt(DATA_COLUMN, row.data_enc)))
     known = repository.person_by_id_index(ctx.session, ctx.cipher.blind_index(service.ID_COLUMN, data.id_number))
-    if known is None:
+    if data.relationship is Relationship.SELF:
+        member_id = _link_head(ctx, row, known)
+    elif known is None:
         member = service.add_member(ctx, row.household_id, data)
         member_id = member.member_id
     else:
@@ -171,3 +215,34 @@ def _link(ctx: ServiceContext, row: MembershipRequest, person_id: int, data: Mem
     )
     ctx.session.flush()
     return member.id
+
+
+def _link_head(ctx: ServiceContext, row: MembershipRequest, known: Person | None) -> int:
+    """The household was opened with a provisional head because the number was registered: after the registered
+    person's consent, they become the head (household, head member and life events re-pointed) and the
+    provisional record — only ever the caller's own submission — is deleted. A provisional head already named on
+    an application or a policy cannot be merged silently: the officer is told to resolve that first."""
+    household = ctx.session.get(Household, row.household_id)
+    if household is None or known is None:  # the registered person was erased meanwhile: nothing to link
+        raise Conflict("The registered person no longer exists", "该客户记录已不存在，请驳回本申请",
+                       code="membership_request_stale")  # fmt: skip
+    provisional = household.head_person_id
+    service.forget_overviews(ctx)
+    try:
+        with ctx.session.begin_nested():
+            ctx.session.execute(update(Member).where(Member.person_id == provisional).values(person_id=known.id))
+            ctx.session.execute(update(LifeEvent).where(LifeEvent.person_id == provisional).values(person_id=known.id))
+            household.head_person_id = known.id
+            ctx.session.flush()
+            ctx.session.execute(delete(Person).where(Person.id == provisional))
+    except IntegrityError as exc:
+        ctx.session.expire_all()
+        raise Conflict(
+            "The provisional head is already named on an application or a policy; resolve that first",
+            "临时户主已用于投保申请或保单，请先处理后再关联",
+            code="provisional_head_in_use",
+        ) from exc
+    head = ctx.session.scalars(
+        select(Member).where(Member.household_id == household.id, Member.person_id == known.id)
+    ).first()
+    return head.id if head is not None else 0

@@ -49,11 +49,17 @@ def account_number(sequence: int) -> str:
     return f"JB{body}{(10 - total % 10) % 10}"
 
 
-def _store_person(ctx: ServiceContext, valid: ValidPerson) -> Person:
+PROVISIONAL_COLUMN = "persons.id_number.provisional"
+"""Blind-index domain of a provisional head (see :func:`create_household`): never equal to a real index."""
+
+
+def _store_person(ctx: ServiceContext, valid: ValidPerson, *, provisional: bool = False) -> Person:
     _forget(ctx)
     cipher, now = ctx.cipher, ctx.now()
     bidx = cipher.blind_index(ID_COLUMN, valid.id_number)
-    if repository.person_by_id_index(ctx.session, bidx) is not None:
+    if provisional:  # unsearchable until the back office links it to the person already registered
+        bidx = cipher.blind_index(PROVISIONAL_COLUMN, f"{valid.id_number}:{secrets.token_hex(16)}")
+    elif repository.person_by_id_index(ctx.session, bidx) is not None:
         raise Conflict(
             "A person with this ID number is already registered",
             "该证件号码已登记",
@@ -110,14 +116,19 @@ def check_new_head(session: Session, cipher: PiiCipher, data: PersonIn, *, today
         )
 
 
-def create_household(ctx: ServiceContext, data: HouseholdIn) -> HouseholdOut:
-    """Open a family account with its head (户主)."""
+def create_household(ctx: ServiceContext, data: HouseholdIn, *, provisional_head: bool = False) -> HouseholdOut:
+    """Open a family account with its head (户主).
+
+    ``provisional_head`` (``membership.open_household``, docs/security.md "Opening a household"): the head's ID
+    number is already registered and the caller may not learn it, so the head is a new, *provisional* record made
+    only of what the caller submitted, with an unsearchable blind index; nothing of the registered person is
+    attached until the back office has verified the identity and linked them (``membership.decide``)."""
     today = ctx.clock.today()
     valid = validate_person(data.head, today=today)
     problems = check_head(valid.birth_date, today=today)
     if problems:
         raise InvalidInput(fields=tuple(problems))
-    head = _store_person(ctx, valid)
+    head = _store_person(ctx, valid, provisional=provisional_head)
     ctx.session.flush()
     if ctx.principal.role == "customer" and ctx.principal.person_id is None:
         # Self sign-up (issue 11): the customer opening a family account is its head from now on.
@@ -166,6 +177,9 @@ _CACHE = "family.overviews"
 def _forget(ctx: ServiceContext) -> None:
     """Drop overviews cached in this unit of work (every family write calls this)."""
     ctx.session.info.pop(_CACHE, None)
+
+
+forget_overviews = _forget
 
 
 def get_overview(ctx: ServiceContext, household_id: int) -> HouseholdOut:

@@ -185,7 +185,12 @@ def questionnaire_page(request: Request, ctx: PageCtx, application_id: int, pers
 )
 def questionnaire_step(request: Request, ctx: PageCtx, application_id: int, person_id: int, form: FormData) -> Response:
     """Move between steps: forward only when the step is complete (a tick or 否, follow-ups answered)."""
-    context = _questionnaire(request, ctx, application_id, person_id)
+    return step_response(request, ctx, _questionnaire(request, ctx, application_id, person_id), form)
+
+
+def step_response(request: Request, ctx: ServiceContext, context: dict[str, Any], form: dict[str, str]) -> Response:
+    """The next (or previous) step of a questionnaire, or the same one with what keeps the customer on it; shared
+    by the single application and the family application (``context`` names the questionnaire and its URLs)."""
     all_steps = flow.steps(context["questionnaire"])
     current = min(max(int(form.get("step", "0")) if form.get("step", "0").isdigit() else 0, 0), len(all_steps))
     go = form.get("go", "next")
@@ -253,9 +258,24 @@ def submit_questionnaire(
         problems = exc.fields
     if not problems:
         return RedirectResponse(f"/applications/{application_id}#insured-{person_id}", status_code=303)
+    return refused_response(request, ctx, context, form, problems)
+
+
+def refused_response(
+    request: Request,
+    ctx: ServiceContext,
+    context: dict[str, Any],
+    form: dict[str, str],
+    problems: tuple[FieldProblem, ...],
+) -> Response:
+    """A submission the engine refused: back to the step the first problem is about, answers kept."""
     all_steps = flow.steps(context["questionnaire"])
     found = [i for p in problems if (i := flow.step_of_problem(all_steps, p.field)) is not None]
     return _render_step(request, ctx, context, flow.answers_only(form), min(found, default=len(all_steps)), problems)
+
+
+def first_step(request: Request, ctx: ServiceContext, context: dict[str, Any]) -> Response:
+    return _render_step(request, ctx, context, {}, 0)
 
 
 @router.post(

@@ -1,5 +1,6 @@
-"""The family application page (家庭投保单): the products and members in one application, one questionnaire per
-member, one confirmation and one payment; once paid, the family plan's policies. The advice plan's button opens it."""
+"""The family application page (家庭投保单): the products and members in one application, one stepped questionnaire
+per member (the single application's steps, follow-ups and summary), the terms and 投保须知 of every product to open,
+one confirmation and one payment; once paid, the family plan's policies. The advice plan's button opens it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from jiabao.api.errors import problems_from_pydantic
 from jiabao.core.errors import FieldProblem, JiabaoError
 from jiabao.policies.application import family as family_application
 from jiabao.policies.application.confirmation import ConfirmIn
-from jiabao.web.application_pages import _answers, _reflexive
+from jiabao.web.application_pages import _answers, _reflexive, first_step, refused_response, step_response
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
 
 router = APIRouter(include_in_schema=False)
@@ -35,6 +36,7 @@ def _context(request: Request, ctx: PageCtx, fa_id: int) -> dict[str, Any]:
     insureds = {i.person_id: i.name for a in current.applications for i in a.insureds if i.covered}
     return {
         "fa": current,
+        "documents": family_application.documents(ctx, engine, fa_id) if current.status != "issued" else [],
         "needed": needed,
         "insureds": insureds,
         "idempotency_key": secrets.token_urlsafe(16),
@@ -65,6 +67,8 @@ def page(request: Request, ctx: PageCtx, fa_id: Id) -> Response:
 
 
 def _questionnaire(request: Request, ctx: PageCtx, fa_id: int, person_id: int) -> dict[str, Any]:
+    """The member's one questionnaire (the union of what their products ask), shown in steps like a single
+    application's, with the family application's URLs and the products the answers serve."""
     runtime = runtime_of(request)
     first, questionnaire = family_application.questions(
         ctx, runtime.products, runtime.knowledge.get(), fa_id, person_id
@@ -72,27 +76,47 @@ def _questionnaire(request: Request, ctx: PageCtx, fa_id: int, person_id: int) -
     current = family_application.view(ctx, runtime.products, fa_id)
     application = next(a for a in current.applications if a.id == first)
     insured = next(i for i in application.insureds if i.person_id == person_id)
+    zh = ctx.principal.language != "en"
+    member = next(m for m in current.members if m.person_id == person_id)
+    names = {a.product_code: a.product_name_zh if zh else a.product_name_en for a in current.applications}
     return {
         "application": application,
         "insured": insured,
         "questionnaire": questionnaire,
-        "q_action": f"/family-applications/{fa_id}/members/{person_id}/questionnaire",
+        "q_base": f"/family-applications/{fa_id}/members/{person_id}",
         "q_back": f"/family-applications/{fa_id}",
+        "q_back_label": "fa.title",
+        "q_products": [names[c] for c in dict.fromkeys(member.products)],
     }
 
 
-@router.get("/family-applications/{fa_id}/members/{person_id}/questionnaire", response_class=HTMLResponse)
+_Q = "/family-applications/{fa_id}/members/{person_id}"
+
+
+@router.get(_Q + "/questionnaire", response_class=HTMLResponse)
 def questionnaire_page(request: Request, ctx: PageCtx, fa_id: Id, person_id: Id) -> Response:
+    return first_step(request, ctx, _questionnaire(request, ctx, fa_id, person_id))
+
+
+@router.post(_Q + "/questionnaire/step", response_class=HTMLResponse, dependencies=[Csrf])
+def questionnaire_step(request: Request, ctx: PageCtx, fa_id: Id, person_id: Id, form: FormData) -> Response:
+    """One group per step, 否 per list, follow-ups under a ticked condition, a summary before submitting."""
+    return step_response(request, ctx, _questionnaire(request, ctx, fa_id, person_id), form)
+
+
+@router.post(_Q + "/reflexive", response_class=HTMLResponse, dependencies=[Csrf])
+def reflexive_block(
+    request: Request, ctx: PageCtx, fa_id: Id, person_id: Id, form: FormData, only: str = ""
+) -> Response:
+    """htmx: the follow-up questions of a condition just ticked, placed right under it."""
     context = _questionnaire(request, ctx, fa_id, person_id)
-    return render(request, "questionnaire_family.html", ctx.principal, form={}, problems={}, reflexive=[], **context)
+    blocks = [b for b in _reflexive(request, form, context["questionnaire"]) if not only or b["code"] == only]
+    return render(request, "partials/reflexive.html", ctx.principal, form=form, problems={}, reflexive=blocks)
 
 
-@router.post(
-    "/family-applications/{fa_id}/members/{person_id}/questionnaire",
-    response_class=HTMLResponse,
-    dependencies=[Csrf],
-)
+@router.post(_Q + "/questionnaire", response_class=HTMLResponse, dependencies=[Csrf])
 def answer(request: Request, ctx: PageCtx, fa_id: Id, person_id: Id, form: FormData) -> Response:
+    """Submit from the summary: the one set of answers goes to every product that insures the member."""
     runtime = runtime_of(request)
     context = _questionnaire(request, ctx, fa_id, person_id)
     blocks = _reflexive(request, form, context["questionnaire"])
@@ -106,14 +130,8 @@ def answer(request: Request, ctx: PageCtx, fa_id: Id, person_id: Id, form: FormD
         problems = exc.fields
     if not problems:
         return RedirectResponse(f"/family-applications/{fa_id}#member-{person_id}", status_code=303)
-    ctx.session.rollback()
-    grouped: dict[str, list[FieldProblem]] = {}
-    for p in problems:
-        grouped.setdefault(p.field, []).append(p)
-    return render(
-        request, "questionnaire_family.html", ctx.principal, status_code=422, form=form, problems=grouped,
-        reflexive=blocks, **_questionnaire(request, ctx, fa_id, person_id),
-    )  # fmt: skip
+    ctx.session.rollback()  # an answer another product refused: none of the products keeps this submission
+    return refused_response(request, ctx, _questionnaire(request, ctx, fa_id, person_id), form, problems)
 
 
 def _confirm_in(form: dict[str, str], context: dict[str, Any]) -> dict[str, Any]:

@@ -5,9 +5,9 @@ catalog. Opening the terms and the notice is recorded (products.reading); the ap
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
@@ -128,8 +128,16 @@ def product_page(request: Request, ctx: PageCtx, code: str, household: int | Non
 
 
 @router.get("/products/{code}/{document}", response_class=HTMLResponse)
-def document_page(request: Request, ctx: PageCtx, code: str, document: str, household: int | None = None) -> Response:
-    """The terms (条款) or the 投保须知; opening it for a household is recorded for the application and the visit."""
+def document_page(
+    request: Request,
+    ctx: PageCtx,
+    code: str,
+    document: str,
+    household: int | None = None,
+    fa: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+) -> Response:
+    """The terms (条款) or the 投保须知; opening it for a household is recorded for the application and the visit.
+    Opened from a family application (``fa``), its button leads back there."""
     if document not in documents.DOCUMENTS:
         raise NotFound(code="document_not_found")
     product = _product(request, ctx, code)
@@ -143,4 +151,5 @@ def document_page(request: Request, ctx: PageCtx, code: str, document: str, hous
         sheet=documents.sheet(product),
         document=document,
         household=home,
+        back_to_fa=fa if home is not None else None,
     )

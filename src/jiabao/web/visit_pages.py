@@ -1,7 +1,8 @@
 """The electronic return visit page (电子回访): request the SMS code, enter it, answer the questions, see the result.
 
 The questions about the brochure and the cover name what the customer actually opened before applying (the
-terms and the 投保须知, with the date) and the exclusions, waiting and cooling-off periods they stated.
+terms and the 投保须知, with the date, as recorded on the policy's application — single or family) and the
+exclusions, waiting and cooling-off periods they stated.
 
 Refusals (wrong code, code expired, too many attempts) come back on the page; a refusal that changed the visit
 (an attempt counted, the visit sent to a person) is committed first, as in the API.
@@ -12,6 +13,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from jiabao.api.deps import runtime_of
 from jiabao.api.errors import problems_from_pydantic
@@ -19,6 +21,7 @@ from jiabao.api.policy_visits import keep_refusals
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput
 from jiabao.db.context import ServiceContext
 from jiabao.policies.common import views
+from jiabao.policies.common.models import Policy
 from jiabao.policies.return_visit import service as visits
 from jiabao.policies.rules.return_visit import Answer
 from jiabao.products import documents, reading
@@ -47,13 +50,22 @@ def _page(
         status_code=status_code,
         policy=policy,
         sheet=documents.sheet(product) if product else None,
-        shown=reading.opened(ctx, household_id=policy.household_id, code=policy.product_code),
+        shown=_shown(ctx, policy_id, policy.household_id, policy.product_code),
         visit=visits.status(ctx, policy_id),
         problems=problems,
         sent=sent,
         form=form or {},
         answers=ANSWERS,
     )
+
+
+def _shown(ctx: ServiceContext, policy_id: int, household_id: int, code: str) -> dict[str, reading.Opened]:
+    """What the customer had opened when applying for this policy — recorded on its own application, whether it
+    was applied for alone or in a family application — or, for an application made before that record existed,
+    what the household opened of the product."""
+    application_id = ctx.session.scalar(select(Policy.application_id).where(Policy.id == policy_id))
+    shown = reading.shown_for_application(ctx, application_id) if application_id is not None else {}
+    return shown or reading.opened(ctx, household_id=household_id, code=code)
 
 
 def _problems(ctx: ServiceContext, exc: InvalidInput | Conflict) -> tuple[FieldProblem, ...]:

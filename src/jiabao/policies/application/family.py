@@ -7,7 +7,10 @@ From a household quote or the advice plan, one application covers several member
 * :func:`questions` gives each member **one** health questionnaire: the union of the questions every product that
   insures them needs; :func:`answer` submits that one set of answers to each of those products' underwriting.
 * :func:`requirements` / :func:`confirm`: **one** confirmation (consents, beneficiaries, disclosures, suitability,
-  recording) applied to every product.
+  recording) applied to every product. As for a single application, the customer must first have opened the terms
+  (条款) and the 投保须知 of **every** product to be confirmed (:func:`unread`; 《互联网保险业务监管办法》 art. 18,
+  银保监发〔2020〕26号): confirming is refused naming the products not yet opened, and what was opened is copied onto
+  each product's application, for the return visit of each policy to ask about.
 * :func:`pay`: **one** payment — one idempotency key, one account — takes every first premium and issues every
   policy in one transaction; the policies it issues are the family plan (:func:`view` lists them).
 """
@@ -32,6 +35,7 @@ from jiabao.policies.application.models import Application
 from jiabao.policies.application.schemas import ApplicationIn, ApplicationOut, QuestionnaireIn
 from jiabao.policies.common.models import Policy
 from jiabao.policies.issuance import service as issuance
+from jiabao.products import reading
 from jiabao.products.service import ProductEngine
 from jiabao.underwriting import views as uw_views
 from jiabao.underwriting.engine import AnswerType, KnowledgeBase
@@ -279,6 +283,55 @@ def requirements(ctx: ServiceContext, engine: ProductEngine, family_application_
     return {"consents": list(consents.values()), "findings": list(findings.values()), "recordings": recordings}
 
 
+@dataclass(frozen=True)
+class ProductDocuments:
+    """A product of the family application and which of its documents (terms, notice) are still to be opened."""
+
+    product_code: str
+    name_zh: str
+    name_en: str
+    version: int
+    missing: list[str]
+
+
+def documents(ctx: ServiceContext, engine: ProductEngine, family_application_id: int) -> list[ProductDocuments]:
+    """Each product to be bought in the family application (once, even for several lines), with the documents of
+    its current version the household has not opened yet. Declined products are not bought and not listed."""
+    row = _load(ctx, family_application_id)
+    out: dict[str, ProductDocuments] = {}
+    for app in _rows(ctx, _application_ids(ctx, row.id)):
+        product = engine.catalog.get(app.product_code)
+        if app.status == "declined" or product is None or app.product_code in out:
+            continue
+        missing = reading.missing(ctx, household_id=row.household_id, code=app.product_code, version=product.version)
+        out[app.product_code] = ProductDocuments(app.product_code, product.name_zh, product.name_en, product.version,
+                                                 missing)  # fmt: skip
+    return list(out.values())
+
+
+def unread(ctx: ServiceContext, engine: ProductEngine, family_application_id: int) -> list[ProductDocuments]:
+    """The products whose terms or 投保须知 are not opened yet: confirming waits for them."""
+    return [d for d in documents(ctx, engine, family_application_id) if d.missing]
+
+
+def _require_documents_opened(ctx: ServiceContext, engine: ProductEngine, family_application_id: int) -> None:
+    missing = unread(ctx, engine, family_application_id)
+    if not missing:
+        return
+    zh = "、".join(f"《{d.name_zh}》" for d in missing)
+    en = ", ".join(d.name_en for d in missing)
+    raise InvalidInput(
+        fields=(
+            FieldProblem(
+                "documents",
+                "documents_not_opened",
+                f"确认投保前，请先打开阅读以下产品的《保险条款》和《投保须知》：{zh}",
+                f"Before confirming, please open the terms and the application notice of: {en}",
+            ),
+        )
+    )
+
+
 def confirm(
     ctx: ServiceContext, engine: ProductEngine, family_application_id: int, data: ConfirmIn
 ) -> FamilyApplicationOut:
@@ -293,6 +346,7 @@ def confirm(
             "请先完成每位成员的健康告知并等待核保结论",
             code="not_underwritten",
         )
+    _require_documents_opened(ctx, engine, row.id)
     given = {(c.person_id, c.kind) for c in data.consents}
     for app in _rows(ctx, _application_ids(ctx, row.id)):
         if app.status not in ("accepted", "accepted_partly"):
@@ -311,6 +365,7 @@ def confirm(
             recording=data.recording,
         )
         applications.confirm(ctx, engine, app.id, part)
+        reading.attach_to_application(ctx, application_id=app.id, household_id=row.household_id, code=app.product_code)
     row.details = {**row.details, "confirmed_at": ctx.now().isoformat()}
     ctx.audit("family_application.confirm", "family_application", row.id, {})
     return view(ctx, engine, row.id)
