@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from jiabao.batch.executor import ExecutorKind, close, make_executor
 from jiabao.config import Settings
 from jiabao.core.auth import Principal, Role
 from jiabao.core.errors import JiabaoError
@@ -38,12 +39,32 @@ def _ctx(runtime: Runtime, session: Session) -> ServiceContext:
 
 
 @app.command("run")
-def run(month: MONTH) -> None:
-    """Compute the month; a re-run posts only the differences, as adjustments."""
+def run(
+    month: MONTH,
+    shards: Annotated[int, typer.Option(min=1, help="seller shards; 1 = one transaction in this process")] = 1,
+    executor: Annotated[ExecutorKind, typer.Option(help="serial | processes | dask (LocalCluster)")] = "serial",
+    workers: Annotated[int | None, typer.Option(help="processes or Dask workers")] = None,
+) -> None:
+    """Compute the month; a re-run posts only the differences, as adjustments. With ``--shards N`` the sellers are
+    split in N shards run on the executor, each streaming only its own events (bounded memory)."""
     runtime = build_runtime(Settings())
     try:
-        with unit_of_work(runtime.sessions) as session:
-            summary = commissions.run_month(_ctx(runtime, session), month)
+        if shards == 1 and executor == "serial":
+            with unit_of_work(runtime.sessions) as session:
+                summary = commissions.run_month(_ctx(runtime, session), month)
+        else:
+            pool = make_executor(executor, workers=workers)
+            try:
+                summary, _ = commissions.run_month_sharded(
+                    runtime.sessions,
+                    lambda session: _ctx(runtime, session),
+                    runtime.settings.database_url,
+                    month,
+                    pool,
+                    shards,
+                )
+            finally:
+                close(pool)
     except JiabaoError as exc:
         _fail(exc)
         return

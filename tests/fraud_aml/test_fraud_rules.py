@@ -74,6 +74,20 @@ def test_agent_with_a_high_share_of_early_claims() -> None:
     assert ar.score(app(agent=AgentRecord(policies=5, early_claims=5))).hits == ()  # too few to judge
 
 
+def test_a_network_partner_is_judged_on_its_quality_figures_against_the_partner_threshold() -> None:
+    """Issue 13's agent rule fed by the partner's quality figures (issue 15): policies sold and of them with a claim
+    within two policy years, above the partner early-claim threshold (10%) — the reason names the partner."""
+    over = AgentRecord(policies=20, early_claims=3, partner_name="李敏", limit=Decimal("0.10"))
+    hit = ar.score(app(agent=over)).hits
+    assert [h.code for h in hit] == ["agent_early_claims"] and hit[0].points == 20
+    assert "销售合伙人李敏" in hit[0].text_zh and "15%" in hit[0].text_zh and "10%" in hit[0].text_zh
+    # 3 in 20 (15%) is under the generic 20% first-year share but over the partner threshold; 2 in 20 (10%) is not
+    # above it; fewer than 10 policies are too few to judge
+    assert ar.score(app(agent=AgentRecord(policies=20, early_claims=3))).hits == ()
+    assert ar.score(app(agent=AgentRecord(20, 2, "李敏", Decimal("0.10")))).hits == ()
+    assert ar.score(app(agent=AgentRecord(9, 9, "李敏", Decimal("0.10")))).hits == ()
+
+
 def test_outcome_bands_and_cap() -> None:
     worst = app(
         InsuredRisk(1, Decimal("5000000"), annual_income=Decimal("10000"), days_since_diagnosis=10),

@@ -37,6 +37,9 @@ def test_run_rerun_approve_and_statement_pdf(
     assert "#1: 1 premium events, 3 lines written" in first.output
     again = CliRunner().invoke(cli, ["commissions", "run", "--month", "2026-11"], env=env)
     assert again.exit_code == 0 and "#2: 1 premium events, 0 lines written" in again.output
+    shards = ["--shards", "3", "--executor", "processes", "--workers", "2"]
+    sharded = CliRunner().invoke(cli, ["commissions", "run", "--month", "2026-11", *shards], env=env)
+    assert sharded.exit_code == 0 and "#3: 1 premium events, 0 lines written" in sharded.output, sharded.output
     approved = CliRunner().invoke(cli, ["commissions", "approve", "--month", "2026-11"], env=env)
     assert approved.exit_code == 0 and "3 payment instructions" in approved.output, approved.output
     pdf = tmp_path / "statement.pdf"

@@ -11,22 +11,35 @@ Lines are never updated or deleted. ``approve`` turns the month's net per partne
 from __future__ import annotations
 
 import re
+import resource
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, invalid
 from jiabao.core.money import to_fen
 from jiabao.db.context import ServiceContext
+from jiabao.db.session import make_engine, make_session_factory, unit_of_work
 from jiabao.partners.engine import plans as plan_rules
 from jiabao.partners.engine.hierarchy import Hierarchy
 from jiabao.partners.engine.hierarchy import Membership as Dated
-from jiabao.partners.engine.run import Line, QualityFacts, RunInput, YearToDate, compute
+from jiabao.partners.engine.run import (
+    Line,
+    QualityFacts,
+    RunInput,
+    YearToDate,
+    add_totals,
+    partner_lines,
+    policy_lines,
+    totals,
+)
 from jiabao.partners.models import (
     CommissionLine,
     CommissionPlan,
@@ -36,7 +49,7 @@ from jiabao.partners.models import (
     PaymentInstruction,
 )
 from jiabao.partners.quality import quality_facts
-from jiabao.partners.sources import premium_events
+from jiabao.partners.sources import Shard, premium_events, with_seller
 from jiabao.partners.statement_pdf import Statement, StatementLine, render_statement
 from jiabao.policies.common.models import Policy
 from jiabao.products.catalog import Catalog
@@ -149,7 +162,7 @@ class RunSummary:
     adjustments: int
 
 
-def _posted_by_policy(ctx: ServiceContext, policy_ids: set[int], month: str) -> dict[int, list[Line]]:
+def _posted_by_policy(session: Session, policy_ids: set[int], month: str) -> dict[int, list[Line]]:
     out: dict[int, list[Line]] = defaultdict(list)
     ids = sorted(policy_ids)
     for i in range(0, len(ids), 5000):
@@ -164,7 +177,7 @@ def _posted_by_policy(ctx: ServiceContext, policy_ids: set[int], month: str) -> 
             .where(CommissionLine.policy_id.in_(ids[i : i + 5000]), CommissionLine.month < month)
             .group_by(CommissionLine.partner_id, CommissionLine.policy_id, CommissionLine.ref, CommissionLine.kind)
         )
-        for partner_id, policy_id, ref, kind, amount in ctx.session.execute(stmt):
+        for partner_id, policy_id, ref, kind, amount in session.execute(stmt):
             out[policy_id or 0].append(Line(partner_id, policy_id, ref, kind, ZERO, ZERO, Decimal(amount)))
     return out
 
@@ -200,45 +213,49 @@ def _year_to_date(ctx: ServiceContext, month: str) -> dict[int, YearToDate]:
     return out
 
 
-def run_month(ctx: ServiceContext, month: str) -> RunSummary:
-    """Compute the month and post the differences from what it already holds (never editing a line)."""
+@dataclass(frozen=True, slots=True)
+class ShardJob:
+    """One shard of a sharded run: plain data, so a process pool or a Dask worker can take it."""
+
+    database_url: str
+    month: str
+    run_id: int
+    seq: int
+    index: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShardOutcome:
+    events: int
+    lines_written: int
+    total: Decimal
+    own: dict[int, Decimal]
+    gross: dict[int, Decimal]
+    peak_rss_mb: float
+
+
+class ShardExecutor(Protocol):
+    """``jiabao.batch.executor``'s executors (serial, process pool, Dask): results in shard order."""
+
+    def run(self, fn: Callable[[ShardJob], ShardOutcome], shards: Sequence[ShardJob]) -> list[ShardOutcome]: ...
+
+
+def _check_month(ctx: ServiceContext, month: str) -> tuple[date, date]:
     _staff(ctx)
     start, end = month_bounds(month)
     if start > ctx.clock.today():
         raise invalid("month", "future_month", "不能计算未来月份的佣金", "A future month cannot be run")
-    events = premium_events(ctx.session, start, end)
-    partners = ctx.session.execute(select(Partner.id, Partner.kind, Partner.user_id)).all()
-    kinds = {pid: kind for pid, kind, _ in partners}
-    hierarchy = Hierarchy(
-        Dated(m.partner_id, m.parent_id, m.valid_from, m.valid_to) for m in ctx.session.scalars(select(Membership))
-    )
-    posted = _posted_by_policy(ctx, {e.policy_id for e in events if e.kind != "premium"}, month)
-    sellers = {e.seller_id for e in events if e.seller_id is not None}
-    quality: dict[int, QualityFacts] = quality_facts(ctx, sellers, end)
-    inp = RunInput(
-        start, end, events, approved_plans(ctx), hierarchy, kinds, posted, quality, _year_to_date(ctx, month)
-    )
-    result = compute(inp)
-    existing: dict[tuple[int, int, str, str], Decimal] = defaultdict(lambda: ZERO)
-    stmt = (
-        select(
-            CommissionLine.partner_id,
-            CommissionLine.policy_id,
-            CommissionLine.ref,
-            CommissionLine.kind,
-            func.sum(CommissionLine.amount),
-        )
-        .where(CommissionLine.month == month)
-        .group_by(CommissionLine.partner_id, CommissionLine.policy_id, CommissionLine.ref, CommissionLine.kind)
-    )
-    for partner_id, policy_id, ref, kind, amount in ctx.session.execute(stmt):
-        existing[(partner_id, policy_id or 0, ref, kind)] = Decimal(amount)
+    return start, end
+
+
+def _open_run(ctx: ServiceContext, month: str, status: str) -> CommissionRun:
     seq = (ctx.session.scalar(select(func.max(CommissionRun.seq)).where(CommissionRun.month == month)) or 0) + 1
     run = CommissionRun(
         month=month,
         seq=seq,
-        status="computed",
-        events=len(events),
+        status=status,
+        events=0,
         lines_written=0,
         total=ZERO,
         computed_at=ctx.now(),
@@ -246,7 +263,28 @@ def run_month(ctx: ServiceContext, month: str) -> RunSummary:
     )
     ctx.session.add(run)
     ctx.session.flush()
-    target = {line.key: line for line in result.lines}
+    return run
+
+
+def _network(session: Session) -> tuple[list[plan_rules.Plan], Hierarchy, dict[int, str]]:
+    plans = [
+        plan_rules.parse(r.rules, plan_id=r.id, version=r.version, effective_from=r.effective_from)
+        for r in session.scalars(
+            select(CommissionPlan).where(CommissionPlan.status == "approved").order_by(CommissionPlan.id)
+        )
+    ]
+    hierarchy = Hierarchy(
+        Dated(m.partner_id, m.parent_id, m.valid_from, m.valid_to) for m in session.scalars(select(Membership))
+    )
+    kinds = {pid: kind for pid, kind in session.execute(select(Partner.id, Partner.kind))}
+    return plans, hierarchy, kinds
+
+
+def _differences(
+    run_id: int, month: str, seq: int, lines: Sequence[Line], existing: dict[tuple[int, int, str, str], Decimal]
+) -> list[dict[str, Any]]:
+    """The rows that bring what the month holds to ``lines`` (for the keys of ``lines`` and ``existing``)."""
+    target = {line.key: line for line in lines}
     rows: list[dict[str, Any]] = []
     for key in sorted(set(target) | set(existing)):
         line = target.get(key)
@@ -257,7 +295,7 @@ def run_month(ctx: ServiceContext, month: str) -> RunSummary:
         partner_id, policy_id, ref, kind = key
         rows.append(
             {
-                "run_id": run.id,
+                "run_id": run_id,
                 "month": month,
                 "partner_id": partner_id,
                 "policy_id": policy_id or None,
@@ -269,22 +307,124 @@ def run_month(ctx: ServiceContext, month: str) -> RunSummary:
                 "adjustment": seq > 1,
             }
         )
-    _insert_lines(ctx, rows)
-    run.lines_written = len(rows)
-    run.total = sum((r["amount"] for r in rows), ZERO)
+    return rows
+
+
+def _existing(session: Session, stmt: Any) -> dict[tuple[int, int, str, str], Decimal]:
+    out: dict[tuple[int, int, str, str], Decimal] = {}
+    for partner_id, policy_id, ref, kind, amount in session.execute(stmt):
+        out[(partner_id, policy_id or 0, ref, kind)] = Decimal(amount)
+    return out
+
+
+LINE_KEY = (CommissionLine.partner_id, CommissionLine.policy_id, CommissionLine.ref, CommissionLine.kind)
+
+
+def post_policy_lines(session: Session, month: str, run_id: int, seq: int, shard: Shard) -> ShardOutcome:
+    """One shard of the run: the policy lines of the shard's sellers' events, compared with what the month holds
+    for those policies; appends the differences. Holds only the shard's events in memory."""
+    start, end = month_bounds(month)
+    events = premium_events(session, start, end, shard)
+    plans, hierarchy, kinds = _network(session)
+    posted = _posted_by_policy(session, {e.policy_id for e in events if e.kind != "premium"}, month)
+    lines = policy_lines(RunInput(start, end, events, plans, hierarchy, kinds, posted))
+    held: Any = select(*LINE_KEY, func.sum(CommissionLine.amount)).select_from(CommissionLine)
+    held, _seller = with_seller(held.join(Policy, Policy.id == CommissionLine.policy_id), shard)
+    held = held.where(CommissionLine.month == month).group_by(*LINE_KEY)
+    rows = _differences(run_id, month, seq, lines, _existing(session, held))
+    _insert_lines(session, rows)
+    own, gross = totals(lines)
+    written = sum((r["amount"] for r in rows), ZERO)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return ShardOutcome(len(events), len(rows), written, own, gross, peak)
+
+
+def run_shard(job: ShardJob) -> ShardOutcome:
+    """A shard in its own process and transaction (the executors' unit of work): opens the database itself."""
+    engine = make_engine(job.database_url, concurrency=1)
+    try:
+        with unit_of_work(make_session_factory(engine)) as session:
+            return post_policy_lines(session, job.month, job.run_id, job.seq, Shard(job.index, job.count))
+    finally:
+        engine.dispose()
+
+
+def _finish(ctx: ServiceContext, run: CommissionRun, outcomes: Sequence[ShardOutcome]) -> RunSummary:
+    """The partner-level lines (quality bonus, tax, balance brought forward) from every shard's totals, appended as
+    differences like the policy lines; the run's counts; the audit entry."""
+    start, end = month_bounds(run.month)
+    own: dict[int, Decimal] = {}
+    gross: dict[int, Decimal] = {}
+    for outcome in outcomes:  # in shard order
+        own, gross = add_totals((own, gross), (outcome.own, outcome.gross))
+    plans, hierarchy, kinds = _network(ctx.session)
+    quality: dict[int, QualityFacts] = quality_facts(ctx, set(own), end)
+    inp = RunInput(start, end, (), plans, hierarchy, kinds, {}, quality, _year_to_date(ctx, run.month))
+    lines, _statements = partner_lines(inp, own, gross)
+    held = (
+        select(*LINE_KEY, func.sum(CommissionLine.amount))
+        .where(CommissionLine.month == run.month, CommissionLine.policy_id.is_(None))
+        .group_by(*LINE_KEY)
+    )
+    rows = _differences(run.id, run.month, run.seq, lines, _existing(ctx.session, held))
+    _insert_lines(ctx.session, rows)
+    run.events = sum(o.events for o in outcomes)
+    run.lines_written = sum(o.lines_written for o in outcomes) + len(rows)
+    run.total = sum((o.total for o in outcomes), ZERO) + sum((r["amount"] for r in rows), ZERO)
+    run.status = "computed"
     ctx.session.flush()
-    ctx.audit("commission.run", "commission_run", run.id, {"month": month, "seq": seq, "lines": len(rows)})
-    return RunSummary(run.id, month, seq, len(events), len(rows), run.total, len(rows) if seq > 1 else 0)
+    meta = {"month": run.month, "seq": run.seq, "lines": run.lines_written, "shards": len(outcomes)}
+    ctx.audit("commission.run", "commission_run", run.id, meta)
+    adjustments = run.lines_written if run.seq > 1 else 0
+    return RunSummary(run.id, run.month, run.seq, run.events, run.lines_written, run.total, adjustments)
+
+
+def run_month(ctx: ServiceContext, month: str) -> RunSummary:
+    """Compute the month and post the differences from what it already holds (never editing a line), in the
+    caller's transaction: one shard holding every seller."""
+    _check_month(ctx, month)
+    run = _open_run(ctx, month, "computed")
+    outcome = post_policy_lines(ctx.session, month, run.id, run.seq, Shard())
+    return _finish(ctx, run, [outcome])
+
+
+def run_month_sharded(
+    sessions: sessionmaker[Session],
+    context: Callable[[Session], ServiceContext],
+    database_url: str,
+    month: str,
+    executor: ShardExecutor,
+    shards: int,
+) -> tuple[RunSummary, list[ShardOutcome]]:
+    """The run sharded by seller on an executor: the run row is committed as ``running``, each shard appends its
+    policy lines in its own transaction (process, Dask worker), then the partner-level lines close the run as
+    ``computed``. The lines are those of :func:`run_month`. A shard that fails leaves the run ``running`` (it
+    cannot be approved); running the month again posts what is missing, as differences."""
+    if shards < 1:
+        raise invalid("shards", "bad_shards", "分片数至少为1", "At least one shard")
+    with unit_of_work(sessions) as session:
+        ctx = context(session)
+        _check_month(ctx, month)
+        run = _open_run(ctx, month, "running")
+        run_id, seq = run.id, run.seq
+    jobs = [ShardJob(database_url, month, run_id, seq, i, shards) for i in range(shards)]
+    outcomes = executor.run(run_shard, jobs)
+    with unit_of_work(sessions) as session:
+        ctx = context(session)
+        row = session.get(CommissionRun, run_id)
+        if row is None:  # pragma: no cover - the row was committed above
+            raise NotFound()
+        return _finish(ctx, row, outcomes), outcomes
 
 
 COLUMNS = ("run_id", "month", "partner_id", "policy_id", "ref", "kind", "base", "rate", "amount", "adjustment")
 
 
-def _insert_lines(ctx: ServiceContext, rows: list[dict[str, Any]]) -> None:
+def _insert_lines(session: Session, rows: list[dict[str, Any]]) -> None:
     """Append the lines: COPY on PostgreSQL (money as integer fen), an executemany elsewhere."""
     if not rows:
         return
-    connection = ctx.session.connection()
+    connection = session.connection()
     if connection.dialect.name != "postgresql":
         table: Any = CommissionLine.__table__
         connection.execute(table.insert(), rows)
@@ -321,6 +461,9 @@ def approve(ctx: ServiceContext, month: str) -> list[PaymentInstruction]:
     run = latest_run(ctx, month)
     if run is None:
         raise Conflict("Run the month first", "请先计算该月佣金", code="no_run")
+    if run.status == "running":
+        raise Conflict("This run has not finished: run the month again", "该次计算未完成，请重新计算该月佣金",
+                       code="run_incomplete")  # fmt: skip
     if run.status != "computed":
         raise Conflict("This run is already approved", "该次计算已审批", code="run_approved")
     totals = ctx.session.execute(

@@ -6,13 +6,13 @@ These figures feed the risk scoring and the complaint warnings through ``figures
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from jiabao.claims.models import Claim, ClaimLine
 from jiabao.db.context import ServiceContext
@@ -39,6 +39,32 @@ def sellers() -> Any:
         .outerjoin(by_app, and_(by_app.subject == "application", by_app.subject_id == Policy.application_id))
         .subquery()
     )
+
+
+def seller_of_application(ctx: ServiceContext, application_id: int) -> Partner | None:
+    """The network partner recorded as selling an application (for the application risk scoring), if any."""
+    stmt = (
+        select(Partner)
+        .join(Attribution, Attribution.selling_partner_id == Partner.id)
+        .where(Attribution.subject == "application", Attribution.subject_id == application_id)
+    )
+    return ctx.session.scalars(stmt).first()
+
+
+def in_force_series(session: Session, user_id: int, days: Sequence[date]) -> tuple[Partner, list[int]] | None:
+    """For the complaint early warnings: the network partner whose log-in complaints name (``complaints.partner_id``
+    is the user) and, for each day, how many of the policies it sold were in force (effective, not yet ended) —
+    the exposure its complaint counts are set against. None when the user is not a network partner."""
+    partner = session.scalars(select(Partner).where(Partner.user_id == user_id)).first()
+    if partner is None:
+        return None
+    s = sellers()
+    rows = session.execute(
+        select(Policy.effective_date, Policy.ended_on).where(
+            Policy.id.in_(select(s.c.policy_id).where(s.c.seller == partner.id))
+        )
+    ).all()
+    return partner, [sum(1 for eff, ended in rows if eff <= d and (ended is None or ended > d)) for d in days]
 
 
 def _year_back(on: date) -> date:
@@ -69,9 +95,7 @@ def quality_facts(ctx: ServiceContext, partner_ids: Iterable[int], on: date) -> 
     sold: dict[int, int] = dict(
         ctx.session.execute(select(s.c.seller, func.count()).where(s.c.seller.in_(ids)).group_by(s.c.seller)).all()
     )
-    early: dict[int, int] = dict(
-        ctx.session.execute(_early_claims(s).where(s.c.seller.in_(ids)).group_by(s.c.seller)).all()
-    )
+    early = _early_claims(ctx, s, ids)
     out: dict[int, QualityFacts] = {}
     for pid in ids:
         share = Decimal(early.get(pid, 0)) / Decimal(sold[pid]) if sold.get(pid) else Decimal(0)
@@ -79,14 +103,22 @@ def quality_facts(ctx: ServiceContext, partner_ids: Iterable[int], on: date) -> 
     return out
 
 
-def _early_claims(s: Any) -> Any:
-    return (
-        select(s.c.seller, func.count(func.distinct(ClaimLine.policy_id)))
+def _early_claims(ctx: ServiceContext, s: Any, partner_ids: list[int]) -> dict[int, int]:
+    """Per seller: its policies with a claim whose event fell within ``EARLY_YEARS`` policy years of the effective
+    date. The date window is compared in Python: date arithmetic in SQL differs between PostgreSQL and SQLite
+    (where ``date + interval`` silently became a number and no claim ever counted)."""
+    stmt = (
+        select(s.c.seller, s.c.policy_id, Policy.effective_date, Claim.event_date)
         .join(ClaimLine, ClaimLine.policy_id == s.c.policy_id)
         .join(Claim, Claim.id == ClaimLine.claim_id)
         .join(Policy, Policy.id == s.c.policy_id)
-        .where(Claim.event_date < Policy.effective_date + timedelta(days=365 * EARLY_YEARS))
+        .where(s.c.seller.in_(partner_ids))
     )
+    early: dict[int, set[int]] = defaultdict(set)
+    for seller, policy_id, effective, event in ctx.session.execute(stmt):
+        if event < effective + timedelta(days=365 * EARLY_YEARS):
+            early[seller].add(policy_id)
+    return {seller: len(ids) for seller, ids in early.items()}
 
 
 def counts(ctx: ServiceContext, partner: Partner, on: date) -> QualityCounts:
@@ -104,7 +136,7 @@ def counts(ctx: ServiceContext, partner: Partner, on: date) -> QualityCounts:
 
     due13 = [st for eff, st in policies if start < anniversary(eff, 1) <= on]
     due25 = [st for eff, st in policies if start < anniversary(eff, 2) <= on]
-    early = ctx.session.execute(_early_claims(s).where(s.c.seller == partner.id).group_by(s.c.seller)).first()
+    early = _early_claims(ctx, s, [partner.id]).get(partner.id, 0)
     complaints = ctx.session.scalar(
         select(func.count()).where(
             Complaint.partner_id == partner.user_id, Complaint.received_on > start, Complaint.received_on <= on
@@ -121,7 +153,7 @@ def counts(ctx: ServiceContext, partner: Partner, on: date) -> QualityCounts:
         due_25=len(due25),
         kept_25=sum(1 for st in due25 if st in LIVE),
         policies_sold=len(policies),
-        early_claims=int(early[1]) if early else 0,
+        early_claims=early,
         in_force=sum(1 for _, st in policies if st in LIVE),
         complaints=int(complaints or 0),
         return_visits=done,

@@ -1,26 +1,54 @@
 """Premium events for the commission run — the ONE place the partner domain reads money from other domains.
 
-``premium_events(session, start, end)`` returns the month's premiums received (``payments`` rows in, with the
-instalment they paid for the policy year) and the policies that ended in it by cooling-off cancellation, surrender
-or rescission. When the household ledger (branch ledger12) lands, this function switches to the ledger's premium
-entries; nothing else in ``jiabao.partners`` reads payments or policies for commissions.
+``premium_events(session, start, end)`` reads the **household ledger** (``jiabao.ledger``): commission is paid on
+premium actually received and recorded in the books, and clawed back on what the books record going back.
+
+* A premium: every ``premium_received`` journal with a value date (``occurred_on``) in the month, one event per
+  journal and policy; the amount is the premium the journal settles for that policy (its ``premium_receivable``
+  credits — the interest on back premiums at reinstatement is interest income, not premium). A single payment's
+  journal is ``payment:<id>``, a family bill's debit ``bill:<id>`` (one event per policy on the bill). The
+  instalments the journal settled (its memo) place the premium in a policy year (the earliest instalment's due
+  date) and tell the first premium of a year (its sequence).
+* A cooling-off cancellation: the ``refund`` journal (memo kind ``refund``: the 犹豫期 refund) of the month.
+* A surrender: the ``cash_value`` journal of kind ``surrender`` of the month (a termination cash value after two
+  years' suspension claws nothing back, as before).
+* A rescission: the policy's ``end_reason`` (``rescission``/``rescinded``) and ``ended_on`` — the ledger has no
+  rescission movement (no rescission flow exists in ``policies`` yet).
+
+The seller of each policy is its own attribution, else its application's. ``Shard(index, count)`` keeps only the
+events whose seller id (0 when none) ≡ ``index`` (mod ``count``): the run is sharded by seller.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from jiabao.core.money import from_fen
+from jiabao.ledger.models import LedgerEntry, LedgerJournal
 from jiabao.partners.engine.run import PremiumEvent
 from jiabao.partners.models import Attribution
-from jiabao.policies.common.models import Instalment, Payment, Policy
+from jiabao.policies.common.models import Instalment, Policy
 
-PREMIUM_KINDS = ("first_premium", "renewal_premium", "reinstatement")
 PER_YEAR = {"annual": 1, "semi_annual": 2, "quarterly": 4, "monthly": 12}
 RESCISSION_REASONS = ("rescission", "rescinded")
+PREMIUM_RECEIVED = "premium_received"
+RECEIVABLE = "premium_receivable"
+CHUNK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """The sellers whose id ≡ ``index`` (mod ``count``); policies without a seller are in shard 0."""
+
+    index: int = 0
+    count: int = 1
 
 
 def policy_year(effective: date, on: date) -> int:
@@ -29,128 +57,153 @@ def policy_year(effective: date, on: date) -> int:
     return max(1, years + 1)
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return datetime.combine(start, time.min, UTC), datetime.combine(end + timedelta(days=1), time.min, UTC)
-
-
-def premium_events(session: Session, start: date, end: date) -> list[PremiumEvent]:
-    """Premiums received and policies ended between ``start`` and ``end`` (inclusive), with the selling partner of
-    each policy (its own attribution, else the application's)."""
-    lo, hi = _bounds(start, end)
+def with_seller(stmt: Any, shard: Shard) -> tuple[Any, ColumnElement[Any]]:
+    """``stmt`` (which selects from ``policies``) joined to the policy's and its application's attributions, kept to
+    the shard's sellers; and the seller column (NULL when the policy has none)."""
     by_policy, by_application = aliased(Attribution), aliased(Attribution)
-    seller = by_policy.selling_partner_id
-    app_seller = by_application.selling_partner_id
-    joins = (
-        (by_policy, and_(by_policy.subject == "policy", by_policy.subject_id == Policy.id)),
-        (
-            by_application,
-            and_(by_application.subject == "application", by_application.subject_id == Policy.application_id),
-        ),
+    stmt = stmt.outerjoin(by_policy, and_(by_policy.subject == "policy", by_policy.subject_id == Policy.id)).outerjoin(
+        by_application,
+        and_(by_application.subject == "application", by_application.subject_id == Policy.application_id),
     )
-    stmt = (
+    seller = func.coalesce(by_policy.selling_partner_id, by_application.selling_partner_id)
+    if shard.count > 1:
+        stmt = stmt.where(func.coalesce(seller, 0) % shard.count == shard.index)
+    return stmt, seller
+
+
+def premium_events(session: Session, start: date, end: date, shard: Shard = Shard()) -> list[PremiumEvent]:
+    """Premiums received and policies ended between ``start`` and ``end`` (inclusive), as the ledger records them,
+    for the shard's sellers."""
+    policy_cols = (
+        Policy.id,
+        Policy.product_code,
+        Policy.payment_term,
+        Policy.frequency,
+        Policy.annual_premium,
+        Policy.effective_date,
+    )
+    settled = (
         select(
-            Payment.id,
-            Payment.amount,
-            Payment.created_at,
-            Instalment.seq,
-            Instalment.due_date,
-            Policy.id,
-            Policy.product_code,
-            Policy.payment_term,
-            Policy.frequency,
-            Policy.annual_premium,
-            Policy.effective_date,
-            seller,
-            app_seller,
+            LedgerJournal.id,
+            LedgerJournal.source,
+            LedgerJournal.occurred_on,
+            LedgerJournal.memo,
+            func.sum(LedgerEntry.fen),
+            *policy_cols,
         )
-        .join(Policy, Policy.id == Payment.policy_id)
-        .outerjoin(Instalment, Instalment.payment_id == Payment.id)
-        .outerjoin(*joins[0])
-        .outerjoin(*joins[1])
-        .where(
-            Payment.direction == "in",
-            Payment.status == "succeeded",
-            Payment.kind.in_(PREMIUM_KINDS),
-            Payment.created_at >= lo,
-            Payment.created_at < hi,
-        )
-        .order_by(Payment.id)
+        .select_from(LedgerEntry)
+        .join(LedgerJournal, LedgerJournal.id == LedgerEntry.journal_id)
+        .join(Policy, Policy.id == LedgerEntry.policy_id)
     )
+    settled, seller = with_seller(settled, shard)
+    settled = (
+        settled.add_columns(seller)
+        .where(
+            LedgerJournal.movement == PREMIUM_RECEIVED,
+            LedgerJournal.occurred_on >= start,
+            LedgerJournal.occurred_on <= end,
+            LedgerEntry.account == RECEIVABLE,
+            LedgerEntry.fen < 0,
+        )
+        .group_by(LedgerJournal.id, *policy_cols, seller)
+        .order_by(LedgerJournal.id, Policy.id)
+    )
+    rows = session.execute(settled).all()
+    instalments = _instalments(session, {i for r in rows for i in (r[3] or {}).get("instalments", [])})
     out: list[PremiumEvent] = []
-    seen: set[int] = set()
-    for pid, amount, at, seq, due, pol, product, term, freq, annual, effective, s1, s2 in session.execute(stmt):
-        if pid in seen:  # one payment may settle several instalments: the first one places it in a year
-            continue
-        seen.add(pid)
-        on = at.astimezone(UTC).date()
-        year = policy_year(effective, due or on)
-        first = seq is None or (seq - 1) % PER_YEAR.get(freq, 1) == 0
+    for _jid, source, on, memo, credit, pol, product, term, freq, annual, effective, sold_by in rows:
+        mine = [instalments[i][1:] for i in (memo or {}).get("instalments", []) if instalments.get(i, (0,))[0] == pol]
+        seq, due = min(mine) if mine else (None, None)
         out.append(
             PremiumEvent(
-                f"payment:{pid}",
+                source,
                 "premium",
                 pol,
-                s1 or s2,
+                sold_by,
                 product,
                 term,
-                year,
-                first,
+                policy_year(effective, due or on),
+                seq is None or (seq - 1) % PER_YEAR.get(freq, 1) == 0,
                 Decimal(annual),
-                Decimal(amount),
+                from_fen(-int(credit)),
                 on,
                 effective,
             )
         )
-    ended = (
-        select(
-            Policy.id,
-            Policy.status,
-            Policy.end_reason,
-            Policy.ended_on,
-            Policy.product_code,
-            Policy.payment_term,
-            Policy.annual_premium,
-            Policy.effective_date,
-            seller,
-            app_seller,
+    out += _ended(session, start, end, shard)
+    return out
+
+
+def _instalments(session: Session, ids: set[int]) -> dict[int, tuple[int, int, date]]:
+    """Instalment id → (policy, sequence, due date)."""
+    out: dict[int, tuple[int, int, date]] = {}
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), CHUNK):
+        stmt = select(Instalment.id, Instalment.policy_id, Instalment.seq, Instalment.due_date).where(
+            Instalment.id.in_(ordered[i : i + CHUNK])
         )
-        .outerjoin(*joins[0])
-        .outerjoin(*joins[1])
-        .where(
-            Policy.ended_on >= start,
-            Policy.ended_on <= end,
-            Policy.status.in_(("cancelled", "surrendered", "terminated")),
-        )
-        .order_by(Policy.id)
+        for iid, pol, seq, due in session.execute(stmt):
+            out[iid] = (pol, seq, due)
+    return out
+
+
+def _ended(session: Session, start: date, end: date, shard: Shard) -> list[PremiumEvent]:
+    """Cooling-off refunds and surrender cash values the ledger records in the month; rescissions from policies."""
+    cols = (
+        Policy.id,
+        Policy.product_code,
+        Policy.payment_term,
+        Policy.annual_premium,
+        Policy.effective_date,
     )
-    for pol, status, reason, ended_on, product, term, annual, effective, s1, s2 in session.execute(ended):
-        kind = _termination(status, reason)
-        if kind is None or ended_on is None:
+    paid_out = select(LedgerJournal.id, LedgerJournal.movement, LedgerJournal.memo, LedgerJournal.occurred_on, *cols)
+    paid_out = paid_out.select_from(LedgerJournal).join(Policy, Policy.id == LedgerJournal.policy_id)
+    paid_out, seller = with_seller(paid_out, shard)
+    paid_out = (
+        paid_out.add_columns(seller)
+        .where(
+            LedgerJournal.movement.in_(("refund", "cash_value")),
+            LedgerJournal.occurred_on >= start,
+            LedgerJournal.occurred_on <= end,
+        )
+        .order_by(LedgerJournal.id)
+    )
+    found: dict[int, tuple[str, date, tuple[Any, ...]]] = {}
+    for _jid, movement, memo, on, *rest in session.execute(paid_out):
+        kind = (memo or {}).get("kind")
+        what = "cooling_off" if movement == "refund" and kind == "refund" else None
+        what = "surrender" if movement == "cash_value" and kind == "surrender" else what
+        if what is not None and rest[0] not in found:
+            found[rest[0]] = (what, on, tuple(rest))
+    rescinded = select(Policy.ended_on, *cols)
+    rescinded, seller = with_seller(rescinded, shard)
+    rescinded = rescinded.add_columns(seller).where(
+        Policy.ended_on >= start, Policy.ended_on <= end, Policy.end_reason.in_(RESCISSION_REASONS)
+    )
+    extra: dict[int, list[tuple[str, date, tuple[Any, ...]]]] = defaultdict(list)
+    for ended_on, *rest in session.execute(rescinded.order_by(Policy.id)):
+        if ended_on is None:  # pragma: no cover - the query keeps dated ends only
             continue
+        extra[rest[0]].append(("rescission", ended_on, tuple(rest)))
+    out: list[PremiumEvent] = []
+    for what, on, (pol, product, term, annual, effective, sold_by) in [
+        *found.values(),
+        *(e for events in extra.values() for e in events),
+    ]:
         out.append(
             PremiumEvent(
                 f"end:{pol}",
-                kind,
+                what,
                 pol,
-                s1 or s2,
+                sold_by,
                 product,
                 term,
-                policy_year(effective, ended_on),
+                policy_year(effective, on),
                 False,
                 Decimal(annual),
                 Decimal(0),
-                ended_on,
+                on,
                 effective,
             )
         )
     return out
-
-
-def _termination(status: str, reason: str | None) -> str | None:
-    if status == "cancelled" and reason == "cooling_off_cancellation":
-        return "cooling_off"
-    if status == "surrendered":
-        return "surrender"
-    if reason in RESCISSION_REASONS:
-        return "rescission"
-    return None

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiabao.db.outbox import enqueue
+from jiabao.partners import quality as partner_quality
 from jiabao.voice import warning as method
 from jiabao.voice.analysis import in_force_on, month_bounds
 from jiabao.voice.models import Complaint, ComplaintWarning
@@ -74,6 +75,10 @@ def month_warnings(session: Session, month: str) -> list[dict[str, Any]]:
                     "method": signal.method,
                 }
             )
+    by_partner: dict[int, list[int]] = {}
+    for received, *_rest, partner, _product, _major in rows:
+        if partner is not None:
+            by_partner.setdefault(partner, [0] * len(months))[index[f"{received:%Y-%m}"]] += 1
     partners = Counter(p for _, _, _, p, _, _ in now_rows if p is not None)
     products = Counter(code for _, _, _, _, code, _ in now_rows if code)
     majors = sum(1 for *_, major in now_rows if major)
@@ -95,11 +100,28 @@ def month_warnings(session: Session, month: str) -> list[dict[str, Any]]:
             "method": f"hard_trigger:{kind}",
         }
         if kind == "partner_cluster":
-            entry["partner_id"] = int(trigger)
+            entry |= _partner_exposure(session, int(trigger), months, by_partner.get(int(trigger), []))
         elif kind == "product_cluster":
             entry["product_code"] = trigger
         warnings.append(entry)
     return warnings
+
+
+def _partner_exposure(session: Session, user_id: int, months: list[str], series: list[int]) -> dict[str, Any]:
+    """A cluster about one partner (a hard trigger whatever its size of book) with the partner's exposure: its
+    policies in force at each month end (``partners.quality``), the expected count from its own complaint rate per
+    policy in force over the baseline, and this month's complaints per 1,000 of its policies in force."""
+    entry: dict[str, Any] = {"partner_id": user_id}
+    found = partner_quality.in_force_series(session, user_id, [month_bounds(m)[1] for m in months])
+    if found is None or not series:
+        return entry
+    partner, in_force = found
+    entry |= {"network_partner_id": partner.id, "partner_name": partner.name, "in_force": in_force[-1]}
+    if in_force[-1]:
+        expected, _, _ = method.expected_count(series[:-1], [float(x) for x in in_force[:-1]], float(in_force[-1]))
+        entry["expected"] = round(expected, 2)
+        entry["complaints_per_1000"] = round(series[-1] * 1000 / in_force[-1], 1)
+    return entry
 
 
 def warning_key(w: dict[str, Any]) -> str:

@@ -165,6 +165,18 @@ def _clawback_share(ev: PremiumEvent, plan: Plan) -> Decimal:
 
 def compute(inp: RunInput) -> RunResult:
     """The month's lines and statements (deterministic: events are processed in a fixed order)."""
+    lines = policy_lines(inp)
+    own, gross = totals(lines)
+    more, statements = partner_lines(inp, own, gross)
+    lines += more
+    lines.sort(key=lambda ln: ln.key)
+    return RunResult(lines, statements)
+
+
+def policy_lines(inp: RunInput) -> list[Line]:
+    """The lines of each policy: commissions, overrides, persistency bonuses and clawbacks. They depend only on
+    the policy's own events and earlier lines (and the hierarchy, the plans), so the run can compute them a shard
+    of sellers at a time."""
     lines: list[Line] = []
     by_policy: dict[int, list[Line]] = defaultdict(list)
     events = sorted(inp.events, key=lambda e: (e.on, e.kind != "premium", e.policy_id, e.ref))
@@ -190,10 +202,39 @@ def compute(inp: RunInput) -> RunResult:
                 line = Line(partner_id, ev.policy_id, ev.ref, "clawback", paid[partner_id], share, amount)
                 lines.append(line)
                 by_policy[ev.policy_id].append(line)
+    lines.sort(key=lambda ln: ln.key)
+    return lines
+
+
+def totals(lines: Sequence[Line]) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Per partner: own commission (first-year and renewal) and the gross of the lines."""
     own: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    gross: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
+        gross[line.partner_id] += line.amount
         if line.kind in ("first_year", "renewal"):
             own[line.partner_id] += line.amount
+    return dict(own), dict(gross)
+
+
+def add_totals(
+    a: tuple[dict[int, Decimal], dict[int, Decimal]], b: tuple[dict[int, Decimal], dict[int, Decimal]]
+) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Two shards' :func:`totals` added (exact: Decimal sums of money)."""
+    own, gross = dict(a[0]), dict(a[1])
+    for pid, amount in b[0].items():
+        own[pid] = own.get(pid, ZERO) + amount
+    for pid, amount in b[1].items():
+        gross[pid] = gross.get(pid, ZERO) + amount
+    return own, gross
+
+
+def partner_lines(
+    inp: RunInput, own: Mapping[int, Decimal], gross: Mapping[int, Decimal]
+) -> tuple[list[Line], dict[int, Statement]]:
+    """The partner-level lines (quality bonus, tax, balance brought forward) and the statements, from every shard's
+    :func:`totals` (``inp.events`` is not used)."""
+    lines: list[Line] = []
     month_plan = in_force(inp.plans, inp.month_end)
     if month_plan is not None and month_plan.quality.rate:
         q = month_plan.quality
@@ -208,7 +249,10 @@ def compute(inp: RunInput) -> RunResult:
                 lines.append(
                     Line(partner_id, None, ref, "quality", own[partner_id], q.rate, money(own[partner_id] * q.rate))
                 )
-    statements = _statements(inp, lines, month_plan)
+    month_gross: dict[int, Decimal] = defaultdict(lambda: ZERO, gross)
+    for line in lines:
+        month_gross[line.partner_id] += line.amount
+    statements = _statements(inp, month_gross, month_plan)
     for st in statements.values():
         if st.tax:
             lines.append(Line(st.partner_id, None, f"tax:{inp.month_start:%Y-%m}", "tax", st.gross, ZERO, -st.tax))
@@ -216,13 +260,10 @@ def compute(inp: RunInput) -> RunResult:
             ref = f"balance:{inp.month_start:%Y-%m}"
             lines.append(Line(st.partner_id, None, ref, "brought_forward", ZERO, ZERO, st.brought_forward))
     lines.sort(key=lambda ln: ln.key)
-    return RunResult(lines, statements)
+    return lines, statements
 
 
-def _statements(inp: RunInput, lines: list[Line], plan: Plan | None) -> dict[int, Statement]:
-    gross: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for line in lines:
-        gross[line.partner_id] += line.amount
+def _statements(inp: RunInput, gross: dict[int, Decimal], plan: Plan | None) -> dict[int, Statement]:
     for partner_id, ytd in inp.year_to_date.items():
         if ytd.brought_forward:
             gross.setdefault(partner_id, ZERO)

@@ -52,6 +52,11 @@ class AgentRecord:
     policies: int
     early_claims: int
     """Policies the agent sold with a claim within their first year."""
+    partner_name: str | None = None
+    """Set when the seller is a network partner (issue 15): ``policies`` and ``early_claims`` are then the partner's
+    quality figures (policies sold; of them with a claim whose event fell within two policy years) and the rule
+    uses the partner early-claim threshold ``limit``."""
+    limit: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,30 @@ class ApplicationRisk:
     """Other applications by this household in the last 90 days."""
     shared: tuple[SharedIdentifier, ...] = ()
     agent: AgentRecord | None = None
+
+
+def _agent_hit(agent: AgentRecord, share: Decimal) -> Hit | None:
+    """An agent with a high share of early claims: the partner's own quality figure against the partner threshold
+    (above it puts the partner under review too), else the household agent's first-year share."""
+    if agent.partner_name is not None and agent.limit is not None:
+        if share <= agent.limit:
+            return None
+        return Hit(
+            "agent_early_claims",
+            20,
+            f"销售合伙人{agent.partner_name}所售保单中{agent.early_claims}张在两个保单年度内出险，"
+            f"占{share:.0%}，超过品质阈值{agent.limit:.0%}",
+            f"{agent.early_claims} of the policies sold by partner {agent.partner_name} ({share:.0%}) had a claim "
+            f"within two policy years, above the quality threshold of {agent.limit:.0%}",
+        )
+    if share < AGENT_EARLY_SHARE:
+        return None
+    return Hit(
+        "agent_early_claims",
+        20,
+        f"经办代理人保单的首年出险比例为{share:.0%}",
+        f"{share:.0%} of the agent's policies had a claim in their first year",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,16 +203,10 @@ def score(facts: ApplicationRisk) -> Score:
             )
         )
     agent = facts.agent
-    if agent and agent.policies >= AGENT_MIN_POLICIES and agent.early_claims / agent.policies >= AGENT_EARLY_SHARE:
-        share = Decimal(agent.early_claims) / agent.policies
-        hits.append(
-            Hit(
-                "agent_early_claims",
-                20,
-                f"经办代理人保单的首年出险比例为{share:.0%}",
-                f"{share:.0%} of the agent's policies had a claim in their first year",
-            )
-        )
+    if agent and agent.policies >= AGENT_MIN_POLICIES:
+        hit = _agent_hit(agent, Decimal(agent.early_claims) / agent.policies)
+        if hit is not None:
+            hits.append(hit)
     points = min(MAX_POINTS, sum(h.points for h in hits))
     outcome = Outcome.INTERCEPT if points >= INTERCEPT_AT else Outcome.REVIEW if points >= REVIEW_AT else Outcome.PASS
     return Score(points=points, outcome=outcome, hits=tuple(hits))

@@ -15,6 +15,8 @@ from sqlalchemy import func, select, update
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.db import audit_unit
 from jiabao.db.context import ServiceContext
+from jiabao.partners import quality as partner_quality
+from jiabao.partners.engine.quality import Thresholds
 from jiabao.policies.application.models import Application
 from jiabao.risk.aml.rules import customer_notice
 from jiabao.risk.fraud import application_rules as ar
@@ -35,6 +37,18 @@ def _hits(hits: list[ar.Hit] | tuple[ar.Hit, ...]) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Applications
+
+
+def _agent(ctx: ServiceContext, application: Application) -> ar.AgentRecord | None:
+    """The selling network partner's quality figures (issue 15) when a partner sold the application; else the
+    household's agent's record."""
+    seller = partner_quality.seller_of_application(ctx, application.id)
+    if seller is not None:
+        counts = partner_quality.counts(ctx, seller, ctx.clock.today())
+        limit = Thresholds().max_early_claim_share
+        return ar.AgentRecord(counts.policies_sold, counts.early_claims, seller.name, limit)
+    agent_id = repo.agent_of(ctx, application.household_id)
+    return ar.AgentRecord(*repo.agent_record(ctx, agent_id)) if agent_id else None
 
 
 def application_facts(ctx: ServiceContext, application: Application) -> ar.ApplicationRisk:
@@ -59,8 +73,7 @@ def application_facts(ctx: ServiceContext, application: Application) -> ar.Appli
         ar.SharedIdentifier("phone", repo.other_households_sharing_phone(ctx, application.household_id, persons)),
         ar.SharedIdentifier("account", repo.other_households_sharing_account(ctx, application.household_id)),
     )
-    agent_id = repo.agent_of(ctx, application.household_id)
-    agent = ar.AgentRecord(*repo.agent_record(ctx, agent_id)) if agent_id else None
+    agent = _agent(ctx, application)
     return ar.ApplicationRisk(
         application_id=application.id,
         insureds=tuple(insureds),
