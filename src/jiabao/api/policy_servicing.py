@@ -21,9 +21,9 @@ from jiabao.policies.servicing.quality import QualityOut
 from jiabao.policies.servicing.schemas import (
     FamilyChangeIn,
     FamilyChangeOut,
-    IdCorrectionDecisionIn,
     HolderChangeIn,
     HolderConsentIn,
+    IdCorrectionDecisionIn,
     OnlineShareOut,
     ServiceRequestIn,
     ServiceRequestOut,

@@ -18,7 +18,6 @@ from pathlib import Path
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-
 log = logging.getLogger(__name__)
 
 LOCALE_DIR = Path(__file__).parent / "locale"
