@@ -21,6 +21,7 @@ from tests.claims import authz_workflow
 from tests.factories import add_member, make_family, make_user, resident_id
 from tests.fraud_aml import authz_risk
 from tests.identity import authz_accounts
+from tests.partners import authz_partners
 from tests.policies import authz_billing, authz_claimsmoney, authz_servicing, authz_visits
 from tests.policies.flow import ACCOUNT, confirm_body, healthy
 from tests.risk import authz_screening
@@ -98,6 +99,7 @@ for _extra in (
     authz_screening,
     authz_workflow,
     authz_accounts,
+    authz_partners,
 ):
     ALLOWED.update(_extra.ALLOWED)
 
@@ -295,6 +297,7 @@ def test_every_route_with_every_role(app: FastAPI, client: TestClient, runtime: 
     ids |= authz_voice.setup(client, mine.household_id)
     ids["case_id"] = authz_screening.make_case(runtime, mine.head_person_id, "张伟")
     ids |= authz_accounts.ids(runtime, partner.user_id)
+    ids |= authz_partners.setup(runtime)
     users = sorted(ALL)
     headers = {u: token_for(client, u) for u in users}
     routes = sorted(_routes(app), key=lambda r: r == ("POST", "/api/v1/auth/logout"))  # logout revokes: last

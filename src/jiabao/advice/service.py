@@ -452,6 +452,18 @@ def history(ctx: ServiceContext, household_id: int, limit: int = 100) -> list[Sn
     return [_snapshot_out(s) for s in repository.snapshots(ctx.session, household_id, limit)]
 
 
+def latest_snapshots(ctx: ServiceContext, household_ids: list[int]) -> dict[int, SnapshotOut]:
+    """Each household's latest score and gap (households never assessed are absent). For callers that have
+    already established the caller may see these households (the partner network's API: its own and its
+    downline's served households); the score and gap carry no personal data."""
+    out: dict[int, SnapshotOut] = {}
+    for household_id in household_ids:
+        last = repository.snapshots(ctx.session, household_id, 1)
+        if last:
+            out[household_id] = _snapshot_out(last[0])
+    return out
+
+
 def record_event(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: AdviceEventIn) -> ReassessOut:
     """A life event on the household timeline, then an immediate re-assessment (动态调整).
 

@@ -12,6 +12,7 @@ from jiabao.api import (
     auth,
     claims,
     households,
+    partners,
     policies,
     policy_billing,
     policy_servicing,
@@ -42,3 +43,4 @@ api_router.include_router(screening.router)
 api_router.include_router(privacy.router)
 api_router.include_router(accounts.router)
 api_router.include_router(staff_admin.router)
+api_router.include_router(partners.router)

@@ -40,6 +40,17 @@ def list_households(ctx: ServiceContext, *, limit: int = 50, offset: int = 0) ->
     return _summaries(repository.summaries_page(session, limit=limit, offset=offset))
 
 
+def households_served(
+    ctx: ServiceContext, partner_user_id: int, *, limit: int, offset: int
+) -> tuple[list[HouseholdSummary], int]:
+    """A page of the households a partner's log-in serves, and how many there are (masked summaries).
+
+    For the partner network's API (``jiabao.partners.views``), which has already checked that the caller may see
+    that partner's households (itself or its downline)."""
+    rows = repository.summaries_for_partner(ctx.session, partner_user_id, limit=limit, offset=offset)
+    return _summaries(rows), repository.count_for_partner(ctx.session, partner_user_id)
+
+
 def ensure_can_search(ctx: ServiceContext) -> None:
     access.ensure_can_search(ctx.principal)
 

@@ -70,6 +70,10 @@ def summaries_for_partner(
     return [(h, p, int(n)) for h, p, n in session.execute(stmt.limit(limit).offset(offset))]
 
 
+def count_for_partner(session: Session, partner_id: int) -> int:
+    return int(session.scalar(select(func.count(Household.id)).where(Household.partner_id == partner_id)) or 0)
+
+
 def summaries_page(session: Session, *, limit: int, offset: int) -> list[tuple[Household, Person, int]]:
     stmt = _summary_query().order_by(Household.id).limit(limit).offset(offset)
     return [(h, p, int(n)) for h, p, n in session.execute(stmt)]

@@ -526,12 +526,50 @@ def statement(ctx: ServiceContext, month: str, partner_id: int) -> Statement:
     by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for ln in lines:
         by_kind[ln.kind] += ln.amount
-    tax = -by_kind.get("tax", ZERO)
-    net = sum((ln.amount for ln in lines), ZERO)
-    gross = net + tax - by_kind.get("brought_forward", ZERO)
+    gross, tax, net = statement_totals(by_kind)
     run = latest_run(ctx, month)
     status = "not_run" if run is None else run.status
     return Statement(partner.id, partner.name, month, lines, dict(by_kind), gross, tax, net, status)
+
+
+def statement_totals(by_kind: dict[str, Decimal]) -> tuple[Decimal, Decimal, Decimal]:
+    """Gross, tax withheld and net of a month's lines summed by kind (the statement page's and PDF's figures)."""
+    tax = -by_kind.get("tax", ZERO)
+    net = sum(by_kind.values(), ZERO)
+    gross = net + tax - by_kind.get("brought_forward", ZERO)
+    return gross, tax, net
+
+
+def statement_page(
+    ctx: ServiceContext, month: str, partner_id: int, *, limit: int, offset: int
+) -> tuple[Statement, int]:
+    """The statement with one page of its lines (in posting order) and the number of lines; the totals are over
+    every line, computed in the database, so they are the full statement's figures whatever the page."""
+    month_bounds(month)
+    partner = ctx.session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound()
+    mine = (CommissionLine.month == month, CommissionLine.partner_id == partner_id)
+    by_kind: dict[str, Decimal] = {
+        kind: Decimal(total)
+        for kind, total in ctx.session.execute(
+            select(CommissionLine.kind, func.sum(CommissionLine.amount)).where(*mine).group_by(CommissionLine.kind)
+        )
+    }
+    count = int(ctx.session.scalar(select(func.count(CommissionLine.id)).where(*mine)) or 0)
+    rows = ctx.session.execute(
+        select(CommissionLine, Policy.policy_no)
+        .outerjoin(Policy, Policy.id == CommissionLine.policy_id)
+        .where(*mine)
+        .order_by(CommissionLine.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    lines = [StatementLine(r.kind, no, r.ref, r.base, r.rate, r.amount, r.adjustment) for r, no in rows]
+    gross, tax, net = statement_totals(by_kind)
+    run = latest_run(ctx, month)
+    status = "not_run" if run is None else run.status
+    return Statement(partner.id, partner.name, month, lines, by_kind, gross, tax, net, status), count
 
 
 def statement_pdf(ctx: ServiceContext, month: str, partner_id: int) -> bytes:

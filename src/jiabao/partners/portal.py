@@ -101,6 +101,23 @@ def _my_policy_ids(ctx: ServiceContext, partner_id: int) -> dict[int, str]:
     }
 
 
+def next_dues(ctx: ServiceContext, policy_ids: list[int]) -> dict[int, date]:
+    """Each policy's earliest unpaid, unwaived instalment (policies with none are absent)."""
+    if not policy_ids:
+        return {}
+    rows = ctx.session.execute(
+        select(Instalment.policy_id, func.min(Instalment.due_date))
+        .where(Instalment.policy_id.in_(policy_ids), Instalment.paid_on.is_(None), Instalment.waived.is_(False))
+        .group_by(Instalment.policy_id)
+    ).all()
+    return {pid: due for pid, due in rows}
+
+
+def renewal_due(status: str, due: date | None, today: date) -> bool:
+    """续期将到期: a live policy whose next premium falls due within the renewal window."""
+    return due is not None and status in LIVE and due <= today + timedelta(days=RENEWAL_WINDOW)
+
+
 def view(ctx: ServiceContext) -> Portal:
     partner = service.current(ctx)
     today = ctx.clock.today()
@@ -138,18 +155,10 @@ def view(ctx: ServiceContext) -> Portal:
     roles = _my_policy_ids(ctx, partner.id)
     policies: list[PolicyRow] = []
     if roles:
-        next_due = dict(
-            ctx.session.execute(
-                select(Instalment.policy_id, func.min(Instalment.due_date))
-                .where(
-                    Instalment.policy_id.in_(list(roles)), Instalment.paid_on.is_(None), Instalment.waived.is_(False)
-                )
-                .group_by(Instalment.policy_id)
-            ).all()
-        )
+        next_due = next_dues(ctx, list(roles))
         for p in ctx.session.scalars(select(Policy).where(Policy.id.in_(list(roles))).order_by(Policy.id.desc())):
             due = next_due.get(p.id)
-            soon = due is not None and p.status in LIVE and due <= today + timedelta(days=RENEWAL_WINDOW)
+            soon = renewal_due(p.status, due, today)
             policies.append(
                 PolicyRow(p.id, p.policy_no, p.product_code, p.status, p.annual_premium, due, soon, roles[p.id])
             )

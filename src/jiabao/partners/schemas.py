@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 Kind = Literal["regional", "team", "institutional", "individual"]
 LicenceKind = Literal["practice_registration", "institution_licence", "insurer_authorisation"]
@@ -66,3 +67,126 @@ class PartnerOut(BaseModel):
     channels: list[str]
     regions: list[str]
     under_review: list[str]
+
+
+# --- the partner network's JSON API (/api/v1/partners/me/...) ---
+
+
+def _two_places(value: Decimal) -> str:
+    return str(value.quantize(CENT))
+
+
+CENT = Decimal("0.01")
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MoneyText = Annotated[
+    Decimal,
+    PlainSerializer(_two_places, return_type=str, when_used="json"),
+    Field(description="Yuan, a string with two decimals", examples=["1280.00"]),
+]
+
+
+class PageMeta(BaseModel):
+    total: int = Field(description="How many items there are in all")
+    limit: int
+    offset: int
+
+
+class ServedHousehold(BaseModel):
+    """A household the partner serves, masked as on the portal (我的客户)."""
+
+    id: int
+    account_no: str
+    region: str
+    head_name: str
+    head_id_number_masked: str
+    head_phone_masked: str | None
+    member_count: int
+    protection_score: int | None = Field(description="The latest assessment's score (null: never assessed)")
+    total_gap: MoneyText | None = Field(description="The latest assessment's cover gap (null: never assessed)")
+
+
+class HouseholdPage(PageMeta):
+    partner_id: int
+    items: list[ServedHousehold]
+
+
+class SaleOut(BaseModel):
+    """A policy the partner sold (the policy's own attribution, else its application's)."""
+
+    policy_id: int
+    policy_no: str
+    household_id: int
+    product_code: str
+    status: str
+    frequency: str
+    payment_term: int
+    annual_premium: MoneyText
+    instalment: MoneyText
+    issued_on: date
+    effective_date: date
+    cooling_off_end: date
+    ended_on: date | None
+    end_reason: str | None
+    next_due: date | None = Field(description="The earliest unpaid instalment")
+    renewal_due: bool = Field(description="A live policy whose next premium falls due within 60 days (续期将到期)")
+
+
+class SalesPage(PageMeta):
+    partner_id: int
+    month: str | None = Field(description="Policies whose effective date falls in this month (null: all)")
+    items: list[SaleOut]
+
+
+class StatementMonth(BaseModel):
+    month: str
+    net: MoneyText
+    status: str = Field(description="The month's latest run: computed | running | approved | paid | not_run")
+
+
+class StatementMonthPage(PageMeta):
+    partner_id: int
+    items: list[StatementMonth]
+
+
+class StatementLineOut(BaseModel):
+    kind: str = Field(description="first_year, renewal, override, persistency_13/25, clawback, quality, tax…")
+    policy_no: str | None
+    ref: str
+    base: MoneyText
+    rate: Decimal
+    amount: MoneyText
+    adjustment: bool
+
+
+class StatementOut(PageMeta):
+    """A month's commission statement: the same figures as the statement page and its PDF. ``total``, ``limit``
+    and ``offset`` page the lines; the totals are always over every line."""
+
+    partner_id: int
+    partner_name: str
+    month: str
+    status: str = Field(description="not_run | running | computed | approved | paid")
+    by_kind: dict[str, MoneyText]
+    gross: MoneyText
+    tax: MoneyText
+    net: MoneyText
+    payable: MoneyText = Field(description="The net when positive; a negative net is carried into next month")
+    lines: list[StatementLineOut]
+
+
+class TeamMemberOut(BaseModel):
+    partner_id: int
+    name: str
+    kind: str
+    status: str
+    policies_sold: int = Field(description="Policies it sold with an effective date in the month")
+    premium_sold: MoneyText = Field(description="Their annual premium")
+    commission_net: MoneyText = Field(description="Its commission lines of the month, net")
+
+
+class TeamPage(PageMeta):
+    partner_id: int
+    kind: str
+    month: str
+    on: date = Field(description="The team is the partners directly under it on this day (the month's end or today)")
+    items: list[TeamMemberOut]
