@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from jiabao.advice import service as advice
 from jiabao.core.auth import Role
 from jiabao.db.session import unit_of_work
 from jiabao.partners import commissions, portal
@@ -64,18 +65,29 @@ def money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+def maybe_money(value: Decimal | None) -> str | None:
+    return None if value is None else money(value)
+
+
 def test_households_are_the_portals_masked_list(client: TestClient, runtime: Runtime, world: World) -> None:
+    with unit_of_work(runtime.sessions) as session:  # the first household assessed (score and gap), the second not
+        ctx = ctx_for(runtime, session, principal(runtime, "agent_li"))
+        advice.reassess(ctx, runtime.products, world.sold[0].household_id, "manual")
     page = _get(client, "agent_li", "/households")
     shown = _portal(runtime, "agent_li").households
     assert page["partner_id"] == world.net.individual and page["total"] == len(shown) == 2
-    assert [(h["id"], h["account_no"], h["head_name"], h["member_count"]) for h in page["items"]] == [
-        (h.household_id, h.account_no, h.head_name, h.members) for h in sorted(shown, key=lambda r: r.household_id)
+    assert [
+        (h["id"], h["account_no"], h["head_name"], h["member_count"], h["protection_score"], h["total_gap"])
+        for h in page["items"]
+    ] == [
+        (h.household_id, h.account_no, h.head_name, h.members, h.score, maybe_money(h.total_gap))
+        for h in sorted(shown, key=lambda r: r.household_id)
     ]
+    assert page["items"][0]["protection_score"] is not None and page["items"][1]["protection_score"] is None
     for h in page["items"]:
         # personal data masked for a partner (docs/security.md): ID number first three and last two only
         assert len(h["head_id_number_masked"].replace("*", "")) == 5  # 110*************3X
         assert h["head_phone_masked"] is None or "*" in h["head_phone_masked"]
-        assert (h["protection_score"], h["total_gap"]) == (None, None)  # never assessed, as on the portal
     # the team and the region see the same page for their individual (downline, any depth)
     for upline in ("team_wang", "region_n"):
         assert _get(client, upline, "/households", partner_id=world.net.individual)["items"] == page["items"]
