@@ -43,12 +43,18 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--database", default="jiabao_bench_family_home")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded benchmark database")
+    parser.add_argument("--bulk", action="store_true", help="seed with jiabao seed --bulk (COPY, book in force)")
+    parser.add_argument(
+        "--data-dir",
+        default=str(ROOT / "var" / "bench-family-home"),
+        help="the keys' directory (var/bench to share a database loaded by household_overview.py)",
+    )
     args = parser.parse_args()
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{args.database}"
     env = {
         **os.environ,
         "JIABAO_DATABASE_URL": url,
-        "JIABAO_DATA_DIR": str(ROOT / "var" / "bench-family-home"),
+        "JIABAO_DATA_DIR": args.data_dir,
         "JIABAO_PLAIN_HTTP": "true",  # the benchmark talks plain HTTP to 127.0.0.1: session cookie without Secure
     }
     if not args.reuse:
@@ -57,7 +63,8 @@ def main() -> None:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{args.database}"'))
         start = time.perf_counter()
-        subprocess.run([str(BIN / "jiabao"), "seed", "--households", str(args.households)], env=env, check=True)
+        command = [str(BIN / "jiabao"), "seed", "--households", str(args.households)]
+        subprocess.run(command + (["--bulk"] if args.bulk else []), env=env, check=True)
         seconds = time.perf_counter() - start
         print(f"seed: {args.households} households in {seconds:.1f} s ({args.households / seconds:,.0f}/s)")
     engine = create_engine(url)

@@ -223,6 +223,25 @@ def benefits(
     )
 
 
+@app.command("expire-holder-changes")
+def expire_holder_changes(
+    as_of: Annotated[str | None, typer.Option(help="Run as of this date (YYYY-MM-DD); default today")] = None,
+) -> None:
+    """The daily job: changes of policyholder (变更投保人) not consented within their period are marked expired
+    (issue 12 item 4; the same as POST /api/v1/servicing/policyholder-changes/expire)."""
+    from datetime import date
+
+    from jiabao.core.auth import Principal, Role
+    from jiabao.policies.servicing import holder
+
+    runtime = _runtime()
+    on = date.fromisoformat(as_of) if as_of else runtime.clock.today()
+    system = Principal(user_id=0, role=Role.ADMIN, username="holder-change-job", display_name="holder change job")
+    with unit_of_work(runtime.sessions) as session:
+        expired = holder.expire(runtime.job_context(session, system), on)
+    console.print(f"[green]Changes of policyholder as of {on}[/green]: {expired} expired")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",

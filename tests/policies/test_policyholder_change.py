@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -276,3 +277,35 @@ def test_frequent_changes_of_policyholder_open_an_aml_case_for_both_parties(
     frequent = {c["person_id"] for c in cases if c["rule"] == "frequent_holder_beneficiary_changes"}
     assert frequent == {home.head, home.spouse}
     assert all(c["evidence"]["changes"] == "3" for c in cases if c["rule"] == "frequent_holder_beneficiary_changes")
+
+
+def test_the_daily_command_expires_a_change_without_consent(
+    client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`jiabao expire-holder-changes` is the daily job behind the expiry: a request not consented within its 15 days
+    is marked expired and the policy keeps its policyholder; the day the period ends is still inside it."""
+    from typer.testing import CliRunner
+
+    from jiabao.cli import app
+
+    home = _home(client, runtime)
+    assert client.post(_url(home), json={"new_holder_person_id": home.spouse}, headers=home.headers).status_code == 201
+    settings = runtime.settings
+    for name, value in (
+        ("DATABASE_URL", settings.database_url),
+        ("DATA_DIR", str(settings.data_dir)),
+        ("SECRET_KEY", settings.secret_key),
+        ("PII_KEYS", settings.pii_keys),
+        ("BLIND_INDEX_KEY", settings.blind_index_key),
+        ("ENVIRONMENT", "test"),
+    ):
+        monkeypatch.setenv(f"JIABAO_{name}", value)
+    if settings.tables_dir:
+        monkeypatch.setenv("JIABAO_TABLES_DIR", str(settings.tables_dir))
+    today = runtime.clock.today()
+    last_day = CliRunner().invoke(app, ["expire-holder-changes", "--as-of", str(today + timedelta(days=15))])
+    assert last_day.exit_code == 0 and ": 0 expired" in last_day.output, last_day.output
+    assert _holder_requests(runtime) == [("policyholder", "awaiting_consent")]
+    after = CliRunner().invoke(app, ["expire-holder-changes", "--as-of", str(today + timedelta(days=16))])
+    assert after.exit_code == 0 and ": 1 expired" in after.output, after.output
+    assert _holder_requests(runtime) == [("policyholder", "expired")] and _holder(runtime, home.policy) == home.head

@@ -24,8 +24,9 @@ def test_customer_menu_offers_every_item_and_records_online(client: TestClient, 
     assert page.status_code == 200
     for kind in ("address", "occupation", "identity", "reduce_sum_assured", "reduced_paid_up", "policy_loan",
                  "loan_repayment", "automatic_premium_loan", "survival_confirmation", "renewal", "reprint",
-                 "loss_report"):  # fmt: skip
+                 "loss_report", "id_number_correction", "policyholder"):  # fmt: skip
         assert f'data-item="{kind}"' in page.text
+    assert f'href="/policies/{issued.policy_id}/servicing/holder"' in page.text  # 变更投保人 (issue 12 item 4)
     assert 'data-item="rescission"' not in page.text and 'data-item="age_correction"' not in page.text  # staff only
     assert 'name="identity_verified"' not in page.text  # online: the log-in is the identity
     text = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page.text, flags=re.S)
