@@ -18,13 +18,12 @@ from jiabao.advice import service as advice
 from jiabao.core.auth import Role
 from jiabao.db.session import unit_of_work
 from jiabao.partners import commissions, portal
+from jiabao.partners.schemas import PartnerIn
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.factories import PASSWORD, ctx_for, make_user
 from tests.partners.network import Network, Sold, approve_plan, enrol, network, principal, registration, run, sell
 from tests.web.test_pages import log_in
-
-from jiabao.partners.schemas import PartnerIn  # isort: skip
 
 BASE = "/api/v1/partners/me"
 
@@ -214,9 +213,9 @@ def test_another_partners_data_is_a_404_that_says_nothing(client: TestClient, wo
     assert _get(client, "region_n", "/sales", partner_id=world.net.individual)["total"] == 2  # depth 2
 
 
-def test_customers_staff_and_unenrolled_partners_get_403(client: TestClient, world: World) -> None:
-    make_user(client.app.state.runtime, "finance", Role.ADMIN)  # type: ignore[attr-defined]
-    make_user(client.app.state.runtime, "loose_partner", Role.PARTNER)  # type: ignore[attr-defined]
+def test_customers_staff_and_unenrolled_partners_get_403(client: TestClient, runtime: Runtime, world: World) -> None:
+    make_user(runtime, "finance", Role.ADMIN)
+    make_user(runtime, "loose_partner", Role.PARTNER)
     for path in ["", *ROUTES]:
         for who in ("cust1", "finance"):
             assert client.get(BASE + path, headers=token_for(client, who)).status_code == 403
