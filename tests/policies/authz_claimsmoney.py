@@ -16,11 +16,17 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/policies/{policy_id}/reinstatement/decision"): {"underwriter", "admin"},
     ("POST", "/api/v1/households/{household_id}/claim-documents"): WRITE_OWN,
     ("GET", "/api/v1/claim-documents/{document_id}/content"): READ_OWN,
+    # evidence for a servicing request (issue 17: an ID-number correction), through the same document store
+    ("POST", "/api/v1/households/{household_id}/service-documents"): WRITE_OWN,
 }
 MULTIPART: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/households/{household_id}/claim-documents"): {
         "data": {"kind": "invoice"},
         "files": {"file": ("invoice.png", PNG, "image/png")},
+    },
+    ("POST", "/api/v1/households/{household_id}/service-documents"): {
+        "data": {"kind": "id_document"},
+        "files": {"file": ("id.png", PNG, "image/png")},
     },
 }
 

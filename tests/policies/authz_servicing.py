@@ -25,6 +25,11 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/policies/{policy_id}/policyholder-change/consent"): {"customer", "service", "admin"},
     ("POST", "/api/v1/policies/{policy_id}/policyholder-change/decline"): {"customer", "service", "admin"},
     ("POST", "/api/v1/servicing/policyholder-changes/expire"): {"admin"},
+    # ID-number correction review (issue 17): service staff and admins, four eyes checked in the service
+    ("GET", "/api/v1/servicing/id-corrections"): {"service", "admin"},
+    ("POST", "/api/v1/servicing/id-corrections/{request_id}/decision"): {"service", "admin"},
+    # an institutional partner's batch of applications (issue 16 item 6); the items are checked one by one
+    ("POST", "/api/v1/applications/batch"): {"partner", "other_partner", "service", "admin"},
 }
 BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/policies/{policy_id}/policyholder-change"): {"new_holder_person_id": 1},
