@@ -24,19 +24,13 @@ from jiabao.policies.rules.suitability import ADULT_AGE
 from jiabao.policies.servicing import holder
 from jiabao.policies.servicing import service as servicing
 from jiabao.policies.servicing.schemas import FamilyChangeIn, FamilyChangeOut, HolderChangeIn, HolderConsentIn
+from jiabao.web.claim_pages import grouped_problems
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
 
 router = APIRouter(include_in_schema=False)
 STAFF = frozenset({Role.SERVICE, Role.ADMIN})
 FAMILY_KINDS = ("address", "contact_details", "payment_account")
 FAMILY_ADAPTER: TypeAdapter[Any] = TypeAdapter(FamilyChangeIn)
-
-
-def _grouped(problems: tuple[FieldProblem, ...]) -> dict[str, list[FieldProblem]]:
-    out: dict[str, list[FieldProblem]] = {}
-    for p in problems:
-        out.setdefault(p.field, []).append(p)
-    return out
 
 
 def _names(request: Request, code: str) -> tuple[str, str]:
@@ -73,7 +67,7 @@ def _family_page(
         staff=ctx.principal.role in STAFF,
         can_edit=ctx.principal.role in HOUSEHOLD_WRITERS,
         form=form or {"kind": "address"},
-        problems=_grouped(problems),
+        problems=grouped_problems(problems),
         result=result,
         numbers={int(str(r["policy_id"])): str(r["policy_no"]) for r in preview},
     )
@@ -162,7 +156,7 @@ def _holder_page(
         me=ctx.principal.person_id,
         consent_days=HOLDER_CHANGE_CONSENT_DAYS,
         form=form or {},
-        problems=_grouped(problems),
+        problems=grouped_problems(problems),
         which=which,
         done=done,
     )

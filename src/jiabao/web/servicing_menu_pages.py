@@ -23,6 +23,7 @@ from jiabao.policies.servicing import holder, loans, quality
 from jiabao.policies.servicing import service as servicing
 from jiabao.policies.servicing.loans import LoanTerms
 from jiabao.policies.servicing.schemas import REQUEST_ADAPTER
+from jiabao.web.claim_pages import grouped_problems
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
 
 router = APIRouter(include_in_schema=False)
@@ -103,9 +104,7 @@ def _page(
 ) -> Response:
     policy = views.view(ctx, runtime_of(request).products, policy_id)
     row, _ = views.load(ctx, policy_id)
-    grouped: dict[str, list[FieldProblem]] = {}
-    for p in problems:
-        grouped.setdefault(p.field, []).append(p)
+    grouped = grouped_problems(problems)
     staff = ctx.principal.role in STAFF
     return render(
         request,

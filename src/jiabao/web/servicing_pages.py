@@ -16,6 +16,7 @@ from jiabao.db.context import ServiceContext
 from jiabao.policies.common import views
 from jiabao.policies.servicing import service as servicing
 from jiabao.policies.servicing.schemas import REQUEST_ADAPTER
+from jiabao.web.claim_pages import grouped_problems
 from jiabao.web.deps import Csrf, FormData, PageCtx, render
 
 router = APIRouter(include_in_schema=False)
@@ -43,9 +44,7 @@ def _page(
     which: str = "",
     done: str = "",
 ) -> Response:
-    grouped: dict[str, list[FieldProblem]] = {}
-    for p in problems:
-        grouped.setdefault(p.field, []).append(p)
+    grouped = grouped_problems(problems)
     return render(
         request,
         "servicing.html",
