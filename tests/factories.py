@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import pytest
+
 from jiabao.core.auth import Principal, Role
 from jiabao.core.validation import generate_resident_id
 from jiabao.db.context import ServiceContext
@@ -62,3 +64,19 @@ def make_user(runtime: Runtime, username: str, role: Role) -> Principal:
             session, username=username, password=PASSWORD, role=role, display_name=username, now=runtime.clock.now()
         )
         return principal_of(user)
+
+
+def cli_environment(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the command line (which builds its runtime from the environment) at this test's database and keys."""
+    settings = runtime.settings
+    for name, value in (
+        ("DATABASE_URL", settings.database_url),
+        ("DATA_DIR", str(settings.data_dir)),
+        ("SECRET_KEY", settings.secret_key),
+        ("PII_KEYS", settings.pii_keys),
+        ("BLIND_INDEX_KEY", settings.blind_index_key),
+        ("ENVIRONMENT", "test"),
+    ):
+        monkeypatch.setenv(f"JIABAO_{name}", value)
+    if settings.tables_dir:
+        monkeypatch.setenv("JIABAO_TABLES_DIR", str(settings.tables_dir))

@@ -34,7 +34,7 @@ from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.claims.flow import issue_for
 from tests.claims.test_claims_family import _household
-from tests.factories import PASSWORD, add_member, ctx_for, make_user, resident_id
+from tests.factories import PASSWORD, add_member, cli_environment, ctx_for, make_user, resident_id
 from tests.fraud_aml.flows import officer
 from tests.policies.test_billing_helpers import on
 from tests.risk.test_screening_flow import load, no_tipping_off
@@ -290,18 +290,7 @@ def test_the_daily_command_expires_a_change_without_consent(
 
     home = _home(client, runtime)
     assert client.post(_url(home), json={"new_holder_person_id": home.spouse}, headers=home.headers).status_code == 201
-    settings = runtime.settings
-    for name, value in (
-        ("DATABASE_URL", settings.database_url),
-        ("DATA_DIR", str(settings.data_dir)),
-        ("SECRET_KEY", settings.secret_key),
-        ("PII_KEYS", settings.pii_keys),
-        ("BLIND_INDEX_KEY", settings.blind_index_key),
-        ("ENVIRONMENT", "test"),
-    ):
-        monkeypatch.setenv(f"JIABAO_{name}", value)
-    if settings.tables_dir:
-        monkeypatch.setenv("JIABAO_TABLES_DIR", str(settings.tables_dir))
+    cli_environment(runtime, monkeypatch)
     today = runtime.clock.today()
     last_day = CliRunner().invoke(app, ["expire-holder-changes", "--as-of", str(today + timedelta(days=15))])
     assert last_day.exit_code == 0 and ": 0 expired" in last_day.output, last_day.output

@@ -25,7 +25,7 @@ from jiabao.risk.screening.models import ScreeningCase
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.claims.flow import child_with_outpatient_cover, outpatient_claim, with_uploads
-from tests.factories import ctx_for, make_user
+from tests.factories import cli_environment, ctx_for, make_user
 from tests.policies.flow import application, confirm_body
 from tests.web.test_pages import log_in
 
@@ -141,16 +141,7 @@ def test_everyone_is_rescreened_against_the_changed_entries(client: TestClient, 
 
 
 def test_command_line_import_and_batch_screening(runtime: Runtime, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    settings = runtime.settings  # the command line must start with this database's keys (key canary)
-    for name, value in (
-        ("DATABASE_URL", settings.database_url),
-        ("DATA_DIR", str(settings.data_dir)),
-        ("SECRET_KEY", settings.secret_key),
-        ("PII_KEYS", settings.pii_keys),
-        ("BLIND_INDEX_KEY", settings.blind_index_key),
-        ("ENVIRONMENT", "test"),
-    ):
-        monkeypatch.setenv(f"JIABAO_{name}", value)
+    cli_environment(runtime, monkeypatch)  # the command line must start with this database's keys (key canary)
     sdn = tmp_path / "SDN.csv"
     null = b"-0- ,"
     sdn.write_bytes(

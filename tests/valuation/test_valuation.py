@@ -21,7 +21,7 @@ from jiabao.valuation import service
 from jiabao.valuation.assumptions import default_assumptions
 from jiabao.valuation.engine import AssumptionSet
 from jiabao.valuation.models import AssumptionSetRecord, ValuationGroupResult, ValuationPolicyResult
-from tests.factories import make_user
+from tests.factories import cli_environment, make_user
 from tests.policies.flow import issue
 from tests.web.test_pages import log_in
 
@@ -119,18 +119,7 @@ def test_cli_valuation_run_on_a_process_pool(
     issue(client, runtime)
     on = runtime.clock.today() + timedelta(days=100)
     serial = _run(runtime, on)
-    settings = runtime.settings
-    for name, value in (
-        ("DATABASE_URL", settings.database_url),
-        ("DATA_DIR", str(settings.data_dir)),
-        ("SECRET_KEY", settings.secret_key),
-        ("PII_KEYS", settings.pii_keys),
-        ("BLIND_INDEX_KEY", settings.blind_index_key),
-        ("ENVIRONMENT", "test"),
-    ):
-        monkeypatch.setenv(f"JIABAO_{name}", value)
-    if settings.tables_dir:
-        monkeypatch.setenv("JIABAO_TABLES_DIR", str(settings.tables_dir))
+    cli_environment(runtime, monkeypatch)
     result = CliRunner().invoke(
         app, ["valuation", "run", "--executor", "processes", "--workers", "2", "--partitions", "2", "--as-of", str(on)]
     )
