@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 from sqlalchemy import func, select
 
-from jiabao import cli_advice, cli_ledger, cli_partners, cli_screening, cli_voice
+from jiabao import cli_advice, cli_batch, cli_ledger, cli_partners, cli_screening, cli_voice
 from jiabao.cli_riskops import aml_app
 from jiabao.cli_security import keys_app, privacy_app
 from jiabao.cli_valuation import valuation_app
@@ -35,6 +35,7 @@ app.add_typer(cli_screening.screen_app, name="screen")
 app.add_typer(valuation_app, name="valuation")
 app.add_typer(cli_ledger.app, name="ledger")
 app.add_typer(cli_partners.app, name="commissions")
+app.command("issue-batch")(cli_batch.issue_batch)
 
 
 def _runtime() -> Runtime:

@@ -22,10 +22,12 @@ charges twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
 
 from jiabao.core.errors import FieldProblem, InvalidInput, JiabaoError
 from jiabao.core.idempotency import scoped_key
@@ -34,6 +36,7 @@ from jiabao.db.context import ServiceContext
 from jiabao.policies.application import service as applications
 from jiabao.policies.application.confirmation import ConfirmIn
 from jiabao.policies.application.schemas import ApplicationIn, QuestionnaireIn
+from jiabao.policies.common.models import Payment, Policy
 from jiabao.policies.issuance import service as issuance
 from jiabao.products.service import ProductEngine
 from jiabao.underwriting.engine import KnowledgeBase
@@ -102,17 +105,26 @@ def issue_batch(ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, d
 
     The caller's unit of work must run the audit units after it ends (``jiabao.db.audit_unit.expect``): a
     refused item's savepoint is rolled back, and a watch-list hit's record must survive it."""
+    return issue_items(ctx, engine, kb, data.items, all_or_nothing=data.all_or_nothing)
+
+
+def issue_items(
+    ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, items: Sequence[BatchItemIn], *, all_or_nothing: bool
+) -> BatchOut:
+    """:func:`issue_batch` for any number of items (the command line sends a file's items in batches of its
+    choosing; ``all_or_nothing`` then covers every item given here)."""
     if not audit_unit.deferred(ctx.session):
         raise RuntimeError("issue_batch needs a unit of work that runs the audit units (audit_unit.expect)")
-    outer = ctx.session.begin_nested() if data.all_or_nothing else None
+    outer = ctx.session.begin_nested() if all_or_nothing else None
+    issued_before = _issued_before(ctx, items)
     seen: set[str] = set()
     results = []
-    for item in data.items:
+    for item in items:
         if item.key in seen:
             results.append(_refused(item.key, _duplicate(item.key)))
             continue
         seen.add(item.key)
-        results.append(_one(ctx, engine, kb, item))
+        results.append(_one(ctx, engine, kb, item, issued_before.get(scoped_key(item.household_id, payment_key(item.key)))))
         # The item is flushed: forget its objects, so the session (and every later flush) stays as small as
         # one application's, however long the batch.
         ctx.session.expunge_all()
@@ -127,14 +139,31 @@ def issue_batch(ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, d
     return BatchOut(issued=issued, replayed=replayed, not_issued=len(results) - issued - replayed, items=results)
 
 
-def _one(ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, item: BatchItemIn) -> BatchItemOut:
-    existing = issuance.payment_by_key(ctx, scoped_key(item.household_id, payment_key(item.key)))
-    if existing is not None:
-        replay = issuance.replay(ctx, existing)
-        return BatchItemOut(
-            key=item.key, status="replayed", application_id=existing.application_id, policy_id=replay.policy_id,
-            policy_no=replay.policy_no, first_premium=replay.amount,
-        )  # fmt: skip
+def _issued_before(ctx: ServiceContext, items: Sequence[BatchItemIn]) -> dict[str, BatchItemOut]:
+    """What an earlier send of these item keys already issued (its first premium and policy), in one query per
+    1,000 keys for the whole batch."""
+    keys = {scoped_key(item.household_id, payment_key(item.key)): item.key for item in items}
+    found: dict[str, BatchItemOut] = {}
+    ordered = list(keys)
+    for start in range(0, len(ordered), 1000):
+        rows = ctx.session.execute(
+            select(Payment.idempotency_key, Payment.application_id, Payment.amount, Policy.id, Policy.policy_no)
+            .join(Policy, Policy.application_id == Payment.application_id)
+            .where(Payment.idempotency_key.in_(ordered[start : start + 1000]))
+        )
+        for scoped, application_id, amount, policy_id, policy_no in rows:
+            found[scoped] = BatchItemOut(
+                key=keys[scoped], status="replayed", application_id=application_id, policy_id=policy_id,
+                policy_no=policy_no, first_premium=amount,
+            )  # fmt: skip
+    return found
+
+
+def _one(
+    ctx: ServiceContext, engine: ProductEngine, kb: KnowledgeBase, item: BatchItemIn, replayed: BatchItemOut | None
+) -> BatchItemOut:
+    if replayed is not None:
+        return replayed
     savepoint = ctx.session.begin_nested()
     try:
         opened = applications.start(ctx, engine, item.household_id, item.application)

@@ -1,0 +1,81 @@
+"""Run a partner's batch file on both cores (issue 16 item 6): household shards, one worker process each
+(:mod:`jiabao.batch.executor`), every shard sent through :func:`jiabao.policies.issuance.batch.issue_items` in
+batches of ``batch_size`` items, one transaction per batch, as the batch API does.
+
+Each worker builds its own runtime from the settings it is given (no connection crosses a process boundary) and
+returns one result per line, so the caller can write them in file order whichever shard finished first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from jiabao.config import Settings
+from jiabao.core.auth import Principal
+from jiabao.db import audit_unit
+from jiabao.policies.issuance.batch import BatchItemOut, issue_items
+from jiabao.policies.issuance.batch_file import ParsedLine
+from jiabao.runtime import Runtime, build_runtime
+
+LineResult = tuple[int, BatchItemOut]
+
+
+@dataclass(frozen=True)
+class Shard:
+    settings: Settings
+    principal: Principal
+    lines: list[ParsedLine]
+    batch_size: int
+    all_or_nothing: bool = False
+
+
+def run_items(
+    runtime: Runtime,
+    principal: Principal,
+    lines: list[ParsedLine],
+    *,
+    batch_size: int,
+    all_or_nothing: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[LineResult]:
+    """Issue ``lines`` in batches of ``batch_size`` (one transaction each; ``all_or_nothing``: one batch of all)."""
+    size = len(lines) if all_or_nothing else max(1, batch_size)
+    kb = runtime.knowledge.get()
+    out: list[LineResult] = []
+    for start in range(0, len(lines), max(1, size)):
+        chunk = lines[start : start + size]
+        session = runtime.sessions()
+        audit_unit.expect(session)
+        try:
+            ctx = runtime.job_context(session, principal)
+            result = issue_items(ctx, runtime.products, kb, [p.item for p in chunk], all_or_nothing=all_or_nothing)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            audit_unit.run_pending(session, runtime.sessions)
+            session.info.pop("audit_units", None)
+            session.close()
+        out += [(p.line, r) for p, r in zip(chunk, result.items, strict=True)]
+        if progress:
+            progress(len(chunk))
+    return out
+
+
+def run_shard(shard: Shard) -> list[LineResult]:
+    """One worker process's part: its own runtime, then :func:`run_items`."""
+    runtime = build_runtime(shard.settings)
+    try:
+        return run_items(
+            runtime, shard.principal, shard.lines, batch_size=shard.batch_size, all_or_nothing=shard.all_or_nothing
+        )
+    finally:
+        runtime.engine.dispose()
+
+
+def as_record(line: int, result: BatchItemOut) -> dict[str, Any]:
+    """One line of the results file."""
+    return {"line": line, **result.model_dump(mode="json", exclude_none=True)}
