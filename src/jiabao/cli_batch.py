@@ -64,9 +64,7 @@ def issue_batch(
     principal = _sender(runtime, partner)
     with file.open(encoding="utf-8") as handle:
         good, bad = parse_lines(handle)
-    results: list[LineResult] = [
-        (b.line, BatchItemOut(key=b.key or "", status="refused", error=b.error)) for b in bad
-    ]
+    results: list[LineResult] = [(b.line, BatchItemOut(key=b.key or "", status="refused", error=b.error)) for b in bad]
     for b in bad:
         console.print(f"[red]line {b.line}[/red]: {b.error.message_en}: " + "; ".join(
             f"{f['field']}: {f['message_en']}" for f in b.error.fields
@@ -101,4 +99,3 @@ def issue_batch(
     console.print(f"{len(results)} lines: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + rate)
     if any(r.status not in ("issued", "replayed") for _, r in results):
         raise typer.Exit(1)
-

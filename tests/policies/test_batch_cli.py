@@ -62,8 +62,8 @@ def test_issue_batch_file_on_two_workers_matches_one_at_a_time_and_reports_bad_l
         _batch_item(client, service_headers, h, s, f"file-{n}", o)
         for n, (h, s, o) in enumerate(zip(second[:3], specs, outcomes, strict=True))
     ]
-    no_account = {k: v for k, v in _batch_item(client, service_headers, second[3], specs[1], "file-x", outcomes[1]).items()
-                  if k != "account"}  # fmt: skip
+    fourth = _batch_item(client, service_headers, second[3], specs[1], "file-x", outcomes[1])
+    no_account = {k: v for k, v in fourth.items() if k != "account"}
     lines = [
         json.dumps(items[0]),
         "",  # blank: skipped
@@ -80,6 +80,7 @@ def test_issue_batch_file_on_two_workers_matches_one_at_a_time_and_reports_bad_l
     runner = CliRunner()
     args = ["issue-batch", str(source), "--workers", "2", "--batch-size", "2", "--output", str(out)]
     run = runner.invoke(cli, args)
+    assert isinstance(run.exception, SystemExit), run.exception  # ended normally, not on an exception
     assert run.exit_code == 1, run.output  # some lines were not issued
     assert "line 3" in run.output and "line 5" in run.output
     results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -124,7 +124,9 @@ def issue_items(
             results.append(_refused(item.key, _duplicate(item.key)))
             continue
         seen.add(item.key)
-        results.append(_one(ctx, engine, kb, item, issued_before.get(scoped_key(item.household_id, payment_key(item.key)))))
+        results.append(
+            _one(ctx, engine, kb, item, issued_before.get(scoped_key(item.household_id, payment_key(item.key))))
+        )
         # The item is flushed: forget its objects, so the session (and every later flush) stays as small as
         # one application's, however long the batch.
         ctx.session.expunge_all()
