@@ -8,6 +8,7 @@ returns one result per line, so the caller can write them in file order whicheve
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,15 +19,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from jiabao.config import Settings
 from jiabao.core.auth import Principal
 from jiabao.db import audit_unit
-from jiabao.db.session import unit_of_work
 from jiabao.policies.issuance.batch import BatchItemOut, BatchOut, issue_items
 from jiabao.policies.issuance.batch_file import ParsedLine
-from jiabao.risk.fraud import repository as fraud_repository
 from jiabao.runtime import Runtime, build_runtime
 from jiabao.underwriting.engine import KnowledgeBase
 
 LineResult = tuple[int, BatchItemOut]
 RETRIES = 3
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,6 @@ def run_items(
     for start in range(0, len(lines), max(1, size)):
         chunk = lines[start : start + size]
         result = _issue_chunk(runtime, principal, kb, chunk, all_or_nothing)
-        _index_accounts(runtime, principal)
         out += [(p.line, r) for p, r in zip(chunk, result.items, strict=True)]
         if progress:
             progress(len(chunk))
@@ -64,10 +63,9 @@ def run_items(
 def _issue_chunk(
     runtime: Runtime, principal: Principal, kb: KnowledgeBase, chunk: list[ParsedLine], all_or_nothing: bool
 ) -> BatchOut:
-    """One batch in one transaction. Another worker's concurrent transaction can collide with it on a unique key
-    (two processes indexing the same new payment for the fraud scoring): the batch is then rolled back whole and
-    sent again (its items are idempotent by key; the failed attempt's audit units are dropped, the retry records
-    its own)."""
+    """One batch in one transaction. Should another transaction collide with it (a unique key, a deadlock), the
+    batch is rolled back whole and sent again (its items are idempotent by key; the failed attempt's audit units
+    are dropped, the retry records its own)."""
     for attempt in range(RETRIES + 1):
         session = runtime.sessions()
         audit_unit.expect(session)
@@ -75,11 +73,13 @@ def _issue_chunk(
             ctx = runtime.job_context(session, principal)
             result = issue_items(ctx, runtime.products, kb, [p.item for p in chunk], all_or_nothing=all_or_nothing)
             session.commit()
-        except (IntegrityError, OperationalError):
+        except (IntegrityError, OperationalError) as exc:
             session.rollback()
             if attempt == RETRIES:
                 audit_unit.run_pending(session, runtime.sessions)
                 raise
+            log.warning("batch of %d items collided with another transaction (%s): sent again", len(chunk),
+                        type(exc.orig).__name__)  # fmt: skip
             session.info.pop("audit_units", None)
             continue
         except BaseException:
@@ -93,19 +93,6 @@ def _issue_chunk(
             session.info.pop("audit_units", None)
             session.close()
     raise AssertionError("unreachable")
-
-
-def _index_accounts(runtime: Runtime, principal: Principal) -> None:
-    """Index the batch's last payments for the fraud scoring in a short transaction of their own, so another
-    worker's long batch transaction never indexes (and locks) them concurrently with this worker's next batch."""
-    for attempt in range(RETRIES + 1):
-        try:
-            with unit_of_work(runtime.sessions) as session:
-                fraud_repository.sync_identifiers(runtime.job_context(session, principal))
-            return
-        except (IntegrityError, OperationalError):
-            if attempt == RETRIES:
-                raise
 
 
 def run_shard(shard: Shard) -> list[LineResult]:

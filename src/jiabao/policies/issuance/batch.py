@@ -39,6 +39,7 @@ from jiabao.policies.application.schemas import ApplicationIn, QuestionnaireIn
 from jiabao.policies.common.models import Payment, Policy
 from jiabao.policies.issuance import service as issuance
 from jiabao.products.service import ProductEngine
+from jiabao.risk.fraud import hooks as risk
 from jiabao.underwriting.engine import KnowledgeBase
 
 MAX_ITEMS = 1000
@@ -136,6 +137,10 @@ def issue_items(
         else:
             outer.rollback()  # nothing of this batch is kept (the refusals' audit units still are)
             results = [r if r.status == "refused" else BatchItemOut(key=r.key, status="rolled_back") for r in results]
+    # The batch's own payments are indexed for the fraud scoring before its transaction commits, so a concurrent
+    # batch never finds them committed but not indexed and indexes them too in its own long transaction (the
+    # unique source would make one of the two wait for the other, then fail).
+    risk.index_payments(ctx)
     issued = sum(r.status == "issued" for r in results)
     replayed = sum(r.status == "replayed" for r in results)
     return BatchOut(issued=issued, replayed=replayed, not_issued=len(results) - issued - replayed, items=results)

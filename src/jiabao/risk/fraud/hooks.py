@@ -1,7 +1,8 @@
 """The two calls other domains make (kept to one line each at their end):
 
 - ``application_gate(ctx, application)`` in ``policies.application.service.confirm``, before confirmation;
-- ``claim_risk(ctx, claim, data)`` in ``claims.service._decide``, as the engine's ``risk_score``.
+- ``claim_risk(ctx, claim, data)`` in ``claims.service._decide``, as the engine's ``risk_score``;
+- ``index_payments(ctx)`` at the end of a batch of issuances (``policies.issuance.batch``).
 """
 
 from __future__ import annotations
@@ -45,3 +46,9 @@ def claim_risk(ctx: ServiceContext, claim: Any, data: Any) -> float:
         proxy=bool(claim.proxy),
     )
     return service.score_claim(ctx, claim.id, claim.household_id, facts).score
+
+
+def index_payments(ctx: ServiceContext) -> None:
+    """At the end of a batch of payments (``policies.issuance.batch``): index their accounts for the scoring in
+    the batch's own transaction, so a concurrent batch never indexes them too."""
+    repo.sync_identifiers(ctx)
