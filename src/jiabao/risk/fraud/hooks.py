@@ -1,4 +1,4 @@
-"""The two calls other domains make (kept to one line each at their end):
+"""The calls other domains make (kept to one line each at their end):
 
 - ``application_gate(ctx, application)`` in ``policies.application.service.confirm``, before confirmation;
 - ``claim_risk(ctx, claim, data)`` in ``claims.service._decide``, as the engine's ``risk_score``;
