@@ -97,22 +97,32 @@ def _issue_chunk(
 
 def run_shard(shard: Shard) -> list[LineResult]:
     """One worker process's part: its own runtime, then :func:`run_items`."""
+    return run_shard_timed(shard).results
+
+
+@dataclass(frozen=True)
+class ShardRun:
+    results: list[LineResult]
+    cpu: float
+    """CPU seconds of the worker process for this shard, start-up included."""
+    startup: float
+    """Wall seconds to build the worker's runtime (catalog, tables, keys) before the first item."""
+
+
+def run_shard_timed(shard: Shard) -> ShardRun:
+    """:func:`run_shard` with the worker's CPU and start-up time (for the benchmark)."""
+    started_cpu, started = time.process_time(), time.perf_counter()
     runtime = build_runtime(shard.settings)
+    startup = time.perf_counter() - started
     try:
-        return run_items(
+        results = run_items(
             runtime, shard.principal, shard.lines, batch_size=shard.batch_size, all_or_nothing=shard.all_or_nothing
         )
     finally:
         runtime.engine.dispose()
+    return ShardRun(results, time.process_time() - started_cpu, startup)
 
 
 def as_record(line: int, result: BatchItemOut) -> dict[str, Any]:
     """One line of the results file."""
     return {"line": line, **result.model_dump(mode="json", exclude_none=True)}
-
-
-def run_shard_timed(shard: Shard) -> tuple[list[LineResult], float]:
-    """:func:`run_shard` and the CPU seconds the worker process spent on it (for the benchmark)."""
-    started = time.process_time()
-    results = run_shard(shard)
-    return results, time.process_time() - started
