@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -142,10 +142,7 @@ def test_a_bulk_seeded_book_reconciles_and_is_on_the_statement(runtime: Runtime,
     assert summary.chunks_done == 3 and not summary.stopped
     with runtime.engine.connect() as conn:
         count = _ledger_matches_payments(conn)
-        assert summary.rows == sum(
-            conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()  # noqa: S608 - fixed names
-            for t in bulk.TABLES
-        )
+        assert summary.rows == sum(conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in bulk.TABLES)
         attributed = conn.execute(
             text(
                 "SELECT COUNT(*) FROM partner_attributions a JOIN applications x ON x.id = a.subject_id "
@@ -164,7 +161,7 @@ def test_a_bulk_seeded_book_reconciles_and_is_on_the_statement(runtime: Runtime,
     with unit_of_work(runtime.sessions) as session:
         ctx = ctx_for(runtime, session, staff)
         by_household: dict[int, list[Payment]] = defaultdict(list)
-        holders = dict(session.execute(text("SELECT id, household_id FROM policies")).tuples().all())
+        holders = dict(session.execute(text("SELECT id, household_id FROM policies")).all())
         for p in session.scalars(select(Payment).order_by(Payment.id)):
             by_household[holders[p.policy_id or 0]].append(p)
         household, paid = max(by_household.items(), key=lambda kv: len(kv[1]))
@@ -183,7 +180,7 @@ def test_a_bulk_seeded_book_reconciles_and_is_on_the_statement(runtime: Runtime,
         events = premium_events(session, date(2025, 1, 1), runtime.clock.today())
         payments = {p.id: p for ps in by_household.values() for p in ps}
         assert sorted(e.ref for e in events) == sorted(f"payment:{i}" for i in payments)
-        channel = dict(session.execute(text("SELECT id, channel FROM policies")).tuples().all())
+        channel = dict(session.execute(text("SELECT id, channel FROM policies")).all())
         for e in events:
             payment = payments[int(e.ref.split(":")[1])]
             assert e.kind == "premium" and e.policy_id == payment.policy_id and e.amount == payment.amount
@@ -236,7 +233,7 @@ def test_an_interrupted_seed_resumes_without_duplicate_or_missing_journals(
                 "INSERT INTO ledger_journals (household_id, movement, source, occurred_on, posted_at, memo) "
                 "VALUES (:h, 'premium_received', :s, :d, :t, '{}')"
             ),
-            {"h": journal.household_id, "s": journal.source, "d": date(2026, 1, 1), "t": datetime(2026, 1, 1)},
+            {"h": journal.household_id, "s": journal.source, "d": date(2026, 1, 1), "t": runtime.clock.now()},
         )
     _reconciles_every_day(runtime)
     # the ledger's sequence is past the loaded ids: the platform posts its next journal after them

@@ -682,7 +682,7 @@ def household_book(
                  payment_id if paid else None, False)
             )  # fmt: skip
         ids.next["instalments"] = first + len(dues)
-        assert due_amount is not None  # noqa: S101 - an instalment is always priced
+        assert due_amount is not None
         premium_journal(
             out, ids, household_id=household_id, policy_id=policy_id, person_id=head.person_id, payment_id=payment_id,
             amount=due_amount, instalment_id=first, on=issue, at=issued_at,
