@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+import jiabao.migrations.models  # noqa: F401 - every table's mapper, for the reconciliation's queries
 from jiabao.cli_ledger import SYSTEM
 from jiabao.config import Settings
 from jiabao.db.session import unit_of_work

@@ -12,6 +12,9 @@ COPY, resumable chunk by chunk.
   against) and foreign keys of the loaded tables are dropped before the load — their DDL saved in
   ``seed_dropped_ddl`` in the same transaction — and rebuilt after it, then the tables are analysed and the
   sequences moved past the loaded ids.
+- **Ledger.** Each first premium's household-ledger journal and entries (``bulk_book.premium_journal``) are built
+  with the payment and sent in the same chunk, by COPY: a chunk's payments and journals commit together. The
+  policies sold by the serving partner get their ``partner_attributions`` row when that user is a network partner.
 - **ID numbers.** A chunk's generator keeps its own ID numbers distinct; one that another chunk (or an earlier
   seeding) already holds is renumbered in the main process — the next free sequence number of the same area, birth
   date and sex, found against the blind-index unique index — before the chunk is written.
