@@ -23,12 +23,14 @@ from jiabao.demo.bulk import Summary, bulk_seed
 from jiabao.demo.bulk_book import BookRows, IdCursor, premium_journal
 from jiabao.ledger.models import LedgerEntry, LedgerJournal
 from jiabao.ledger.statement import statement
-from jiabao.partners.models import Partner
+from jiabao.partners.models import CommissionLine
+from jiabao.partners.schemas import PartnerIn
 from jiabao.partners.sources import premium_events
 from jiabao.policies.common.models import Instalment, Payment
 from jiabao.runtime import Runtime
-from tests.factories import ctx_for, make_user
+from tests.factories import PASSWORD, ctx_for, make_user
 from tests.ledger.helpers import assert_balanced, reconcile_on
+from tests.partners.network import PLAN_RULES, approve_plan, enrol, registration, run
 from tests.policies.flow import issue
 
 
@@ -79,16 +81,20 @@ def _load(runtime: Runtime, households: int, partner_id: int | None = None, **kw
 
 
 def _network_partner(runtime: Runtime) -> tuple[int, int]:
-    """The demo partner user, registered as a network partner: (user id, partners id)."""
-    user = make_user(runtime, "partner", Role.PARTNER)
-    with unit_of_work(runtime.sessions) as session:
-        row = Partner(
-            user_id=user.user_id, kind="individual", name="王经理", status="active", products=[], channels=[],
-            regions=[], joined_on=date(2025, 1, 1), review={}, created_at=runtime.clock.now(),
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-        return user.user_id, row.id
+    """The demo ``partner`` user enrolled as a network partner (a regional partner, licensed): (user id, partner id)."""
+    partner = enrol(
+        runtime,
+        PartnerIn(username="partner", password=PASSWORD, name="王经理", kind="regional", joined_on=date(2025, 1, 1),
+                  licences=[registration("REG-R-0090")]),
+    )  # fmt: skip
+    return partner.user_id, partner.id
+
+
+def _plan_for_every_product(runtime: Runtime) -> None:
+    """An approved plan paying 1% of every product's first-year premium, whatever the payment term."""
+    catalog = runtime.products.catalog
+    rates = {code: {str(t): ["0.01"] for t in p.payment.terms} for code, p in catalog.products.items()}
+    approve_plan(runtime, PLAN_RULES | {"rates": rates, "overrides": {}, "persistency": {}}, effective=date(2025, 1, 1))
 
 
 def _ledger_matches_payments(conn: Connection) -> int:
@@ -186,6 +192,24 @@ def test_a_bulk_seeded_book_reconciles_and_is_on_the_statement(runtime: Runtime,
             assert e.kind == "premium" and e.policy_id == payment.policy_id and e.amount == payment.amount
             assert e.seller_id == (seller if channel[e.policy_id] == "partner" else None)
             assert e.policy_year == 1 and e.first_of_year
+        sold = {e.policy_id: (e.on.strftime("%Y-%m"), e.amount) for e in events if channel[e.policy_id] == "partner"}
+    # the commission run over the bulk-seeded book credits the partner with its policies' premiums, month by month
+    _plan_for_every_product(runtime)
+    assert sold
+    for month in sorted({m for m, _ in sold.values()}):
+        summary = run(runtime, month)
+        assert summary.events == sum(1 for e in events if e.on.strftime("%Y-%m") == month)
+        with unit_of_work(runtime.sessions) as session:
+            credited = session.execute(
+                select(CommissionLine.policy_id, CommissionLine.base, CommissionLine.amount).where(
+                    CommissionLine.month == month,
+                    CommissionLine.kind == "first_year",
+                    CommissionLine.partner_id == seller,
+                )
+            ).all()
+        expected = {pol: amount for pol, (m, amount) in sold.items() if m == month}
+        assert {pol: base for pol, base, _ in credited} == expected
+        assert all(amount == (base * Decimal("0.01")).quantize(Decimal("0.01")) for _, base, amount in credited)
 
 
 class Killed(Exception):
