@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from jiabao.core.money import to_fen
 from jiabao.db.context import ServiceContext
@@ -62,17 +62,20 @@ def post(
     )
     ctx.session.add(journal)
     ctx.session.flush()
-    ctx.session.add_all(
-        LedgerEntry(
-            journal_id=journal.id,
-            household_id=household_id,
-            account=line.account.value,
-            policy_id=line.policy_id,
-            fen=line.fen,
+    if kept:
+        ctx.session.execute(  # one multi-row statement; nothing reads the entries' ids
+            insert(LedgerEntry),
+            [
+                {
+                    "journal_id": journal.id,
+                    "household_id": household_id,
+                    "account": line.account.value,
+                    "policy_id": line.policy_id,
+                    "fen": line.fen,
+                }
+                for line in kept
+            ],
         )
-        for line in kept
-    )
-    ctx.session.flush()
     return journal
 
 

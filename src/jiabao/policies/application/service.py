@@ -8,8 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.util import identity_key
 
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -168,9 +169,14 @@ def _quote_lines(
     ]
 
 
+_APPLICATION = (
+    select(Application).where(Application.id == bindparam("application_id")).options(joinedload(Application.insureds))
+)
+"""The application with its insureds in one round trip; built once so its compiled form is cached."""
+
+
 def _load(ctx: ServiceContext, application_id: int) -> tuple[Application, HouseholdOut]:
-    stmt = select(Application).where(Application.id == application_id).options(selectinload(Application.insureds))
-    application = ctx.session.scalars(stmt).one_or_none()
+    application = ctx.session.scalars(_APPLICATION, {"application_id": application_id}).unique().one_or_none()
     if application is None:
         raise NotFound("Application not found", "未找到该投保单", code="application_not_found")
     return application, family.get_overview(ctx, application.household_id)  # access is the household's
@@ -178,6 +184,13 @@ def _load(ctx: ServiceContext, application_id: int) -> tuple[Application, Househ
 
 def view(ctx: ServiceContext, engine: ProductEngine, application_id: int) -> ApplicationOut:
     application, overview = _load(ctx, application_id)
+    return _view_of(ctx, engine, application, overview)
+
+
+def _view_of(
+    ctx: ServiceContext, engine: ProductEngine, application: Application, overview: HouseholdOut
+) -> ApplicationOut:
+    """The application as the API shows it, from the row already loaded (and changed) in this unit of work."""
     product = _product(engine, application.product_code)
     members = {m.person_id: m for m in overview.members + overview.former_members}
     decisions = _decisions(ctx, [i.decision_id for i in application.insureds if i.decision_id])
@@ -205,10 +218,17 @@ def view(ctx: ServiceContext, engine: ProductEngine, application_id: int) -> App
 
 
 def _decisions(ctx: ServiceContext, ids: list[int]) -> dict[int, UnderwritingDecision]:
-    if not ids:
-        return {}
-    rows = ctx.session.scalars(select(UnderwritingDecision).where(UnderwritingDecision.id.in_(ids)))
-    return {row.id: row for row in rows}
+    """The decisions by id: those already in this unit of work without a query, the others in one."""
+    out: dict[int, UnderwritingDecision] = {}
+    for i in ids:
+        known = ctx.session.identity_map.get(identity_key(UnderwritingDecision, i))
+        if isinstance(known, UnderwritingDecision):
+            out[i] = known
+    missing = [i for i in ids if i not in out]
+    if missing:
+        rows = ctx.session.scalars(select(UnderwritingDecision).where(UnderwritingDecision.id.in_(missing)))
+        out.update((row.id, row) for row in rows)
+    return out
 
 
 def _insured_out(
@@ -300,7 +320,7 @@ def submit_questionnaire(
     settle(ctx, engine, application)
     application.updated_at = ctx.now()
     ctx.session.flush()
-    return view(ctx, engine, application.id)
+    return _view_of(ctx, engine, application, overview)
 
 
 DEATH_LINES = (ProductLine.DEATH, ProductLine.ACCIDENT)
@@ -462,7 +482,7 @@ def confirm(ctx: ServiceContext, engine: ProductEngine, application_id: int, dat
         ),
     )
     ctx.session.flush()
-    return view(ctx, engine, application_id)
+    return _view_of(ctx, engine, application, family.get_overview(ctx, application.household_id))
 
 
 def requirements(ctx: ServiceContext, engine: ProductEngine, application_id: int) -> dict[str, Any]:

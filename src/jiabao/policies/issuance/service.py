@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from jiabao.core import validation as v
@@ -235,22 +235,27 @@ def issue(ctx: ServiceContext, engine: ProductEngine, application: Application, 
 
 
 def _schedule(ctx: ServiceContext, policy: Policy, rows: list[PolicyInsured], payment: Payment, today: date) -> None:
-    """Every instalment is the sum of the insureds' parts charged on its due date (``policies.common.premiums``)."""
+    """Every instalment is the sum of the insureds' parts charged on its due date (``policies.common.premiums``).
+    Written in one multi-row statement (nothing reads the new rows' ids here; the ledger posting selects the
+    paid one)."""
     frequency = Frequency(policy.frequency)
+    schedule = []
     for i in range(instalment_count(policy.payment_term, frequency)):
         paid = i == 0
         due = due_date(today, frequency, i)
         amount = sum(
             (premiums.modal(premiums.annual_on(r, today, due), policy.frequency) for r in rows), Decimal("0.00")
         )
-        ctx.session.add(
-            Instalment(
-                policy_id=policy.id,
-                seq=i + 1,
-                due_date=due,
-                amount=amount,
-                paid_on=today if paid else None,
-                payment_id=payment.id if paid else None,
-                waived=False,
-            )
+        schedule.append(
+            {
+                "policy_id": policy.id,
+                "seq": i + 1,
+                "due_date": due,
+                "amount": amount,
+                "paid_on": today if paid else None,
+                "payment_id": payment.id if paid else None,
+                "waived": False,
+            }
         )
+    ctx.session.flush()  # the insureds first, as the unit of work ordered them before
+    ctx.session.execute(insert(Instalment), schedule)
