@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, String, cast, exists, func, insert, literal, select, union_all
+from sqlalchemy import Integer, String, bindparam, cast, exists, func, insert, literal, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
 
 from jiabao.claims.models import Claim, ClaimInvoice
 from jiabao.db.context import ServiceContext
@@ -46,30 +47,12 @@ def related_households(ctx: ServiceContext, household_id: int) -> set[int]:
 
 def households_sharing_phone(ctx: ServiceContext, household_id: int, person_ids: set[int]) -> set[int]:
     """Other households with a member whose phone (blind index) is one of these persons' (one query)."""
-    theirs = aliased(Person)
-    phones = select(theirs.phone_bidx).where(theirs.id.in_(person_ids), theirs.phone_bidx.is_not(None))
-    return set(
-        ctx.session.scalars(
-            select(Member.household_id)
-            .join(Person, Person.id == Member.person_id)
-            .where(Person.phone_bidx.in_(phones), Member.household_id != household_id)
-            .distinct()
-        )
-    )
+    return set(ctx.session.scalars(_SHARING_PHONE, {"ids": sorted(person_ids), "household_id": household_id}))
 
 
 def households_sharing_account(ctx: ServiceContext, household_id: int) -> set[int]:
     """Households with an indexed bank account also indexed for this household (itself included; one query)."""
-    mine = select(RiskIdentifier.bidx).where(
-        RiskIdentifier.kind == "account", RiskIdentifier.household_id == household_id
-    )
-    return set(
-        ctx.session.scalars(
-            select(RiskIdentifier.household_id)
-            .where(RiskIdentifier.kind == "account", RiskIdentifier.bidx.in_(mine))
-            .distinct()
-        )
-    )
+    return set(ctx.session.scalars(_SHARING_ACCOUNT, {"household_id": household_id}))
 
 
 def recent_applications(ctx: ServiceContext, household_id: int, application_id: int, since: datetime) -> int:
@@ -105,9 +88,46 @@ def income_of(ctx: ServiceContext, person_id: int) -> Decimal | None:
     return open_income(ctx.cipher, ctx.session.scalar(select(Person.annual_income_enc).where(Person.id == person_id)))
 
 
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_INCOMES = select(Person.id, Person.annual_income_enc).where(Person.id.in_(_IDS))
+_DIAGNOSES = select(Claim.insured_person_id, Claim.facts_enc, Claim.event_date).where(Claim.insured_person_id.in_(_IDS))
+_COVERS = (
+    select(PolicyInsured.person_id, PolicyInsured.sum_assured)
+    .join(Policy, Policy.id == PolicyInsured.policy_id)
+    .where(
+        PolicyInsured.person_id.in_(_IDS),
+        PolicyInsured.status == "active",
+        Policy.status.in_(("in_force", "in_grace", "suspended")),
+    )
+)
+_PHONES = aliased(Person)
+_SHARING_PHONE = (
+    select(Member.household_id)
+    .join(Person, Person.id == Member.person_id)
+    .where(
+        Person.phone_bidx.in_(select(_PHONES.phone_bidx).where(_PHONES.id.in_(_IDS), _PHONES.phone_bidx.is_not(None))),
+        Member.household_id != bindparam("household_id"),
+    )
+    .distinct()
+)
+_SHARING_ACCOUNT = (
+    select(RiskIdentifier.household_id)
+    .where(
+        RiskIdentifier.kind == "account",
+        RiskIdentifier.bidx.in_(
+            select(RiskIdentifier.bidx).where(
+                RiskIdentifier.kind == "account", RiskIdentifier.household_id == bindparam("household_id")
+            )
+        ),
+    )
+    .distinct()
+)
+"""The application gate's statements, built once so their compiled forms are cached."""
+
+
 def incomes_of(ctx: ServiceContext, person_ids: Iterable[int]) -> dict[int, Decimal | None]:
     """:func:`income_of` for several persons in one query."""
-    rows = ctx.session.execute(select(Person.id, Person.annual_income_enc).where(Person.id.in_(set(person_ids))))
+    rows = ctx.session.execute(_INCOMES, {"ids": sorted(set(person_ids))})
     return {pid: open_income(ctx.cipher, sealed) for pid, sealed in rows}
 
 
@@ -115,11 +135,7 @@ def latest_diagnoses(ctx: ServiceContext, person_ids: Iterable[int]) -> dict[int
     """The latest diagnosis or illness event recorded in any claim of each person (facts are decrypted here, in
     the process; nothing leaves it); one query, absent: nothing recorded."""
     latest: dict[int, date] = {}
-    for person, blob, event in ctx.session.execute(
-        select(Claim.insured_person_id, Claim.facts_enc, Claim.event_date).where(
-            Claim.insured_person_id.in_(set(person_ids))
-        )
-    ):
+    for person, blob, event in ctx.session.execute(_DIAGNOSES, {"ids": sorted(set(person_ids))}):
         days = [event]
         if blob:
             facts = json.loads(ctx.cipher.decrypt(CLAIM_FACTS_COLUMN, blob))
@@ -135,15 +151,7 @@ def latest_diagnoses(ctx: ServiceContext, person_ids: Iterable[int]) -> dict[int
 def existing_covers(ctx: ServiceContext, person_ids: Iterable[int]) -> dict[int, Decimal]:
     """:func:`existing_cover` for several persons in one query (absent: none)."""
     out: dict[int, Decimal] = {}
-    for person, amount in ctx.session.execute(
-        select(PolicyInsured.person_id, PolicyInsured.sum_assured)
-        .join(Policy, Policy.id == PolicyInsured.policy_id)
-        .where(
-            PolicyInsured.person_id.in_(set(person_ids)),
-            PolicyInsured.status == "active",
-            Policy.status.in_(("in_force", "in_grace", "suspended")),
-        )
-    ):
+    for person, amount in ctx.session.execute(_COVERS, {"ids": sorted(set(person_ids))}):
         out[person] = out.get(person, Decimal(0)) + amount
     return out
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.db import audit_unit
@@ -103,9 +103,12 @@ def application_facts(ctx: ServiceContext, application: Application) -> ar.Appli
     )
 
 
+_ASSESSMENT = select(RiskAssessment).where(RiskAssessment.application_id == bindparam("application_id"))
+
+
 def assess_application(ctx: ServiceContext, application: Application) -> RiskAssessment:
     """Score once per application; later calls return the stored assessment (and the person's decision)."""
-    row = ctx.session.scalar(select(RiskAssessment).where(RiskAssessment.application_id == application.id))
+    row = ctx.session.scalar(_ASSESSMENT, {"application_id": application.id})
     if row is not None:
         return row
     result = ar.score(application_facts(ctx, application))
