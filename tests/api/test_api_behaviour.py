@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from jiabao.db.session import unit_of_work
+from jiabao.identity.models import User
 from jiabao.runtime import Runtime
 from tests.api.conftest import token_for
 from tests.factories import make_family, resident_id
@@ -50,6 +53,27 @@ def test_logout_revokes_the_token(client: TestClient, runtime: Runtime) -> None:
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
     assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
     assert client.get("/api/v1/auth/me", headers=headers).json()["error"]["code"] == "bad_token"
+
+
+def test_a_token_is_refused_at_once_when_revoked_or_the_user_deactivated_elsewhere(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """The caller is read afresh on every request (no per-process cache): a token revoked or a user deactivated by
+    another process (here a separate unit of work writing the row) is refused on the very next request."""
+    make_family(runtime)
+    headers = token_for(client, "zhang")
+    households = client.get("/api/v1/households", headers=headers)
+    assert households.status_code == 200
+    with unit_of_work(runtime.sessions) as session:
+        user = session.scalars(select(User).where(User.username == "zhang")).one()
+        user.token_version += 1
+    refused = client.get("/api/v1/households", headers=headers)
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "bad_token"
+    fresh = token_for(client, "zhang")
+    assert client.get("/api/v1/auth/me", headers=fresh).json()["username"] == "zhang"
+    with unit_of_work(runtime.sessions) as session:
+        session.scalars(select(User).where(User.username == "zhang")).one().active = False
+    assert client.get("/api/v1/auth/me", headers=fresh).json()["error"]["code"] == "bad_token"
 
 
 def test_english_errors_follow_the_users_language(client: TestClient, runtime: Runtime) -> None:

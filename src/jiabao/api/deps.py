@@ -70,10 +70,9 @@ def current_principal(
     if credentials is None:
         raise NotAuthenticated()
     decoded = runtime_of(request).tokens.read(credentials.credentials)
-    user = identity.user_for_token(session, *decoded) if decoded else None
-    if user is None:
+    principal = identity.principal_for_token(session, *decoded) if decoded else None
+    if principal is None:
         raise NotAuthenticated("The token is not valid or has expired", "登录已失效，请重新登录", code="bad_token")
-    principal = identity.principal_of(user)
     request.state.principal_role = principal.role.value  # for the personal-data filter (jiabao.api.redact)
     request.state.principal_id = principal.user_id
     return principal

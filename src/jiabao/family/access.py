@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Protocol, TypeVar
+
 from jiabao.core.auth import HOUSEHOLD_READERS, HOUSEHOLD_SEARCHERS, HOUSEHOLD_WRITERS, Principal, Role
 from jiabao.core.errors import NotFound, PermissionDenied
-from jiabao.family.models import Household
 
 
-def _own(principal: Principal, household: Household, member_person_ids: set[int]) -> bool:
+class HouseholdLike(Protocol):
+    """What the access rules read of a household: its serving partner (the ORM row, or the overview's row)."""
+
+    @property
+    def partner_id(self) -> int | None: ...
+
+
+H = TypeVar("H", bound=HouseholdLike)
+
+
+def _own(principal: Principal, household: HouseholdLike, member_person_ids: set[int]) -> bool:
     if principal.role is Role.CUSTOMER:
         return principal.person_id is not None and principal.person_id in member_person_ids
     if principal.role is Role.PARTNER:
@@ -15,7 +26,7 @@ def _own(principal: Principal, household: Household, member_person_ids: set[int]
     return True
 
 
-def ensure_can_read(principal: Principal, household: Household | None, member_person_ids: set[int]) -> Household:
+def ensure_can_read(principal: Principal, household: H | None, member_person_ids: set[int]) -> H:
     """Raise NotFound for a household the caller may not see (no hint that it exists), else return it."""
     if household is None or principal.role not in HOUSEHOLD_READERS:
         raise NotFound("Household not found", "未找到该家庭账户", code="household_not_found")
@@ -24,7 +35,7 @@ def ensure_can_read(principal: Principal, household: Household | None, member_pe
     return household
 
 
-def ensure_can_write(principal: Principal, household: Household | None, member_person_ids: set[int]) -> Household:
+def ensure_can_write(principal: Principal, household: H | None, member_person_ids: set[int]) -> H:
     found = ensure_can_read(principal, household, member_person_ids)
     if principal.role not in HOUSEHOLD_WRITERS:
         raise PermissionDenied("Your role may not change households", "您的角色不能修改家庭信息")

@@ -10,7 +10,7 @@ import dataclasses
 import secrets
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -199,32 +199,82 @@ def get_overview(ctx: ServiceContext, household_id: int) -> HouseholdOut:
     return cache[key]
 
 
+_OVERVIEW = (
+    select(
+        Household.id.label("household_id"), Household.account_no, Household.region, Household.head_person_id,
+        Household.partner_id, Member.id.label("member_id"), Member.relationship_to_head, Member.joined_on,
+        Member.left_on, Person.id.label("person_id"), Person.name, Person.sex, Person.birth_date, Person.id_type,
+        Person.id_number_masked, Person.phone_masked, Person.occupation, Person.occupation_class,
+        Person.social_insurance, Person.retired, Person.annual_income_enc, Person.deceased_on,
+    )
+    .outerjoin(Member, Member.household_id == Household.id)
+    .outerjoin(Person, Person.id == Member.person_id)
+    .where(Household.id == bindparam("household_id"))
+    .order_by(Member.id)
+)  # fmt: skip
+"""The overview's one round trip (household, members and persons joined), built once so its compiled form is
+cached; no ORM entity is loaded for a read."""
+
+
 def _build_overview(ctx: ServiceContext, household_id: int) -> HouseholdOut:
-    household = _load(ctx, household_id, write=False)
+    found = ctx.session.execute(_OVERVIEW, {"household_id": household_id}).all()
+    household = _HouseholdRow(found[0].partner_id) if found else None
+    rows = [r for r in found if r.member_id is not None]
+    access.ensure_can_read(ctx.principal, household, {r.person_id for r in rows if r.left_on is None})
+    first = found[0]
     today = ctx.clock.today()
     facts = [
         MemberFacts(
-            relationship=Relationship(m.relationship_to_head),
-            birth_date=m.person.birth_date,
-            active=m.active,
-            deceased=m.person.deceased_on is not None,
-            retired=m.person.retired,
+            relationship=Relationship(r.relationship_to_head),
+            birth_date=r.birth_date,
+            active=r.left_on is None,
+            deceased=r.deceased_on is not None,
+            retired=r.retired,
         )
-        for m in household.members
+        for r in rows
     ]
     stage = life_stage(facts, on=today)
-    members = [_member_out(ctx, m, today) for m in household.members]
+    members = [
+        MemberOut(
+            member_id=r.member_id,
+            person_id=r.person_id,
+            name=r.name,
+            sex=Sex(r.sex),
+            birth_date=r.birth_date,
+            age=age_on(r.birth_date, today),
+            relationship=Relationship(r.relationship_to_head),
+            id_type=r.id_type,
+            id_number_masked=r.id_number_masked,
+            phone_masked=r.phone_masked,
+            occupation=r.occupation,
+            occupation_class=r.occupation_class,
+            social_insurance=r.social_insurance,
+            retired=r.retired,
+            annual_income=open_income(ctx.cipher, r.annual_income_enc),
+            joined_on=r.joined_on,
+            left_on=r.left_on,
+            active=r.left_on is None,
+        )
+        for r in rows
+    ]
     return HouseholdOut(
-        id=household.id,
-        account_no=household.account_no,
-        region=household.region,
-        head_person_id=household.head_person_id,
-        partner_id=household.partner_id,
+        id=first.household_id,
+        account_no=first.account_no,
+        region=first.region,
+        head_person_id=first.head_person_id,
+        partner_id=first.partner_id,
         life_stage=stage.stage,
         life_stage_reason=stage.reason,
         members=[m for m in members if m.active],
         former_members=[m for m in members if not m.active],
     )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _HouseholdRow:
+    """What the access rules read of a household (its serving partner), from the overview's row."""
+
+    partner_id: int | None
 
 
 def _member_out(ctx: ServiceContext, member: Member, today: date) -> MemberOut:

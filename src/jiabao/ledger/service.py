@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 
 from jiabao.core.money import to_fen
 from jiabao.db.context import ServiceContext
@@ -25,6 +25,10 @@ PAYOUT_KINDS = {
     "termination_cash_value": Movement.CASH_VALUE,
     "claim": Movement.CLAIM,
 }
+
+
+_LEDGER_ENTRIES = cast(Table, LedgerEntry.__table__)
+"""Core inserts of several rows in one statement (the ORM writes these rows one by one on SQLite)."""
 
 
 def journal_by_source(ctx: ServiceContext, source: str) -> LedgerJournal | None:
@@ -62,17 +66,20 @@ def post(
     )
     ctx.session.add(journal)
     ctx.session.flush()
-    ctx.session.add_all(
-        LedgerEntry(
-            journal_id=journal.id,
-            household_id=household_id,
-            account=line.account.value,
-            policy_id=line.policy_id,
-            fen=line.fen,
+    if kept:
+        ctx.session.execute(  # one multi-row statement; nothing reads the entries' ids
+            insert(_LEDGER_ENTRIES),
+            [
+                {
+                    "journal_id": journal.id,
+                    "household_id": household_id,
+                    "account": line.account.value,
+                    "policy_id": line.policy_id,
+                    "fen": line.fen,
+                }
+                for line in kept
+            ],
         )
-        for line in kept
-    )
-    ctx.session.flush()
     return journal
 
 

@@ -37,11 +37,10 @@ def optional_principal(request: Request, session: SessionDep) -> Principal | Non
     if user_sessions.user_of(session, request.session.get("sid"), now=now) != uid:
         request.session.clear()  # logged out (revoked server-side), expired, or a cookie from before
         return None
-    user = identity.user_for_token(session, uid, int(request.session.get("ver", 0)))
-    if user is None:
+    principal = identity.principal_for_token(session, uid, int(request.session.get("ver", 0)))
+    if principal is None:
         request.session.clear()
         return None
-    principal = identity.principal_of(user)
     request.state.language = principal.language
     return principal
 

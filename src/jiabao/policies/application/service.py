@@ -8,8 +8,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -121,22 +123,25 @@ def start(ctx: ServiceContext, engine: ProductEngine, household_id: int, data: A
         channel=application.channel,
     )  # fmt: skip
     premiums = {m.person_id: m.annual_premium for m in quote.members}
-    for insured in data.insureds:
-        ctx.session.add(
-            ApplicationInsured(
-                application_id=application.id,
-                person_id=insured.person_id,
-                sum_assured=insured.sum_assured,
-                annual_premium=premiums[insured.person_id],
-                standard_premium=premiums[insured.person_id],
-                extra_premium_percent=0,
-                declared_death_cover=insured.declared_death_cover,
-                uw_status="questionnaire",
-            )
+    rows = [
+        ApplicationInsured(
+            application_id=application.id,
+            person_id=insured.person_id,
+            sum_assured=insured.sum_assured,
+            annual_premium=premiums[insured.person_id],
+            standard_premium=premiums[insured.person_id],
+            extra_premium_percent=0,
+            declared_death_cover=insured.declared_death_cover,
+            uw_status="questionnaire",
         )
+        for insured in data.insureds
+    ]
+    ctx.session.add_all(rows)
     ctx.session.flush()
+    # the insureds just written, in id order, are the application's whole collection: no need to read it back
+    set_committed_value(application, "insureds", sorted(rows, key=lambda r: r.id))
     ctx.audit("application.start", "application", application.id, {"product": product.code})
-    return view(ctx, engine, application.id)
+    return _view_of(ctx, engine, application, overview)
 
 
 def _quote_lines(
@@ -168,9 +173,17 @@ def _quote_lines(
     ]
 
 
-def _load(ctx: ServiceContext, application_id: int) -> tuple[Application, HouseholdOut]:
-    stmt = select(Application).where(Application.id == application_id).options(selectinload(Application.insureds))
-    application = ctx.session.scalars(stmt).one_or_none()
+_APPLICATION = (
+    select(Application).where(Application.id == bindparam("application_id")).options(joinedload(Application.insureds))
+)
+"""The application with its insureds in one round trip; built once so its compiled form is cached."""
+_APPLICATION_QUOTED = _APPLICATION.options(undefer(Application.quote))
+"""The same with the stored quote (deferred otherwise), for the steps that read it."""
+
+
+def _load(ctx: ServiceContext, application_id: int, *, quote: bool = False) -> tuple[Application, HouseholdOut]:
+    stmt = _APPLICATION_QUOTED if quote else _APPLICATION
+    application = ctx.session.scalars(stmt, {"application_id": application_id}).unique().one_or_none()
     if application is None:
         raise NotFound("Application not found", "未找到该投保单", code="application_not_found")
     return application, family.get_overview(ctx, application.household_id)  # access is the household's
@@ -178,6 +191,13 @@ def _load(ctx: ServiceContext, application_id: int) -> tuple[Application, Househ
 
 def view(ctx: ServiceContext, engine: ProductEngine, application_id: int) -> ApplicationOut:
     application, overview = _load(ctx, application_id)
+    return _view_of(ctx, engine, application, overview)
+
+
+def _view_of(
+    ctx: ServiceContext, engine: ProductEngine, application: Application, overview: HouseholdOut
+) -> ApplicationOut:
+    """The application as the API shows it, from the row already loaded (and changed) in this unit of work."""
     product = _product(engine, application.product_code)
     members = {m.person_id: m for m in overview.members + overview.former_members}
     decisions = _decisions(ctx, [i.decision_id for i in application.insureds if i.decision_id])
@@ -205,10 +225,17 @@ def view(ctx: ServiceContext, engine: ProductEngine, application_id: int) -> App
 
 
 def _decisions(ctx: ServiceContext, ids: list[int]) -> dict[int, UnderwritingDecision]:
-    if not ids:
-        return {}
-    rows = ctx.session.scalars(select(UnderwritingDecision).where(UnderwritingDecision.id.in_(ids)))
-    return {row.id: row for row in rows}
+    """The decisions by id: those already in this unit of work without a query, the others in one."""
+    out: dict[int, UnderwritingDecision] = {}
+    for i in ids:
+        known = ctx.session.identity_map.get(identity_key(UnderwritingDecision, i))
+        if isinstance(known, UnderwritingDecision):
+            out[i] = known
+    missing = [i for i in ids if i not in out]
+    if missing:
+        rows = ctx.session.scalars(select(UnderwritingDecision).where(UnderwritingDecision.id.in_(missing)))
+        out.update((row.id, row) for row in rows)
+    return out
 
 
 def _insured_out(
@@ -247,9 +274,9 @@ def product_lines(engine: ProductEngine, code: str) -> list[ProductLine]:
 
 
 def questionnaire_context(
-    ctx: ServiceContext, engine: ProductEngine, application_id: int, person_id: int
+    ctx: ServiceContext, engine: ProductEngine, application_id: int, person_id: int, *, quote: bool = False
 ) -> tuple[Application, QuestionnaireContext]:
-    application, overview = _load(ctx, application_id)
+    application, overview = _load(ctx, application_id, quote=quote)
     if all(i.person_id != person_id for i in application.insureds):
         raise NotFound("Not an insured of this application", "此人不是该投保单的被保险人", code="insured_not_found")
     member = _member(overview, person_id, "person_id")
@@ -272,7 +299,7 @@ def submit_questionnaire(
     data: QuestionnaireIn,
 ) -> ApplicationOut:
     """Validate the insured's answers, decide in the engine, store the decision, and update the application."""
-    application, qctx = questionnaire_context(ctx, engine, application_id, person_id)
+    application, qctx = questionnaire_context(ctx, engine, application_id, person_id, quote=True)  # settle reads it
     insured = next(i for i in application.insureds if i.person_id == person_id)
     if insured.uw_status != "questionnaire":
         raise Conflict("This questionnaire was already answered", "该被保险人已完成健康告知", code="already_answered")
@@ -300,7 +327,7 @@ def submit_questionnaire(
     settle(ctx, engine, application)
     application.updated_at = ctx.now()
     ctx.session.flush()
-    return view(ctx, engine, application.id)
+    return _view_of(ctx, engine, application, overview)
 
 
 DEATH_LINES = (ProductLine.DEATH, ProductLine.ACCIDENT)
@@ -462,7 +489,7 @@ def confirm(ctx: ServiceContext, engine: ProductEngine, application_id: int, dat
         ),
     )
     ctx.session.flush()
-    return view(ctx, engine, application_id)
+    return _view_of(ctx, engine, application, family.get_overview(ctx, application.household_id))
 
 
 def requirements(ctx: ServiceContext, engine: ProductEngine, application_id: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import defer, selectinload
 
 from jiabao.core.errors import NotFound
@@ -171,16 +171,24 @@ def _designations(ctx: ServiceContext, policy_id: int) -> dict[int, dict[str, An
 LIVE_STATUSES = ("in_force", "in_grace", "suspended")
 
 
+_DEATH_COVER = (
+    select(Policy.product_code, PolicyInsured.person_id, PolicyInsured.sum_assured, PolicyInsured.end_date)
+    .join(PolicyInsured, PolicyInsured.policy_id == Policy.id)
+    .where(
+        Policy.household_id == bindparam("household_id"),
+        Policy.status.in_(LIVE_STATUSES),
+        PolicyInsured.status == "active",
+    )
+)
+"""Built once (asked at quote, application and answers): its compiled form is cached."""
+
+
 def death_cover_in_force(ctx: ServiceContext, engine: ProductEngine, household_id: int) -> dict[int, Decimal]:
     """Each member's death cover in the household's live policies (minors' cap, 保监发〔2015〕90号): the death
     benefit of every active insured line whose cover has not ended; a benefit that only returns premiums or the
     cash value counts 0 (``products.limits.death_cover``)."""
     today = ctx.clock.today()
-    rows = ctx.session.execute(
-        select(Policy.product_code, PolicyInsured.person_id, PolicyInsured.sum_assured, PolicyInsured.end_date)
-        .join(PolicyInsured, PolicyInsured.policy_id == Policy.id)
-        .where(Policy.household_id == household_id, Policy.status.in_(LIVE_STATUSES), PolicyInsured.status == "active")
-    )
+    rows = ctx.session.execute(_DEATH_COVER, {"household_id": household_id})
     out: dict[int, Decimal] = defaultdict(Decimal)
     for code, person_id, sum_assured, end in rows:
         product = engine.catalog.get(code)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy.orm import joinedload, undefer
 
 from jiabao.core import validation as v
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -37,6 +38,10 @@ from jiabao.underwriting.engine import Conclusion
 ACCEPTED = {Conclusion.STANDARD, Conclusion.RATED, Conclusion.EXCLUSION, Conclusion.RATED_WITH_EXCLUSION}
 
 
+_INSTALMENTS = cast(Table, Instalment.__table__)
+"""Core inserts of several rows in one statement (the ORM writes these rows one by one on SQLite)."""
+
+
 @dataclass(frozen=True)
 class PaymentResult:
     payment_id: int
@@ -46,23 +51,29 @@ class PaymentResult:
     replayed: bool
 
 
+_LOCK = (
+    select(Application)
+    .where(Application.id == bindparam("application_id"))
+    .options(joinedload(Application.insureds), undefer(Application.quote))
+    .with_for_update(of=Application)
+)
+"""The application with its insureds and its quote (the policy keeps it) in one round trip, built once."""
+
+
 def lock_application(ctx: ServiceContext, application_id: int) -> Application:
     """The application row, locked FOR UPDATE on PostgreSQL so concurrent payments queue behind each other."""
-    stmt = (
-        select(Application)
-        .where(Application.id == application_id)
-        .options(selectinload(Application.insureds))
-        .with_for_update(of=Application)
-    )
-    application = ctx.session.scalars(stmt).one_or_none()
+    application = ctx.session.scalars(_LOCK, {"application_id": application_id}).unique().one_or_none()
     if application is None:
         raise NotFound("Application not found", "未找到该投保单", code="application_not_found")
     family.get_overview(ctx, application.household_id)  # the caller must be allowed to act on this household
     return application
 
 
+_BY_KEY = select(Payment).where(Payment.idempotency_key == bindparam("key"))
+
+
 def payment_by_key(ctx: ServiceContext, key: str) -> Payment | None:
-    return ctx.session.scalars(select(Payment).where(Payment.idempotency_key == key)).one_or_none()
+    return ctx.session.scalars(_BY_KEY, {"key": key}).one_or_none()
 
 
 def payment_for_client_key(ctx: ServiceContext, application_id: int, key: str) -> Payment | None:
@@ -235,22 +246,27 @@ def issue(ctx: ServiceContext, engine: ProductEngine, application: Application, 
 
 
 def _schedule(ctx: ServiceContext, policy: Policy, rows: list[PolicyInsured], payment: Payment, today: date) -> None:
-    """Every instalment is the sum of the insureds' parts charged on its due date (``policies.common.premiums``)."""
+    """Every instalment is the sum of the insureds' parts charged on its due date (``policies.common.premiums``).
+    Written in one multi-row statement (nothing reads the new rows' ids here; the ledger posting selects the
+    paid one)."""
     frequency = Frequency(policy.frequency)
+    schedule = []
     for i in range(instalment_count(policy.payment_term, frequency)):
         paid = i == 0
         due = due_date(today, frequency, i)
         amount = sum(
             (premiums.modal(premiums.annual_on(r, today, due), policy.frequency) for r in rows), Decimal("0.00")
         )
-        ctx.session.add(
-            Instalment(
-                policy_id=policy.id,
-                seq=i + 1,
-                due_date=due,
-                amount=amount,
-                paid_on=today if paid else None,
-                payment_id=payment.id if paid else None,
-                waived=False,
-            )
+        schedule.append(
+            {
+                "policy_id": policy.id,
+                "seq": i + 1,
+                "due_date": due,
+                "amount": amount,
+                "paid_on": today if paid else None,
+                "payment_id": payment.id if paid else None,
+                "waived": False,
+            }
         )
+    ctx.session.flush()  # the insureds first, as the unit of work ordered them before
+    ctx.session.execute(insert(_INSTALMENTS), schedule)

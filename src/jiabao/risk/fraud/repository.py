@@ -7,8 +7,13 @@ import json
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, String, bindparam, cast, exists, func, insert, literal, select, union_all
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
 
 from jiabao.claims.models import Claim, ClaimInvoice
 from jiabao.db.context import ServiceContext
@@ -26,51 +31,28 @@ ACCOUNT_INDEX = "risk.account"
 HOSPITAL_INDEX = "risk.hospital"
 
 
-def household_persons(ctx: ServiceContext, household_id: int) -> set[int]:
-    """Everyone who is or was a member: sharing with a former member is still sharing within the family."""
-    return set(ctx.session.scalars(select(Member.person_id).where(Member.household_id == household_id)))
-
-
-def households_of(ctx: ServiceContext, person_ids: Iterable[int]) -> dict[int, set[int]]:
-    out: dict[int, set[int]] = {}
-    ids = list(person_ids)
-    if not ids:
-        return out
-    for person, household in ctx.session.execute(
-        select(Member.person_id, Member.household_id).where(Member.person_id.in_(ids))
-    ):
-        out.setdefault(person, set()).add(household)
-    return out
-
-
-def other_households_sharing_phone(ctx: ServiceContext, household_id: int, person_ids: set[int]) -> int:
-    bidx = {b for b in ctx.session.scalars(select(Person.phone_bidx).where(Person.id.in_(person_ids))) if b is not None}
-    if not bidx:
-        return 0
-    others = ctx.session.scalars(
-        select(Member.household_id)
-        .join(Person, Person.id == Member.person_id)
-        .where(Person.phone_bidx.in_(bidx), Member.household_id != household_id)
-        .distinct()
-    ).all()
-    mine = household_persons(ctx, household_id)
-    # a person in two households (a child who married out) is the same person, not a shared phone
-    related = set(ctx.session.scalars(select(Member.household_id).where(Member.person_id.in_(mine))))
-    return len(set(others) - related)
-
-
-def other_households_sharing_account(ctx: ServiceContext, household_id: int) -> int:
-    mine = select(RiskIdentifier.bidx).where(
-        RiskIdentifier.kind == "account", RiskIdentifier.household_id == household_id
+def related_households(ctx: ServiceContext, household_id: int) -> set[int]:
+    """Every household of everyone who is or was a member of this one (itself included): a person in two
+    households (a child who married out) is the same person, not a shared identifier. One query."""
+    theirs = aliased(Member)
+    return set(
+        ctx.session.scalars(
+            select(theirs.household_id)
+            .join(Member, Member.person_id == theirs.person_id)
+            .where(Member.household_id == household_id)
+            .distinct()
+        )
     )
-    persons = household_persons(ctx, household_id)
-    related = set(ctx.session.scalars(select(Member.household_id).where(Member.person_id.in_(persons))))
-    others = ctx.session.scalars(
-        select(RiskIdentifier.household_id)
-        .where(RiskIdentifier.kind == "account", RiskIdentifier.bidx.in_(mine))
-        .distinct()
-    ).all()
-    return len(set(others) - related)
+
+
+def households_sharing_phone(ctx: ServiceContext, household_id: int, person_ids: set[int]) -> set[int]:
+    """Other households with a member whose phone (blind index) is one of these persons' (one query)."""
+    return set(ctx.session.scalars(_SHARING_PHONE, {"ids": sorted(person_ids), "household_id": household_id}))
+
+
+def households_sharing_account(ctx: ServiceContext, household_id: int) -> set[int]:
+    """Households with an indexed bank account also indexed for this household (itself included; one query)."""
+    return set(ctx.session.scalars(_SHARING_ACCOUNT, {"household_id": household_id}))
 
 
 def recent_applications(ctx: ServiceContext, household_id: int, application_id: int, since: datetime) -> int:
@@ -106,13 +88,54 @@ def income_of(ctx: ServiceContext, person_id: int) -> Decimal | None:
     return open_income(ctx.cipher, ctx.session.scalar(select(Person.annual_income_enc).where(Person.id == person_id)))
 
 
-def latest_diagnosis(ctx: ServiceContext, person_id: int) -> date | None:
-    """The latest diagnosis or illness event recorded in any claim of this person (facts are decrypted here,
-    in the process; nothing leaves it)."""
-    latest: date | None = None
-    for blob, event in ctx.session.execute(
-        select(Claim.facts_enc, Claim.event_date).where(Claim.insured_person_id == person_id)
-    ):
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_INCOMES = select(Person.id, Person.annual_income_enc).where(Person.id.in_(_IDS))
+_DIAGNOSES = select(Claim.insured_person_id, Claim.facts_enc, Claim.event_date).where(Claim.insured_person_id.in_(_IDS))
+_COVERS = (
+    select(PolicyInsured.person_id, PolicyInsured.sum_assured)
+    .join(Policy, Policy.id == PolicyInsured.policy_id)
+    .where(
+        PolicyInsured.person_id.in_(_IDS),
+        PolicyInsured.status == "active",
+        Policy.status.in_(("in_force", "in_grace", "suspended")),
+    )
+)
+_PHONES = aliased(Person)
+_SHARING_PHONE = (
+    select(Member.household_id)
+    .join(Person, Person.id == Member.person_id)
+    .where(
+        Person.phone_bidx.in_(select(_PHONES.phone_bidx).where(_PHONES.id.in_(_IDS), _PHONES.phone_bidx.is_not(None))),
+        Member.household_id != bindparam("household_id"),
+    )
+    .distinct()
+)
+_SHARING_ACCOUNT = (
+    select(RiskIdentifier.household_id)
+    .where(
+        RiskIdentifier.kind == "account",
+        RiskIdentifier.bidx.in_(
+            select(RiskIdentifier.bidx).where(
+                RiskIdentifier.kind == "account", RiskIdentifier.household_id == bindparam("household_id")
+            )
+        ),
+    )
+    .distinct()
+)
+"""The application gate's statements, built once so their compiled forms are cached."""
+
+
+def incomes_of(ctx: ServiceContext, person_ids: Iterable[int]) -> dict[int, Decimal | None]:
+    """:func:`income_of` for several persons in one query."""
+    rows = ctx.session.execute(_INCOMES, {"ids": sorted(set(person_ids))})
+    return {pid: open_income(ctx.cipher, sealed) for pid, sealed in rows}
+
+
+def latest_diagnoses(ctx: ServiceContext, person_ids: Iterable[int]) -> dict[int, date]:
+    """The latest diagnosis or illness event recorded in any claim of each person (facts are decrypted here, in
+    the process; nothing leaves it); one query, absent: nothing recorded."""
+    latest: dict[int, date] = {}
+    for person, blob, event in ctx.session.execute(_DIAGNOSES, {"ids": sorted(set(person_ids))}):
         days = [event]
         if blob:
             facts = json.loads(ctx.cipher.decrypt(CLAIM_FACTS_COLUMN, blob))
@@ -120,32 +143,42 @@ def latest_diagnosis(ctx: ServiceContext, person_id: int) -> date | None:
                 if d.get("first_diagnosed_on"):
                     days.append(date.fromisoformat(d["first_diagnosed_on"]))
         candidate = max(days)
-        latest = candidate if latest is None or candidate > latest else latest
+        if person not in latest or candidate > latest[person]:
+            latest[person] = candidate
     return latest
 
 
-def agent_of(ctx: ServiceContext, household_id: int) -> int | None:
-    return ctx.session.scalar(select(Household.partner_id).where(Household.id == household_id))
+def existing_covers(ctx: ServiceContext, person_ids: Iterable[int]) -> dict[int, Decimal]:
+    """:func:`existing_cover` for several persons in one query (absent: none)."""
+    out: dict[int, Decimal] = {}
+    for person, amount in ctx.session.execute(_COVERS, {"ids": sorted(set(person_ids))}):
+        out[person] = out.get(person, Decimal(0)) + amount
+    return out
 
 
 def agent_record(ctx: ServiceContext, agent_id: int) -> tuple[int, int]:
-    """(policies sold to the agent's households, of which with a claim whose event was in the first year)."""
-    policies = ctx.session.execute(
-        select(Policy.id, Policy.household_id, Policy.effective_date)
-        .join(Household, Household.id == Policy.household_id)
-        .where(Household.partner_id == agent_id)
-    ).all()
-    if not policies:
-        return 0, 0
-    claims: dict[int, list[date]] = {}
-    for household, event in ctx.session.execute(
-        select(Claim.household_id, Claim.event_date).where(Claim.household_id.in_({p[1] for p in policies}))
-    ):
-        claims.setdefault(household, []).append(event)
-    early = sum(
-        1 for _, household, start in policies if any(0 <= (e - start).days <= 365 for e in claims.get(household, []))
+    """(policies sold to the agent's households, of which with a claim whose event was in the first year).
+
+    Counted by the database: the policies are only counted, and only the (policy, claim) pairs of the same
+    household come back, never the agent's whole book."""
+    sold = int(
+        ctx.session.scalar(
+            select(func.count(Policy.id))
+            .join(Household, Household.id == Policy.household_id)
+            .where(Household.partner_id == agent_id)
+        )
+        or 0
     )
-    return len(policies), early
+    if not sold:
+        return 0, 0
+    pairs = ctx.session.execute(
+        select(Policy.id, Policy.effective_date, Claim.event_date)
+        .join(Household, Household.id == Policy.household_id)
+        .join(Claim, Claim.household_id == Policy.household_id)
+        .where(Household.partner_id == agent_id)
+    )
+    early = {policy for policy, start, event in pairs if 0 <= (event - start).days <= 365}
+    return sold, len(early)
 
 
 def cover_start(ctx: ServiceContext, household_id: int, person_id: int, event: date) -> int | None:
@@ -265,72 +298,112 @@ RESYNC_WINDOW = 1000
 higher one) is still picked up."""
 
 
-def _watermark(ctx: ServiceContext, prefix: str) -> int:
-    """The id of the last payment or claim indexed (identifiers are added in id order)."""
-    source = ctx.session.scalar(
-        select(RiskIdentifier.source)
+def _not_indexed(prefix: str, key: Any) -> Any:
+    """No risk identifier has the source ``prefix:<key>`` yet (the unique index on ``source`` answers it)."""
+    source = literal(f"{prefix}:", String) + cast(key, String)
+    return ~exists().where(RiskIdentifier.source == source)
+
+
+def _add_identifiers(ctx: ServiceContext, rows: list[dict[str, Any]]) -> None:
+    """Insert in one statement; a source a concurrent request indexed meanwhile is skipped, not an error."""
+    if not rows:
+        return
+    dialect = ctx.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt: Any = pg_insert(RiskIdentifier).on_conflict_do_nothing(index_elements=["source"])
+    elif dialect == "sqlite":
+        stmt = sqlite_insert(RiskIdentifier).on_conflict_do_nothing(index_elements=["source"])
+    else:  # pragma: no cover - the two supported databases are above
+        stmt = insert(RiskIdentifier)
+    ctx.session.execute(stmt, rows)
+
+
+def _resync_from(prefix: str) -> Any:
+    """The first id to look at again: the last one indexed (by the latest identifier's source ``prefix:<id>``)
+    minus the window, as a scalar subquery, so the whole sync reads in one round trip."""
+    last = (
+        select(cast(func.substr(RiskIdentifier.source, len(prefix) + 2), Integer))
         .where(RiskIdentifier.kind == "account", RiskIdentifier.source.like(f"{prefix}:%"))
         .order_by(RiskIdentifier.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
-    return int(source.split(":")[1]) if source else 0
+    return func.coalesce(last, 0) - RESYNC_WINDOW
 
 
-def _seen(ctx: ServiceContext, sources: list[str]) -> set[str]:
-    if not sources:
-        return set()
-    return set(ctx.session.scalars(select(RiskIdentifier.source).where(RiskIdentifier.source.in_(sources))))
+def _unindexed(limit: int) -> Any:
+    household = func.coalesce(Policy.household_id, Application.household_id)
+    payments = (
+        select(
+            literal("payment").label("prefix"), Payment.id.label("id"), Payment.account_enc.label("sealed"),
+            Payment.account_masked.label("masked"), Payment.holder_person_id.label("person_id"),
+            household.label("household_id"),
+        )
+        .outerjoin(Policy, Policy.id == Payment.policy_id)
+        .outerjoin(Application, Application.id == Payment.application_id)
+        .where(Payment.id > _resync_from("payment"), _not_indexed("payment", Payment.id), household.is_not(None))
+        .order_by(Payment.id)
+        .limit(limit)
+        .subquery()
+    )  # fmt: skip
+    claims = (
+        select(
+            literal("claim").label("prefix"), Claim.id.label("id"), Claim.account_enc.label("sealed"),
+            Claim.account_masked.label("masked"), Claim.payee_person_id.label("person_id"),
+            Claim.household_id.label("household_id"),
+        )
+        .where(Claim.id > _resync_from("claim"), _not_indexed("claim", Claim.id))
+        .order_by(Claim.id)
+        .limit(limit)
+        .subquery()
+    )  # fmt: skip
+    return union_all(select(payments), select(claims))
+
+
+_UNINDEXED = _unindexed(50_000)
+"""Built once (the default limit): its compiled form is cached."""
 
 
 def sync_identifiers(ctx: ServiceContext, *, limit: int = 50_000) -> int:
     """Index the bank accounts of payments and claims not indexed yet, incrementally from the last one indexed
-    (decrypted in the process; only the keyed blind index and the mask are stored)."""
-    added = 0
-    start = max(0, _watermark(ctx, "payment") - RESYNC_WINDOW)
-    rows = ctx.session.execute(
-        select(Payment, func.coalesce(Policy.household_id, Application.household_id))
-        .outerjoin(Policy, Policy.id == Payment.policy_id)
-        .outerjoin(Application, Application.id == Payment.application_id)
-        .where(Payment.id > start)
-        .order_by(Payment.id)
-        .limit(limit)
-    ).all()
-    seen = _seen(ctx, [f"payment:{p.id}" for p, _ in rows])
-    for payment, household in rows:
-        source = f"payment:{payment.id}"
-        if source in seen or household is None:
-            continue
-        number = ctx.cipher.decrypt(PAYMENT_ACCOUNT_COLUMN, payment.account_enc)
-        record_identifier(
-            ctx,
-            source=source,
-            kind="account",
-            bidx=ctx.cipher.blind_index(ACCOUNT_INDEX, number),
-            masked=payment.account_masked,
-            person_id=payment.holder_person_id,
-            household_id=household,
-        )
-        added += 1
-    start = max(0, _watermark(ctx, "claim") - RESYNC_WINDOW)
-    claims = ctx.session.scalars(select(Claim).where(Claim.id > start).order_by(Claim.id).limit(limit)).all()
-    seen = _seen(ctx, [f"claim:{c.id}" for c in claims])
-    for claim in claims:
-        source = f"claim:{claim.id}"
-        if source in seen:
-            continue
-        number = ctx.cipher.decrypt(CLAIM_ACCOUNT_COLUMN, claim.account_enc)
-        record_identifier(
-            ctx,
-            source=source,
-            kind="account",
-            bidx=ctx.cipher.blind_index(ACCOUNT_INDEX, number),
-            masked=claim.account_masked,
-            person_id=claim.payee_person_id,
-            household_id=claim.household_id,
-        )
-        added += 1
+    (decrypted in the process; only the keyed blind index and the mask are stored). One query reads only the
+    rows not indexed yet (from the watermarks, an anti-join on the identifiers' unique source) and one statement
+    inserts them."""
     ctx.session.flush()
-    return added
+    now = ctx.now()
+    found = ctx.session.execute(_UNINDEXED if limit == 50_000 else _unindexed(limit)).all()
+    rows = [
+        _identifier(
+            ctx, f"{prefix}:{key}", PAYMENT_ACCOUNT_COLUMN if prefix == "payment" else CLAIM_ACCOUNT_COLUMN,
+            sealed, masked, person, home, now,
+        )
+        for prefix, key, sealed, masked, person, home in sorted(found, key=lambda r: (r[0] != "payment", r[1]))
+    ]  # fmt: skip
+    _add_identifiers(ctx, rows)
+    return len(rows)
+
+
+def _identifier(
+    ctx: ServiceContext,
+    source: str,
+    column: str,
+    sealed: bytes,
+    masked: str,
+    person_id: int,
+    household_id: int,
+    now: datetime,
+) -> dict[str, Any]:
+    number = ctx.cipher.decrypt(column, sealed)
+    return {
+        "source": source,
+        "kind": "account",
+        "bidx": ctx.cipher.blind_index(ACCOUNT_INDEX, number),
+        "masked": masked[:60],
+        "person_id": person_id,
+        "household_id": household_id,
+        "claim_id": None,
+        "seen_at": now,
+    }
 
 
 def since(now: datetime, days: int) -> datetime:

@@ -10,11 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from jiabao.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from jiabao.db import audit_unit
 from jiabao.db.context import ServiceContext
+from jiabao.family import service as family
+from jiabao.family.schemas import MemberOut
 from jiabao.partners import quality as partner_quality
 from jiabao.partners.engine.quality import Thresholds
 from jiabao.policies.application.models import Application
@@ -47,31 +49,47 @@ def _agent(ctx: ServiceContext, application: Application) -> ar.AgentRecord | No
         counts = partner_quality.counts(ctx, seller, ctx.clock.today())
         limit = Thresholds().max_early_claim_share
         return ar.AgentRecord(counts.policies_sold, counts.early_claims, seller.name, limit)
-    agent_id = repo.agent_of(ctx, application.household_id)
+    agent_id = family.get_overview(ctx, application.household_id).partner_id  # cached in this unit of work
     return ar.AgentRecord(*repo.agent_record(ctx, agent_id)) if agent_id else None
+
+
+def _members(ctx: ServiceContext, household_id: int) -> list[MemberOut]:
+    overview = family.get_overview(ctx, household_id)
+    return overview.members + overview.former_members
 
 
 def application_facts(ctx: ServiceContext, application: Application) -> ar.ApplicationRisk:
     now = ctx.now()
     today = ctx.clock.today()
     persons = {application.policyholder_person_id} | {i.person_id for i in application.insureds}
-    repo.sync_identifiers(ctx)  # incremental: the payments and claims since the last run
-    holder_income = repo.income_of(ctx, application.policyholder_person_id)
+    repo.sync_identifiers(ctx)  # incremental: the payments and claims not indexed yet
+    insured_ids = [i.person_id for i in application.insureds]
+    # the members' incomes are in the household overview already read in this unit of work
+    members = {m.person_id: m.annual_income for m in _members(ctx, application.household_id)}
+    unknown = persons - members.keys()
+    incomes = {**members, **(repo.incomes_of(ctx, unknown) if unknown else {})}
+    diagnoses = repo.latest_diagnoses(ctx, insured_ids)
+    covers = repo.existing_covers(ctx, insured_ids)
+    holder_income = incomes.get(application.policyholder_person_id)
     insureds = []
     for insured in application.insureds:
-        diagnosed = repo.latest_diagnosis(ctx, insured.person_id)
+        diagnosed = diagnoses.get(insured.person_id)
         insureds.append(
             ar.InsuredRisk(
                 person_id=insured.person_id,
                 sum_assured=insured.sum_assured,
-                annual_income=repo.income_of(ctx, insured.person_id) or holder_income,
-                existing_cover=repo.existing_cover(ctx, insured.person_id),
+                annual_income=incomes.get(insured.person_id) or holder_income,
+                existing_cover=covers.get(insured.person_id, Decimal(0)),
                 days_since_diagnosis=(today - diagnosed).days if diagnosed else None,
             )
         )
+    phone = repo.households_sharing_phone(ctx, application.household_id, persons)
+    account = repo.households_sharing_account(ctx, application.household_id)
+    # a person in two households (a child who married out) is the same person, not a shared identifier
+    related = repo.related_households(ctx, application.household_id) if phone or account else set()
     shared = (
-        ar.SharedIdentifier("phone", repo.other_households_sharing_phone(ctx, application.household_id, persons)),
-        ar.SharedIdentifier("account", repo.other_households_sharing_account(ctx, application.household_id)),
+        ar.SharedIdentifier("phone", len(phone - related)),
+        ar.SharedIdentifier("account", len(account - related)),
     )
     agent = _agent(ctx, application)
     return ar.ApplicationRisk(
@@ -85,9 +103,12 @@ def application_facts(ctx: ServiceContext, application: Application) -> ar.Appli
     )
 
 
+_ASSESSMENT = select(RiskAssessment).where(RiskAssessment.application_id == bindparam("application_id"))
+
+
 def assess_application(ctx: ServiceContext, application: Application) -> RiskAssessment:
     """Score once per application; later calls return the stored assessment (and the person's decision)."""
-    row = ctx.session.scalar(select(RiskAssessment).where(RiskAssessment.application_id == application.id))
+    row = ctx.session.scalar(_ASSESSMENT, {"application_id": application.id})
     if row is not None:
         return row
     result = ar.score(application_facts(ctx, application))

@@ -183,6 +183,7 @@ class KnowledgeBaseStore:
         self.root = root
         self._cache: dict[str, KnowledgeBase] = {}
         self._lock = Lock()
+        self._current: tuple[tuple[int, int], str] | None = None
 
     def versions(self) -> tuple[str, ...]:
         """Every version directory, oldest first."""
@@ -190,11 +191,20 @@ class KnowledgeBaseStore:
         return tuple(sorted(found, key=lambda v: tuple(int(x) for x in v.split("."))))
 
     def current_version(self) -> str:
-        """The version named in ``<root>/versions.yaml`` (``current: 2025.1``)."""
-        raw: Any = yaml.safe_load((self.root / "versions.yaml").read_text(encoding="utf-8"))
+        """The version named in ``<root>/versions.yaml`` (``current: 2025.1``). The file is parsed again only
+        when it changed on disk (its modification time and size): a switch of version is seen at the next call,
+        without parsing YAML on every request."""
+        path = self.root / "versions.yaml"
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = self._current
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
         if not isinstance(raw, dict) or not isinstance(raw.get("current"), str):
             raise KnowledgeBaseError(f"{self.root}/versions.yaml: 'current' must name a version")
-        return str(raw["current"])
+        self._current = (stamp, str(raw["current"]))
+        return self._current[1]
 
     def get(self, version: str | None = None) -> KnowledgeBase:
         """The given version (default: the current one)."""
