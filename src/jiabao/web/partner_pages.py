@@ -130,7 +130,9 @@ def my_statement_pdf(ctx: PageCtx, month: Month) -> Response:
 # --- the staff's commission page --------------------------------------------------------------------------
 
 
-def _commissions(request: Request, ctx: ServiceContext, problems: tuple[FieldProblem, ...] = ()) -> Response:
+def _commissions(
+    request: Request, ctx: ServiceContext, problems: tuple[FieldProblem, ...] = (), status: int = 422
+) -> Response:
     runs = list(
         ctx.session.scalars(
             select(CommissionRun).order_by(CommissionRun.month.desc(), CommissionRun.seq.desc()).limit(60)
@@ -153,7 +155,7 @@ def _commissions(request: Request, ctx: ServiceContext, problems: tuple[FieldPro
         request,
         "commissions.html",
         ctx.principal,
-        status_code=422 if problems else 200,
+        status_code=status if problems else 200,
         runs=runs,
         month=month,
         rows=rows,
@@ -174,8 +176,8 @@ def run_month(request: Request, ctx: PageCtx, form: FormData) -> Response:
     month = form.get("month", "")
     try:
         commissions.run_month(ctx, month)
-    except JiabaoError as exc:
-        return _commissions(request, ctx, _problems(exc))
+    except JiabaoError as exc:  # a bad month (422), another run of the month in progress (409 run_in_progress)…
+        return _commissions(request, ctx, _problems(exc), exc.status)
     return RedirectResponse(f"/commissions?month={month}", status_code=303)
 
 
@@ -185,7 +187,7 @@ def approve_month(request: Request, ctx: PageCtx, month: Month) -> Response:
     try:
         commissions.approve(ctx, month)
     except JiabaoError as exc:
-        return _commissions(request, ctx, _problems(exc))
+        return _commissions(request, ctx, _problems(exc), exc.status)
     return RedirectResponse(f"/commissions?month={month}", status_code=303)
 
 
