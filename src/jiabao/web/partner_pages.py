@@ -4,7 +4,8 @@ it, every partner's statement as a page and a PDF)."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -27,6 +28,7 @@ router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Month = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 STAFF = (Role.ADMIN, Role.ACTUARY)
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def _problems(exc: Exception) -> tuple[FieldProblem, ...]:
@@ -56,7 +58,9 @@ def _staff(ctx: ServiceContext) -> None:
 def _portal(
     request: Request, ctx: ServiceContext, problems: tuple[FieldProblem, ...] = (), form: dict[str, str] | None = None
 ) -> Response:
-    data = portal.view(ctx)
+    asked = request.query_params.get("month", "")
+    month = asked if MONTH.fullmatch(asked) else f"{ctx.clock.today():%Y-%m}"
+    data = portal.view(ctx, month)
     catalog = runtime_of(request).products.catalog
     english = ctx.principal.language == "en"
 
@@ -75,6 +79,8 @@ def _portal(
         form=form or {},
         added=request.query_params.get("added"),
         may_add={"team": ["individual"], "regional": ["team", "individual"]}.get(data.partner.kind, []),
+        previous_month=f"{date.fromisoformat(month + '-01') - timedelta(days=1):%Y-%m}",
+        this_month=f"{ctx.clock.today():%Y-%m}",
     )
 
 
