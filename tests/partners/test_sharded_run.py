@@ -65,6 +65,9 @@ def test_sharded_runs_post_exactly_the_lines_of_the_unsharded_run(runtime: Runti
     # the plan's overrides: team 5% in year 1 and 2% in year 2, region 2% in year 1
     assert kinds["override"] == sum({1: 2, 2: 1}.get(year, 0) for year in book.october_years)
     assert kinds["quality"] > 0 and kinds["tax"] > 0
+    # persistency bonuses (13th and 25th month) on the first premium of policy years 2 and 3, from the ledger
+    assert kinds["persistency_13"] == book.october_years.count(2) > 0
+    assert kinds["persistency_25"] == book.october_years.count(3) > 0
     again = unsharded(runtime, "2026-10")
     assert again.events == first.events and again.lines_written == 0 and again.total == 0
     # November (clawbacks of October's lines from the seller, its team and the region): the unsharded run first,
