@@ -35,6 +35,7 @@ app.add_typer(cli_screening.screen_app, name="screen")
 app.add_typer(valuation_app, name="valuation")
 app.add_typer(cli_ledger.app, name="ledger")
 app.add_typer(cli_partners.app, name="commissions")
+app.add_typer(cli_partners.network_app, name="partners")
 
 
 def _runtime() -> Runtime:
