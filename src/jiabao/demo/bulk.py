@@ -12,6 +12,9 @@ COPY, resumable chunk by chunk.
   against) and foreign keys of the loaded tables are dropped before the load — their DDL saved in
   ``seed_dropped_ddl`` in the same transaction — and rebuilt after it, then the tables are analysed and the
   sequences moved past the loaded ids.
+- **Ledger.** Each first premium's household-ledger journal and entries (``bulk_book.premium_journal``) are built
+  with the payment and sent in the same chunk, by COPY: a chunk's payments and journals commit together. The
+  policies sold by the serving partner get their ``partner_attributions`` row when that user is a network partner.
 - **ID numbers.** A chunk's generator keeps its own ID numbers distinct; one that another chunk (or an earlier
   seeding) already holds is renumbered in the main process — the next free sequence number of the same area, birth
   date and sex, found against the blind-index unique index — before the chunk is written.
@@ -61,6 +64,7 @@ Progress = Callable[[int], None]
 MAX_MEMBERS = 7
 MAX_POLICIES = 16
 MAX_INSTALMENTS = 360  # 30 years monthly: the longest schedule the catalog allows
+MAX_ENTRIES = 5  # lines of a premium_received journal of one policy (4 for a first premium; 5 with interest)
 FAMILY_COLUMNS: dict[str, tuple[str, ...]] = {
     "persons": (
         "id", "name", "sex", "birth_date", "id_type", "id_number_enc", "id_number_bidx", "id_number_masked",
@@ -96,6 +100,9 @@ def strides(chunk_size: int) -> dict[str, int]:
         "policy_insureds": MAX_POLICIES * MAX_MEMBERS,
         "beneficiary_designations": MAX_POLICIES * MAX_MEMBERS,
         "instalments": MAX_POLICIES * MAX_INSTALMENTS,
+        "ledger_journals": MAX_POLICIES,
+        "ledger_entries": MAX_POLICIES * MAX_ENTRIES,
+        "partner_attributions": MAX_POLICIES,
     }
     return {table: chunk_size * n for table, n in per_household.items()}
 
@@ -113,6 +120,9 @@ class Plan:
     pii_keys: str
     blind_index_key: str
     tables_dir: str | None
+    seller_id: int | None = None
+    """The ``partners`` row of the partner user serving every tenth household, when it is a network partner: it
+    sold those households' policies (an ``application`` attribution each, as the application flow records it)."""
 
     def chunk_households(self, k: int) -> int:
         return min(self.chunk_size, self.households - k * self.chunk_size)
@@ -290,6 +300,7 @@ def build_chunk(plan: Plan, k: int, cipher: PiiCipher, pricer: BookPricer) -> Ch
             household_id=household_id, members=members, purchases=purchases, pricer=pricer, cipher=cipher, ids=ids,
             rng=layout, now=now,
             channel="partner" if partner else layout.choice(("online", "agent", "agent", "bank")), out=book,
+            seller=plan.seller_id if partner else None,
         )  # fmt: skip
     tables = {**family, **book.rows}
     return Chunk(
@@ -323,6 +334,12 @@ def _start_run(conn: Connection, seed: int, chunk_size: int, now: datetime) -> d
                 f"seed {seed} was loaded in chunks of {row.chunk_size}; resume with --chunk-size {row.chunk_size}"
             )
         first = row.first_ids if isinstance(row.first_ids, dict) else json.loads(row.first_ids)
+        missing = sorted(set(strides(1)) - set(first))
+        if missing:
+            raise ValueError(
+                f"seed {seed} was started by an older loader without {', '.join(missing)}; "
+                "finish or reload it with that version, or seed with another --seed"
+            )
         return {t: int(v) for t, v in first.items()}
     first = _max_ids(conn)
     conn.execute(
@@ -488,7 +505,10 @@ def bulk_seed(
         first = _start_run(conn, seed, chunk_size, now)
         done = set(conn.execute(text("SELECT chunk FROM seed_chunks WHERE seed = :s"), {"s": seed}).scalars())
         drop_secondary(conn)
-    plan = Plan(seed, chunk_size, households, first, now, partner_id, pii_keys, blind_index_key, tables_dir)
+    plan = Plan(
+        seed, chunk_size, households, first, now, partner_id, pii_keys, blind_index_key, tables_dir,
+        seller_id=selling_partner(engine, partner_id),
+    )  # fmt: skip
     todo = [k for k in range(plan.chunks()) if k not in done]
     summary.chunks_skipped = plan.chunks() - len(todo)
     if progress:
@@ -514,6 +534,15 @@ def bulk_seed(
     with engine.begin() as conn:
         conn.execute(text("UPDATE seed_runs SET finished_at = now() WHERE seed = :s"), {"s": seed})
     return summary
+
+
+def selling_partner(engine: Engine, partner_user_id: int | None) -> int | None:
+    """The network partner (``partners`` row) of the serving partner user, if it is one."""
+    if partner_user_id is None:
+        return None
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT id FROM partners WHERE user_id = :u"), {"u": partner_user_id}).scalar()
+    return int(found) if found is not None else None
 
 
 def finish(engine: Engine) -> None:

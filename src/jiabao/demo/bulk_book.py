@@ -10,6 +10,10 @@ Issue dates lie in the past, within one premium period of today (annual: 330 day
 monthly 25), so the first instalment — paid by the first premium payment — is the only one due so far, as it is for
 a policy the issuance just wrote; the rest of the schedule is exactly what ``policies.issuance`` writes. Underwriting
 is recorded as standard (``decided``), without a stored decision.
+
+Every first premium is in the household ledger as the issuance posts it: one ``premium_received`` journal
+(``payment:<id>``) with the ledger engine's balanced entries (:func:`premium_journal`), so the daily reconciliation,
+the family statement and the partner commission run read a bulk-seeded book as they read an issued one.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from jiabao.core.idempotency import scoped_key
 from jiabao.core.pii import PiiCipher, mask_bank_card
 from jiabao.core.validation.bank_card import luhn_check_digit
 from jiabao.core.validation.dates import age_on
+from jiabao.ledger import engine as ledger
 from jiabao.policies.common.payments import ACCOUNT_COLUMN
 from jiabao.policies.rules import return_visit as rv
 from jiabao.policies.rules.cooling_off import cooling_off_period
@@ -129,6 +134,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "account_masked", "holder_person_id", "status", "created_at", "details",
     ),
     "instalments": ("id", "policy_id", "seq", "due_date", "amount", "paid_on", "payment_id", "waived"),
+    "ledger_journals": (
+        "id", "household_id", "movement", "source", "occurred_on", "posted_at", "policy_id", "person_id", "payment_id",
+        "memo",
+    ),
+    "ledger_entries": ("id", "journal_id", "household_id", "account", "policy_id", "fen"),
+    "partner_attributions": (
+        "id", "subject", "subject_id", "household_id", "selling_partner_id", "servicing_partner_id", "recorded_at",
+    ),
     "return_visits": (
         "id", "policy_id", "status", "elderly", "due_on", "code_hash", "code_expires_at", "attempts", "verified_at",
         "completed_at", "answers", "outcome", "created_at",
@@ -587,8 +600,11 @@ def household_book(
     now: datetime,
     channel: str,
     out: BookRows,
+    seller: int | None = None,
 ) -> None:
-    """Price and lay out every purchase of one household as the issuance writes it."""
+    """Price and lay out every purchase of one household as the issuance writes it — with the first premium's
+    ledger journal (:func:`premium_journal`) and, for a policy sold by a network partner (``seller``: its
+    ``partners`` id), the application's attribution as ``partners.service.on_application_started`` records it."""
     catalog = pricer.engine.catalog
     held: dict[int, Decimal] = defaultdict(Decimal)
     head = members[0]
@@ -666,6 +682,15 @@ def household_book(
                  payment_id if paid else None, False)
             )  # fmt: skip
         ids.next["instalments"] = first + len(dues)
+        assert due_amount is not None
+        premium_journal(
+            out, ids, household_id=household_id, policy_id=policy_id, person_id=head.person_id, payment_id=payment_id,
+            amount=due_amount, instalment_id=first, on=issue, at=issued_at,
+        )  # fmt: skip
+        if seller is not None:
+            out.rows["partner_attributions"].append(
+                (ids.take("partner_attributions"), "application", app_id, household_id, seller, seller, issued_at)
+            )
         months = [term_months(issue, end) for end in ends]
         if rv.return_visit_required(None if None in months else max(m for m in months if m is not None)):
             due = rv.visit_deadline(issue, cooling_off_days=product.free_look_days).due
@@ -677,3 +702,35 @@ def household_book(
                  issued_at)
             )  # fmt: skip
         out.policies += 1
+
+
+PREMIUM_RECEIVED = ledger.Movement.PREMIUM_RECEIVED.value
+
+
+def premium_journal(
+    out: BookRows,
+    ids: IdCursor,
+    *,
+    household_id: int,
+    policy_id: int,
+    person_id: int,
+    payment_id: int,
+    amount: int,
+    instalment_id: int,
+    on: date,
+    at: datetime,
+) -> None:
+    """The ``premium_received`` journal and entries ``ledger.service.post_payment`` posts for a first premium
+    ``payment_id`` of ``amount`` fen paying instalment ``instalment_id`` (no interest, nothing billed before): the
+    ledger engine's own lines (:func:`jiabao.ledger.engine.received`), source ``payment:<id>``, value date the
+    issue date, posted when the payment was made, memo ``{"instalments": [...], "kind": "first_premium"}``."""
+    journal_id = ids.take("ledger_journals")
+    out.rows["ledger_journals"].append(
+        (journal_id, household_id, PREMIUM_RECEIVED, f"payment:{payment_id}", on, at, policy_id, person_id,
+         payment_id, RawJson(f'{{"instalments":[{instalment_id}],"kind":"first_premium"}}'))
+    )  # fmt: skip
+    entries = out.rows["ledger_entries"]
+    for line in ledger.received(amount, [ledger.Allocation(policy_id, amount)]):
+        entries.append(
+            (ids.take("ledger_entries"), journal_id, household_id, line.account.value, line.policy_id, Fen(line.fen))
+        )
