@@ -3,11 +3,13 @@ whichever executor and shard count, in either order; a re-run posts nothing (the
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from jiabao.batch.executor import ProcessExecutor, SerialExecutor
@@ -119,6 +121,10 @@ def test_an_unfinished_sharded_run_cannot_be_approved_and_a_re_run_completes_it(
         with pytest.raises(Conflict) as refused:
             commissions.approve(ctx_for(runtime, session), "2026-10")
         assert refused.value.code == "run_incomplete"
+        seller = session.scalars(select(CommissionLine.partner_id).limit(1)).one()
+        pdf = commissions.statement_pdf(ctx_for(runtime, session), "2026-10", seller)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "状态：计算中" in text and "running" not in text  # the statement says the run has not finished
     partial = held(runtime, "2026-10")
     done = sharded(runtime, "2026-10", SerialExecutor(), 2)
     assert done.lines_written > 0
