@@ -51,7 +51,11 @@ test-sqlite: setup system-deps
 test-postgres: setup system-deps postgres
 	$(BIN)/python -m pytest -q -p no:cacheprovider --db postgresql
 
-test: test-sqlite test-postgres lint
+# The two passes are independent (own databases, temporary files, ports) and run side by side on the two cores;
+# each pass's output is printed whole when it ends (-k: both finish even if one fails).
+test: setup system-deps postgres
+	$(MAKE) --no-print-directory -k -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory lint
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

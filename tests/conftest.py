@@ -163,7 +163,7 @@ def live_url(runtime: Runtime) -> Iterator[str]:
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60  # generous: two test passes may share the two cores
     while not server.started:
         if time.monotonic() > deadline:
             raise RuntimeError("live server did not start")

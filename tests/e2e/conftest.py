@@ -9,6 +9,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
+TIMEOUT_MS = 45_000
+"""How long a step may wait for the page. Generous: CI runs the SQLite and PostgreSQL passes side by side on two
+cores, so a page that renders in 0.3 s alone can take seconds; a real failure still fails, only later."""
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
@@ -31,7 +34,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="zh-CN")
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(TIMEOUT_MS)
     yield pg
     context.close()
 

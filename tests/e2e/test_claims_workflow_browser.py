@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
 from tests.claims.flow import PNG, Covered, child_with_outpatient_cover, outpatient_claim, upload
-from tests.e2e.conftest import login
+from tests.e2e.conftest import TIMEOUT_MS, login
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +37,7 @@ def _file_without_two_documents(client: TestClient, covered: Covered, runtime: R
 
 def _staff_page(browser: Browser, live_url: str, username: str) -> Page:
     page = browser.new_context(locale="zh-CN").new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
     login(page, live_url, username, PASSWORD)
     return page
 

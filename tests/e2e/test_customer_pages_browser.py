@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page
 
 from jiabao.app import create_app
 from jiabao.runtime import Runtime
-from tests.e2e.conftest import login
+from tests.e2e.conftest import TIMEOUT_MS, login
 from tests.e2e.ux import DESKTOP, PHONE, page_problems
 from tests.factories import PASSWORD
 from tests.policies.flow import issue
@@ -25,7 +25,7 @@ def axe_page(browser: Browser) -> Iterator[Page]:
     """A page that lets Playwright inject axe-core: the platform's CSP (script-src 'self') would refuse it."""
     context = browser.new_context(locale="zh-CN", bypass_csp=True)
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(TIMEOUT_MS)
     yield pg
     context.close()
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from tests.e2e.conftest import TIMEOUT_MS
+
 
 def test_docs_render_without_cdn_or_csp_violation(page: Page, live_url: str, tmp_path: Path) -> None:
     requests: list[str] = []
@@ -18,7 +20,7 @@ def test_docs_render_without_cdn_or_csp_violation(page: Page, live_url: str, tmp
     page.set_viewport_size({"width": 1280, "height": 8000})
     response = page.goto(f"{live_url}/docs")
     assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
-    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    page.wait_for_selector(".swagger-ui .opblock", timeout=TIMEOUT_MS)
     assert page.locator(".opblock").count() > 40  # every operation is listed (in a tall window: see above)
     assert page.get_by_text("/api/v1/auth/token").first.is_visible()
     page.screenshot(path=str(tmp_path / "docs.png"), full_page=False)

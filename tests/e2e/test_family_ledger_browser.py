@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from jiabao.runtime import Runtime
 from tests.advice.test_api import five
-from tests.e2e.conftest import login
+from tests.e2e.conftest import TIMEOUT_MS, login
 from tests.e2e.questionnaire import answer_steps
 from tests.e2e.ux import DESKTOP, PHONE, page_problems
 from tests.factories import PASSWORD
@@ -60,7 +60,7 @@ def check_both_sizes(page: Page) -> list[str]:
 def test_family_plan_one_application_one_bill_one_statement(page: Page, live_url: str, runtime: Runtime) -> None:
     ids = five(runtime)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.set_default_timeout(60_000)  # a shared, loaded machine: pricing five members' products takes seconds
+    page.set_default_timeout(TIMEOUT_MS)
     login(page, live_url, "zhang", PASSWORD)
     expect(page).to_have_url(f"{live_url}/households/{ids['household']}")
     page.get_by_test_id("protection-summary").get_by_test_id("open-protection").click()

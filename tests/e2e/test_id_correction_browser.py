@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from jiabao.core.auth import Role
 from jiabao.runtime import Runtime
-from tests.e2e.conftest import login
+from tests.e2e.conftest import TIMEOUT_MS, login
 from tests.e2e.ux import PHONE, page_problems
 from tests.factories import PASSWORD, make_user, resident_id
 from tests.policies.flow import issue
@@ -25,7 +25,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def _page(browser: Browser) -> Page:
     """A page that may inject axe-core (the app's CSP allows no inline script)."""
     page = browser.new_context(locale="zh-CN", bypass_csp=True).new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
     return page
 
 

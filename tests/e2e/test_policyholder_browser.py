@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
 from jiabao.runtime import Runtime
-from tests.e2e.conftest import login
+from tests.e2e.conftest import TIMEOUT_MS, login
 from tests.e2e.ux import DESKTOP, PHONE, page_problems
 from tests.factories import PASSWORD
 from tests.policies.test_policyholder_change import NEW_CARD, _holder, _home
@@ -25,7 +25,7 @@ def axe_page(browser: Browser) -> Iterator[Page]:
     """A page that lets Playwright inject axe-core (the platform's CSP, script-src 'self', would refuse it)."""
     context = browser.new_context(locale="zh-CN", bypass_csp=True)
     pg = context.new_page()
-    pg.set_default_timeout(30_000)  # the machine is shared and loaded
+    pg.set_default_timeout(TIMEOUT_MS)
     yield pg
     context.close()
 

@@ -49,7 +49,7 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_for(condition: object, what: str, seconds: float = 60) -> None:
+def _wait_for(condition: object, what: str, seconds: float = 150) -> None:
     deadline = time.monotonic() + seconds
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, what
