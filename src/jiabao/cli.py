@@ -36,6 +36,7 @@ app.add_typer(valuation_app, name="valuation")
 app.add_typer(cli_ledger.app, name="ledger")
 app.add_typer(cli_partners.app, name="commissions")
 app.command("issue-batch")(cli_batch.issue_batch)
+app.add_typer(cli_partners.network_app, name="partners")
 
 
 def _runtime() -> Runtime:

@@ -1,4 +1,5 @@
-"""``jiabao commissions run|approve|statement|plan-add|plan-approve``: the monthly commission run (月度佣金计算)."""
+"""``jiabao commissions run|approve|statement|plan-add|plan-approve``: the monthly commission run (月度佣金计算);
+``jiabao partners move|leave``: a partner's move in the hierarchy and its departure (孤儿单 reassigned)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from jiabao.core.errors import JiabaoError
 from jiabao.db.context import ServiceContext
 from jiabao.db.session import unit_of_work
 from jiabao.partners import commissions
+from jiabao.partners import service as partners
+from jiabao.partners.schemas import LeaveIn, MoveIn
 from jiabao.runtime import Runtime, build_runtime
 
 app = typer.Typer(help="Partner commissions (合伙人佣金)", no_args_is_help=True)
@@ -142,3 +145,51 @@ def plan_approve(plan_id: Annotated[int, typer.Option("--id")]) -> None:
         _fail(exc)
         return
     console.print(f"[green]Plan {plan_id} approved[/green]")
+
+
+network_app = typer.Typer(help="The partner network (合伙人网络): moves and departures", no_args_is_help=True)
+DAY = Annotated[str, typer.Option("--on", help="YYYY-MM-DD")]
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        console.print(f"[red]日期格式应为 YYYY-MM-DD[/red] (bad_date): {value}")
+        raise typer.Exit(2) from None
+
+
+@network_app.command("move")
+def move(
+    partner: Annotated[int, typer.Option("--partner", help="partner id")],
+    parent: Annotated[int, typer.Option("--parent", help="the new team or region")],
+    on: DAY,
+) -> None:
+    """Move a partner to another team or region from a date (its membership ends that day; overrides follow the
+    date of each premium)."""
+    runtime = build_runtime(Settings())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            partners.move(_ctx(runtime, session), partner, MoveIn(parent_id=parent, on=_day(on)))
+    except JiabaoError as exc:
+        _fail(exc)
+        return
+    console.print(f"[green]Partner {partner} moved[/green] under {parent} from {on}")
+
+
+@network_app.command("leave")
+def leave(
+    partner: Annotated[int, typer.Option("--partner", help="the partner leaving")],
+    successor: Annotated[int, typer.Option("--successor", help="the licensed partner who takes over the service")],
+    on: DAY,
+) -> None:
+    """A partner leaves: its live policies (孤儿单) and households pass to the successor, and each policyholder is
+    told by SMS who serves them now."""
+    runtime = build_runtime(Settings())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            moved = partners.leave(_ctx(runtime, session), partner, LeaveIn(on=_day(on), successor_id=successor))
+    except JiabaoError as exc:
+        _fail(exc)
+        return
+    console.print(f"[green]Partner {partner} left[/green] on {on}: {moved} policies now serviced by {successor}")

@@ -172,7 +172,9 @@ def test_team_shows_each_members_sales_and_commission_of_the_month(
     client: TestClient, runtime: Runtime, world: World
 ) -> None:
     team = _get(client, "team_wang", "/team", month="2026-11")
-    assert [m.id for m in _portal(runtime, "team_wang").team] == [m["partner_id"] for m in team["items"]]
+    portal_team = _portal(runtime, "team_wang").team
+    assert portal_team is not None
+    assert [m.partner.id for m in portal_team.members] == [m["partner_id"] for m in team["items"]]
     [li] = team["items"]
     premium = sum((Decimal(s["annual_premium"]) for s in _get(client, "agent_li", "/sales")["items"]), Decimal(0))
     net = _get(client, "agent_li", "/statements/2026-11")["net"]
@@ -186,7 +188,9 @@ def test_team_shows_each_members_sales_and_commission_of_the_month(
     assert (october["on"], october["items"]) == ("2026-10-31", [])
     region = _get(client, "region_n", "/team", month="2026-11")
     assert [m["name"] for m in region["items"]] == ["王团队", "赵团队"]
-    assert region["items"][0]["policies_sold"] == 0 and Decimal(region["items"][0]["commission_net"]) > 0
+    # 王团队's row is its team's sales (李敏's two), not the team partner's own (none); see test_team.py
+    assert (region["items"][0]["policies_sold"], region["items"][0]["premium_sold"]) == (2, money(premium))
+    assert Decimal(region["items"][0]["commission_net"]) > 0 and region["policies_sold"] == 2
     assert [m["name"] for m in _get(client, "region_n", "/team", limit=1, offset=1)["items"]] == ["赵团队"]
     assert _get(client, "agent_li", "/team")["items"] == []  # an individual has no team
     assert _get(client, "region_n", "/team", partner_id=world.net.team, month="2026-11")["items"] == team["items"]

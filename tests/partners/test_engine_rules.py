@@ -302,6 +302,38 @@ def test_a_term_or_product_the_pricing_does_not_file_may_pay_nothing() -> None:
     assert [b.field for b in loading_breaches(plan, FAMILY_CI)][:1] == ["rates.family_ci.10.1"]
 
 
+def test_a_product_or_term_the_plan_does_not_list_earns_no_override_or_bonus_either() -> None:
+    """The loading check covers the products and terms the plan lists; a premium of any other pays nothing under
+    it — no override or persistency bonus slipping past 报行合一."""
+    other = PremiumEvent("payment:9", "premium", 109, 10, "whole_life", 20, 2, True, D("10000"), D("10000"),
+                         date(2026, 6, 5), SOLD)  # fmt: skip
+    ten_years = PremiumEvent("payment:8", "premium", 108, 10, "family_ci", 10, 1, True, D("10000"), D("10000"),
+                             date(2026, 6, 5), SOLD)  # fmt: skip
+    assert run([other, ten_years]) == {}
+    assert run([premium("payment:1", 100, date(2026, 6, 5))])[(2, "override")] == D("500.00")
+
+
+def test_flat_withholding_and_whom_the_rule_applies_to_are_the_plans() -> None:
+    """Tax withholding is a rule of the plan: ``flat`` withholds a share of a positive month, ``applies_to`` names
+    the kinds it applies to (institutions invoice by default), ``none`` withholds nothing."""
+    flat = parse(dict(RULES, tax={"method": "flat", "rate": "0.20", "applies_to": ["individual", "institutional"]}),
+                 effective_from=date(2025, 1, 1)).tax  # fmt: skip
+    kw = {"prior_gross": D(0), "prior_tax": D(0), "months": 1}
+    assert withheld(flat, "individual", month_gross=D("3000.00"), **kw) == D("600.00")  # type: ignore[arg-type]
+    assert withheld(flat, "institutional", month_gross=D("1234.56"), **kw) == D("246.91")  # type: ignore[arg-type]
+    assert withheld(flat, "team", month_gross=D("3000.00"), **kw) == D(0)  # type: ignore[arg-type]
+    assert withheld(flat, "individual", month_gross=D("-500.00"), **kw) == D(0)  # type: ignore[arg-type]
+    none = parse(dict(RULES, tax={"method": "none"}), effective_from=date(2025, 1, 1)).tax
+    assert withheld(none, "individual", month_gross=D("3000.00"), **kw) == D(0)  # type: ignore[arg-type]
+    flat_rules = dict(RULES, quality={"rate": "0"}, tax={"method": "flat", "rate": "0.10"})
+    flat_plan = parse(flat_rules, plan_id=1, effective_from=date(2025, 1, 1))
+    result = compute(RunInput(date(2026, 6, 1), date(2026, 6, 30), [premium("payment:1", 100, date(2026, 6, 5))],
+                              [flat_plan], HIER, KINDS))  # fmt: skip
+    taxes = {line.partner_id: line.amount for line in result.lines if line.kind == "tax"}
+    assert taxes == {10: D("-300.00"), 2: D("-50.00"), 1: D("-20.00")}
+    assert result.statements[10].net == D("2700.00")
+
+
 # --- quality thresholds ---
 
 

@@ -7,20 +7,24 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict
 from jiabao.db.outbox import OutboxMessage
 from jiabao.db.session import unit_of_work
 from jiabao.family.models import Household
 from jiabao.partners import commissions
 from jiabao.partners import service as partners
-from jiabao.partners.models import Attribution, CommissionLine, Membership
-from jiabao.partners.schemas import LeaveIn, MoveIn, PartnerIn
+from jiabao.partners.models import Attribution, CommissionLine, Membership, PaymentInstruction
+from jiabao.partners.schemas import LeaveIn, LicenceIn, MoveIn, PartnerIn
 from jiabao.policies.application.models import Application
+from jiabao.policies.common.models import Policy
 from jiabao.runtime import Runtime
-from tests.factories import PASSWORD, ctx_for
+from tests.api.conftest import token_for
+from tests.factories import PASSWORD, ctx_for, make_user
 from tests.partners.network import (
     PLAN_RULES,
     approve_plan,
@@ -197,3 +201,112 @@ def test_a_departing_partners_policies_pass_to_a_successor_and_the_policyholders
         assert partners.orphan_policies(ctx, net.individual) == []
     *_, again = start_sale(client, runtime, net.individual_user, seq=2)
     assert again.status_code == 409 and again.json()["error"]["code"] == "partner_left"
+
+
+def test_a_rescission_for_non_disclosure_claws_back_from_the_seller_and_its_upline(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """Insurance Law art. 16: service staff rescind the contract (the servicing flow's 解除合同, end reason
+    ``rescinded``); the plan claws back 100% of what November paid on the policy, from all three partners."""
+    net = network(runtime)
+    approve_plan(runtime)
+    sold = sell(client, runtime, net.individual_user)
+    run(runtime, "2026-11")
+    make_user(runtime, "counter1", Role.SERVICE)
+    on(runtime, date(2026, 12, 10))
+    body = {"kind": "rescission", "learned_on": "2026-12-05", "intentional": False, "reason": "未告知高血压",
+            "identity_verified": True, "customer_confirmed": True}  # fmt: skip
+    done = client.post(f"/api/v1/policies/{sold.policy_id}/service-requests", json=body,
+                       headers=token_for(client, "counter1"))  # fmt: skip
+    assert done.status_code == 201, done.text
+    run(runtime, "2026-12")
+    for pid in (net.individual, net.team, net.regional):
+        nov, dec = statement(runtime, "2026-11", pid), statement(runtime, "2026-12", pid)
+        assert nov.net > 0 and dec.by_kind == {"clawback": -nov.net}, (pid, dec.by_kind)
+    with unit_of_work(runtime.sessions) as session:
+        refs = set(session.scalars(select(CommissionLine.ref).where(CommissionLine.kind == "clawback")))
+        attributed = session.scalars(select(Attribution).where(Attribution.subject == "service_request")).one()
+    assert refs == {f"end:{sold.policy_id}"}
+    assert (attributed.selling_partner_id, attributed.servicing_partner_id) == (None, net.individual)
+
+
+def test_an_institution_sells_only_what_the_insurers_authorisation_covers(client: TestClient, runtime: Runtime) -> None:
+    """保险代理人监管规定 art. 36 / 互联网保险业务监管办法 art. 8: an internet platform needs its licence and the
+    insurer's authorisation for the product; without it the sale is refused with the reason and nothing stored."""
+    net = network(runtime)
+    licence = LicenceIn(kind="institution_licence", number="LIC-P-0001", valid_from=date(2025, 1, 1))
+    narrow = LicenceIn(kind="insurer_authorisation", number="AUTH-0001", valid_from=date(2025, 1, 1),
+                       valid_to=date(2027, 12, 31), products=["whole_life"])  # fmt: skip
+    platform = enrol(runtime, PartnerIn(username="platform_x", password=PASSWORD, name="某互联网平台",
+                                        kind="institutional", institution_type="internet_platform",
+                                        parent_id=net.regional, licences=[licence, narrow]))  # fmt: skip
+    *_, refused = start_sale(client, runtime, platform.user_id, agent="platform_x")
+    assert refused.status_code == 409, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "product_not_authorised" and "委托授权" in error["message_zh"]
+    assert [f["field"] for f in error["fields"]] == ["product_code"]
+    assert applications(runtime) == 0
+    with unit_of_work(runtime.sessions) as session:
+        partners.add_licence(ctx_for(runtime, session), platform.id,
+                             LicenceIn(kind="insurer_authorisation", number="AUTH-0002", valid_from=date(2026, 1, 1),
+                                       valid_to=date(2026, 11, 25), products=["family_ci"]))  # fmt: skip
+    *_, expired = start_sale(client, runtime, platform.user_id, seq=2, agent="platform_x")
+    assert expired.status_code == 409 and expired.json()["error"]["code"] == "product_not_authorised"
+    with unit_of_work(runtime.sessions) as session:
+        partners.add_licence(ctx_for(runtime, session), platform.id,
+                             LicenceIn(kind="insurer_authorisation", number="AUTH-0003", valid_from=date(2026, 11, 1),
+                                       valid_to=date(2027, 10, 31), products=["family_ci"]))  # fmt: skip
+    *_, allowed = start_sale(client, runtime, platform.user_id, seq=3, agent="platform_x")
+    assert allowed.status_code == 201, allowed.text
+    with unit_of_work(runtime.sessions) as session:
+        attr = session.scalars(select(Attribution).where(Attribution.subject == "application")).one()
+        assert attr.selling_partner_id == platform.id
+
+
+def test_approval_pays_what_each_statement_nets_once_and_a_negative_month_is_carried(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """Approval writes one payment instruction per partner for what the month owes beyond earlier approvals; a
+    correction approved later pays only the difference; a month clawed back below zero pays nothing and is brought
+    forward into the next month's statement."""
+    net = network(runtime)
+    sell(client, runtime, net.individual_user)
+    run(runtime, "2026-11")  # no plan approved yet: nothing owed
+
+    def approve(month: str) -> dict[int, Decimal]:
+        with unit_of_work(runtime.sessions) as session:
+            return {p.partner_id: p.amount for p in commissions.approve(ctx_for(runtime, session), month)}
+
+    assert approve("2026-11") == {}
+    approve_plan(runtime)
+    run(runtime, "2026-11")  # the correction: adjustment lines
+    nets = {pid: statement(runtime, "2026-11", pid).net for pid in (net.individual, net.team, net.regional)}
+    assert approve("2026-11") == nets and all(v > 0 for v in nets.values())
+    run(runtime, "2026-11")
+    assert approve("2026-11") == {}  # nothing more owed
+    with unit_of_work(runtime.sessions) as session:
+        with pytest.raises(Conflict) as again:
+            commissions.approve(ctx_for(runtime, session), "2026-11")
+        assert again.value.code == "run_approved"
+        paid = session.scalars(select(PaymentInstruction).order_by(PaymentInstruction.id)).all()
+        assert [(p.partner_id, p.amount, p.tax, p.status) for p in paid] == [
+            (pid, nets[pid], Decimal(0), "pending") for pid in sorted(nets)
+        ]
+    on(runtime, date(2026, 12, 3))
+    policy_id = _policy_of(runtime)
+    done = client.post(f"/api/v1/policies/{policy_id}/cancellation", headers=token_for(client, "cust1"))
+    assert done.status_code == 201, done.text
+    run(runtime, "2026-12")
+    assert approve("2026-12") == {}
+    dec = statement(runtime, "2026-12", net.individual)
+    assert dec.net == -nets[net.individual] and dec.payable == 0
+    on(runtime, date(2027, 1, 5))
+    run(runtime, "2027-01")
+    jan = statement(runtime, "2027-01", net.individual)
+    assert jan.by_kind == {"brought_forward": dec.net} and jan.payable == 0
+    assert approve("2027-01") == {}
+
+
+def _policy_of(runtime: Runtime) -> int:
+    with unit_of_work(runtime.sessions) as session:
+        return int(session.scalars(select(Policy.id)).one())

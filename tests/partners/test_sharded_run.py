@@ -3,11 +3,13 @@ whichever executor and shard count, in either order; a re-run posts nothing (the
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from jiabao.batch.executor import ProcessExecutor, SerialExecutor
@@ -65,6 +67,9 @@ def test_sharded_runs_post_exactly_the_lines_of_the_unsharded_run(runtime: Runti
     # the plan's overrides: team 5% in year 1 and 2% in year 2, region 2% in year 1
     assert kinds["override"] == sum({1: 2, 2: 1}.get(year, 0) for year in book.october_years)
     assert kinds["quality"] > 0 and kinds["tax"] > 0
+    # persistency bonuses (13th and 25th month) on the first premium of policy years 2 and 3, from the ledger
+    assert kinds["persistency_13"] == book.october_years.count(2) > 0
+    assert kinds["persistency_25"] == book.october_years.count(3) > 0
     again = unsharded(runtime, "2026-10")
     assert again.events == first.events and again.lines_written == 0 and again.total == 0
     # November (clawbacks of October's lines from the seller, its team and the region): the unsharded run first,
@@ -116,6 +121,10 @@ def test_an_unfinished_sharded_run_cannot_be_approved_and_a_re_run_completes_it(
         with pytest.raises(Conflict) as refused:
             commissions.approve(ctx_for(runtime, session), "2026-10")
         assert refused.value.code == "run_incomplete"
+        seller = session.scalars(select(CommissionLine.partner_id).limit(1)).one()
+        pdf = commissions.statement_pdf(ctx_for(runtime, session), "2026-10", seller)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "状态：计算中" in text and "running" not in text  # the statement says the run has not finished
     partial = held(runtime, "2026-10")
     done = sharded(runtime, "2026-10", SerialExecutor(), 2)
     assert done.lines_written > 0

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from jiabao.core.auth import Role
 from jiabao.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, invalid
 from jiabao.core.money import to_fen
+from jiabao.db import locks
 from jiabao.db.context import ServiceContext
 from jiabao.db.session import make_engine, make_session_factory, unit_of_work
 from jiabao.partners.engine import plans as plan_rules
@@ -249,6 +250,26 @@ def _check_month(ctx: ServiceContext, month: str) -> tuple[date, date]:
     return start, end
 
 
+def run_lock_name(month: str) -> str:
+    return f"commission_run:{month}"
+
+
+def _busy(month: str) -> Conflict:
+    zh = f"{month}的佣金正在计算或审批中，请待其完成后再试"
+    en = f"The commission run of {month} is in progress: try again when it has finished"
+    return Conflict(en, zh, code="run_in_progress", fields=(FieldProblem("month", "run_in_progress", zh, en),))
+
+
+def _lock_month(ctx: ServiceContext, month: str) -> None:
+    """One run (or approval) of a month at a time, until this transaction ends: a second is refused at once (409
+    ``run_in_progress``), never run alongside (``db.locks``: an advisory lock on PostgreSQL, a lock file on
+    SQLite)."""
+    try:
+        locks.for_transaction(ctx.session, run_lock_name(month))
+    except locks.LockHeld as exc:
+        raise _busy(month) from exc
+
+
 def _open_run(ctx: ServiceContext, month: str, status: str) -> CommissionRun:
     seq = (ctx.session.scalar(select(func.max(CommissionRun.seq)).where(CommissionRun.month == month)) or 0) + 1
     run = CommissionRun(
@@ -383,6 +404,7 @@ def run_month(ctx: ServiceContext, month: str) -> RunSummary:
     """Compute the month and post the differences from what it already holds (never editing a line), in the
     caller's transaction: one shard holding every seller."""
     _check_month(ctx, month)
+    _lock_month(ctx, month)
     run = _open_run(ctx, month, "computed")
     outcome = post_policy_lines(ctx.session, month, run.id, run.seq, Shard())
     return _finish(ctx, run, [outcome])
@@ -402,6 +424,23 @@ def run_month_sharded(
     cannot be approved); running the month again posts what is missing, as differences."""
     if shards < 1:
         raise invalid("shards", "bad_shards", "分片数至少为1", "At least one shard")
+    month_bounds(month)
+    engine: Any = sessions.kw["bind"]
+    try:
+        with locks.held(engine, run_lock_name(month)):  # for the whole run, across its transactions and shards
+            return _run_sharded(sessions, context, database_url, month, executor, shards)
+    except locks.LockHeld as exc:
+        raise _busy(month) from exc
+
+
+def _run_sharded(
+    sessions: sessionmaker[Session],
+    context: Callable[[Session], ServiceContext],
+    database_url: str,
+    month: str,
+    executor: ShardExecutor,
+    shards: int,
+) -> tuple[RunSummary, list[ShardOutcome]]:
     with unit_of_work(sessions) as session:
         ctx = context(session)
         _check_month(ctx, month)
@@ -458,6 +497,7 @@ def approve(ctx: ServiceContext, month: str) -> list[PaymentInstruction]:
     earlier approvals instructed (net of tax; a negative net pays nothing and is carried into the next month)."""
     _staff(ctx)
     month_bounds(month)
+    _lock_month(ctx, month)
     run = latest_run(ctx, month)
     if run is None:
         raise Conflict("Run the month first", "请先计算该月佣金", code="no_run")

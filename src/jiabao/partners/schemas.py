@@ -175,18 +175,29 @@ class StatementOut(PageMeta):
 
 
 class TeamMemberOut(BaseModel):
+    """A partner directly under the caller (or the partner asked for) on some day of the month."""
+
     partner_id: int
     name: str
     kind: str
     status: str
-    policies_sold: int = Field(description="Policies it sold with an effective date in the month")
+    member_from: date = Field(description="The first day of the month it belonged to the team")
+    member_until: date | None = Field(description="Its last day in the team, when it left or moved within the month")
+    current: bool = Field(description="In the team on `on`")
+    policies_sold: int = Field(
+        description="Policies effective in the month sold by it or by anyone under it while it belonged to the team "
+        "(the dated memberships on each policy's effective date)"
+    )
     premium_sold: MoneyText = Field(description="Their annual premium")
-    commission_net: MoneyText = Field(description="Its commission lines of the month, net")
+    commission_net: MoneyText = Field(description="Its own commission lines of the month, net")
 
 
 class TeamPage(PageMeta):
     partner_id: int
     kind: str
     month: str
-    on: date = Field(description="The team is the partners directly under it on this day (the month's end or today)")
+    on: date = Field(description="The month's last day, or today while the month runs")
+    policies_sold: int = Field(description="The team's sales in the month: the members' sums (not its own sales)")
+    premium_sold: MoneyText = Field(description="Their annual premium")
+    overrides: MoneyText = Field(description="Its override lines (管理津贴) of the month")
     items: list[TeamMemberOut]

@@ -196,7 +196,13 @@ def _add_licence(ctx: ServiceContext, partner: Partner, data: LicenceIn) -> Lice
     return row
 
 
+def _admin(ctx: ServiceContext) -> None:
+    if ctx.principal.role != Role.ADMIN:
+        raise PermissionDenied()
+
+
 def add_licence(ctx: ServiceContext, partner_id: int, data: LicenceIn) -> Licence:
+    _admin(ctx)
     partner = get(ctx, partner_id)
     if data.valid_to is not None and data.valid_to < data.valid_from:
         raise invalid("valid_to", "before_start", "到期日早于生效日", "Ends before it starts")
@@ -209,6 +215,7 @@ def add_licence(ctx: ServiceContext, partner_id: int, data: LicenceIn) -> Licenc
 def move(ctx: ServiceContext, partner_id: int, data: MoveIn) -> None:
     """Move a partner to another team or region from a date: the current membership ends that day (exclusive)
     and the new one starts, so overrides follow the date of each premium."""
+    _admin(ctx)
     partner = get(ctx, partner_id)
     parent = ctx.session.get(Partner, data.parent_id)
     if parent is None or parent.kind not in PARENT_KINDS[partner.kind] or parent.status != "active":
@@ -366,6 +373,7 @@ def leave(ctx: ServiceContext, partner_id: int, data: LeaveIn) -> int:
 
     Rule: 保险代理人监管规定 art. 50 / 人身保险业务经营规范: the insurer arranges continued service of the orphan
     policies of a departed agent and informs the policyholders."""
+    _admin(ctx)
     partner = get(ctx, partner_id)
     if partner.status == "left":
         raise Conflict("The partner has already left", "该合伙人已离开", code="partner_left")

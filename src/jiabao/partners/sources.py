@@ -12,8 +12,9 @@ premium actually received and recorded in the books, and clawed back on what the
 * A cooling-off cancellation: the ``refund`` journal (memo kind ``refund``: the 犹豫期 refund) of the month.
 * A surrender: the ``cash_value`` journal of kind ``surrender`` of the month (a termination cash value after two
   years' suspension claws nothing back, as before).
-* A rescission: the policy's ``end_reason`` (``rescission``/``rescinded``) and ``ended_on`` — the ledger has no
-  rescission movement (no rescission flow exists in ``policies`` yet).
+* A rescission: the policy's ``end_reason`` (``rescinded`` by the servicing flow's 解除合同 under art. 16,
+  ``rescinded_age`` by an age correction under art. 32) and ``ended_on`` — the ledger has no rescission movement
+  (the refund is a payment of its own kind).
 
 The seller of each policy is its own attribution, else its application's. ``Shard(index, count)`` keeps only the
 events whose seller id (0 when none) ≡ ``index`` (mod ``count``): the run is sharded by seller.
@@ -37,7 +38,9 @@ from jiabao.partners.models import Attribution
 from jiabao.policies.common.models import Instalment, Policy
 
 PER_YEAR = {"annual": 1, "semi_annual": 2, "quarterly": 4, "monthly": 12}
-RESCISSION_REASONS = ("rescission", "rescinded")
+# 解除合同: for non-disclosure (Insurance Law art. 16, ``rescinded``) and for a true age outside the product's
+# limits (art. 32, ``rescinded_age``, the age-correction and ID-correction flows)
+RESCISSION_REASONS = ("rescission", "rescinded", "rescinded_age")
 PREMIUM_RECEIVED = "premium_received"
 RECEIVABLE = "premium_receivable"
 CHUNK = 5000

@@ -27,7 +27,7 @@ KIND_LABELS = {
     "tax": ("代扣个人所得税", "Tax withheld"),
     "brought_forward": ("上月结转", "Brought forward"),
 }
-STATUS_ZH = {"not_run": "未计算", "computed": "待审批", "approved": "已审批"}
+STATUS_ZH = {"not_run": "未计算", "running": "计算中", "computed": "待审批", "approved": "已审批", "paid": "已支付"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class Statement:
     gross: Decimal
     tax: Decimal
     net: Decimal
-    status: str  # not_run | computed | approved
+    status: str  # not_run | running | computed | approved | paid
 
     @property
     def payable(self) -> Decimal:

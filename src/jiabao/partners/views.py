@@ -179,42 +179,43 @@ def statement(ctx: ServiceContext, partner_id: int | None, month: str, *, limit:
 
 
 def team(ctx: ServiceContext, partner_id: int | None, month: str | None, *, limit: int, offset: int) -> TeamPage:
-    """The partners directly under this one (as the portal's 我的团队) on the month's last day, or today while the
-    month is running, with what each sold in the month and its commission of the month. An individual or an
-    institution has no team: an empty page."""
+    """我的团队 (the portal's ``portal.team_view``): the partners directly under this one on some day of the month
+    (up to its last day, or today while it runs), each with what its branch sold while it belonged — by the dated
+    memberships on each policy's effective date — and its own commission of the month; the team's totals and the
+    partner's overrides. An individual or an institution has no team: an empty page."""
     partner = scoped(ctx, partner_id)
     today = ctx.clock.today()
     month = month or f"{today:%Y-%m}"
     start, end = commissions.month_bounds(month)
-    on = min(end, today) if start <= today else end
-    members = service.team_of(ctx, partner.id, on) if partner.kind in ("team", "regional") else []
-    page = members[offset : offset + limit]
-    items = []
-    for m in page:
-        count, premium = ctx.session.execute(
-            select(func.count(Policy.id), func.sum(Policy.annual_premium)).where(*_sold_in(m.id, start, end))
-        ).one()
-        net = ctx.session.scalar(
-            select(func.sum(CommissionLine.amount)).where(
-                CommissionLine.partner_id == m.id, CommissionLine.month == month
-            )
+    if partner.kind in ("team", "regional"):
+        view = portal.team_view(ctx, partner, month)
+        on, members = view.on, view.members
+        sold, premium, overrides = view.policies_sold, view.premium_sold, view.overrides
+    else:
+        on, members, sold, premium, overrides = (min(end, today) if start <= today else end), [], 0, ZERO, ZERO
+    items = [
+        TeamMemberOut(
+            partner_id=m.partner.id,
+            name=m.partner.name,
+            kind=m.partner.kind,
+            status=m.partner.status,
+            member_from=m.member_from,
+            member_until=m.member_until,
+            current=m.current,
+            policies_sold=m.policies_sold,
+            premium_sold=m.premium_sold,
+            commission_net=m.commission_net,
         )
-        items.append(
-            TeamMemberOut(
-                partner_id=m.id,
-                name=m.name,
-                kind=m.kind,
-                status=m.status,
-                policies_sold=int(count or 0),
-                premium_sold=Decimal(premium) if premium is not None else ZERO,
-                commission_net=Decimal(net) if net is not None else ZERO,
-            )
-        )
+        for m in members[offset : offset + limit]
+    ]
     return TeamPage(
         partner_id=partner.id,
         kind=partner.kind,
         month=month,
         on=on,
+        policies_sold=sold,
+        premium_sold=premium,
+        overrides=overrides,
         total=len(members),
         limit=limit,
         offset=offset,

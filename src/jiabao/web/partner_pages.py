@@ -4,7 +4,8 @@ it, every partner's statement as a page and a PDF)."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -27,6 +28,7 @@ router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Month = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 STAFF = (Role.ADMIN, Role.ACTUARY)
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def _problems(exc: Exception) -> tuple[FieldProblem, ...]:
@@ -56,7 +58,9 @@ def _staff(ctx: ServiceContext) -> None:
 def _portal(
     request: Request, ctx: ServiceContext, problems: tuple[FieldProblem, ...] = (), form: dict[str, str] | None = None
 ) -> Response:
-    data = portal.view(ctx)
+    asked = request.query_params.get("month", "")
+    month = asked if MONTH.fullmatch(asked) else f"{ctx.clock.today():%Y-%m}"
+    data = portal.view(ctx, month)
     catalog = runtime_of(request).products.catalog
     english = ctx.principal.language == "en"
 
@@ -75,6 +79,8 @@ def _portal(
         form=form or {},
         added=request.query_params.get("added"),
         may_add={"team": ["individual"], "regional": ["team", "individual"]}.get(data.partner.kind, []),
+        previous_month=f"{date.fromisoformat(month + '-01') - timedelta(days=1):%Y-%m}",
+        this_month=f"{ctx.clock.today():%Y-%m}",
     )
 
 
@@ -130,7 +136,9 @@ def my_statement_pdf(ctx: PageCtx, month: Month) -> Response:
 # --- the staff's commission page --------------------------------------------------------------------------
 
 
-def _commissions(request: Request, ctx: ServiceContext, problems: tuple[FieldProblem, ...] = ()) -> Response:
+def _commissions(
+    request: Request, ctx: ServiceContext, problems: tuple[FieldProblem, ...] = (), status: int = 422
+) -> Response:
     runs = list(
         ctx.session.scalars(
             select(CommissionRun).order_by(CommissionRun.month.desc(), CommissionRun.seq.desc()).limit(60)
@@ -153,7 +161,7 @@ def _commissions(request: Request, ctx: ServiceContext, problems: tuple[FieldPro
         request,
         "commissions.html",
         ctx.principal,
-        status_code=422 if problems else 200,
+        status_code=status if problems else 200,
         runs=runs,
         month=month,
         rows=rows,
@@ -174,8 +182,8 @@ def run_month(request: Request, ctx: PageCtx, form: FormData) -> Response:
     month = form.get("month", "")
     try:
         commissions.run_month(ctx, month)
-    except JiabaoError as exc:
-        return _commissions(request, ctx, _problems(exc))
+    except JiabaoError as exc:  # a bad month (422), another run of the month in progress (409 run_in_progress)…
+        return _commissions(request, ctx, _problems(exc), exc.status)
     return RedirectResponse(f"/commissions?month={month}", status_code=303)
 
 
@@ -185,7 +193,7 @@ def approve_month(request: Request, ctx: PageCtx, month: Month) -> Response:
     try:
         commissions.approve(ctx, month)
     except JiabaoError as exc:
-        return _commissions(request, ctx, _problems(exc))
+        return _commissions(request, ctx, _problems(exc), exc.status)
     return RedirectResponse(f"/commissions?month={month}", status_code=303)
 
 

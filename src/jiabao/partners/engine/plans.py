@@ -94,6 +94,12 @@ class Plan:
     clawback: Clawback = Clawback()
     tax: TaxRule = TaxRule()
 
+    def covers(self, product: str, term: int) -> bool:
+        """The plan lists rates for this product and payment term: only then does it pay anything on its premiums
+        (own commission, overrides, persistency) — exactly what :func:`loading_breaches` checks against the
+        filed loading."""
+        return term in self.rates.get(product, {})
+
     def rate(self, product: str, term: int, year: int) -> Decimal:
         by_year = self.rates.get(product, {}).get(term, ())
         return by_year[year - 1] if 1 <= year <= len(by_year) else ZERO

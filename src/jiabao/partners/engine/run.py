@@ -11,6 +11,8 @@ Rules:
   clawback shares are those of that plan too.
 - Own commission: rate(product, payment term, policy year) × premium received; year 1 is first-year (首年佣金),
   later years renewal (续期佣金).
+- A plan pays only on the products and payment terms it lists rates for (the ones the 报行合一 check covers): a
+  premium of any other product earns no commission, override or persistency bonus under it.
 - Overrides (管理津贴): the nearest team and the nearest regional partner above the seller **on the date the premium
   was received** (a move mid-month changes who is paid from that day), rate × premium.
 - Persistency bonus (继续率奖金): on the first premium of policy year 2 (13th month) and year 3 (25th month), the
@@ -131,8 +133,8 @@ def _months_between(start: date, end: date) -> int:
 
 def _premium_lines(ev: PremiumEvent, plan: Plan, inp: RunInput) -> list[Line]:
     out: list[Line] = []
-    if ev.seller_id is None:
-        return out
+    if ev.seller_id is None or not plan.covers(ev.product_code, ev.payment_term):
+        return out  # a product or term the plan does not list pays nothing: no override or bonus past 报行合一
     rate = plan.rate(ev.product_code, ev.payment_term, ev.policy_year)
     kind = "first_year" if ev.policy_year == 1 else "renewal"
     if rate:
